@@ -1,0 +1,20 @@
+//! LabShift's simulation core: scenario files, their validation, the rule
+//! catalogue and (in later layers) the deterministic shift simulation.
+//!
+//! Architecture Invariant: this crate knows nothing of Bevy, the wall clock,
+//! the disk or OS entropy. Files come in through [`load::Files`]; time is
+//! simulated ([`time::SimTime`]).
+#![forbid(unsafe_code)]
+
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod raw;
+pub mod rules;
+pub mod spans;
+pub mod time;
+pub mod validate;
+
+pub use diag::{Diagnostic, Severity};
+pub use load::{Files, Loaded, MemoryFiles, check_file, load_policy, load_scenario};
+pub use model::{Policy, Scenario};

@@ -1,0 +1,606 @@
+//! Raw file types: serde structs that mirror the RON files field by field.
+//!
+//! Ids are plain strings and times are the strings the author wrote; nothing
+//! here is cross-checked. [`crate::validate`] turns these into the checked
+//! [`crate::model`] types and reports every problem at once.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The version of the scenario and policy-pack formats this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+// ---------------------------------------------------------------------------
+// Shared vocabulary
+// ---------------------------------------------------------------------------
+
+/// Career tier a scenario is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Tier {
+    Junior,
+    Technician,
+    Senior,
+    Lead,
+}
+
+/// Collection tube, in the CLSI GP41 order of draw. The kind fixes cap colour
+/// and additive, as the tube manufacturer does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum TubeKind {
+    BloodCulture,
+    LightBlueCitrate,
+    RedPlain,
+    GoldSst,
+    GreenLithiumHeparin,
+    LavenderEdta,
+    GrayFluorideOxalate,
+    BloodGasSyringe,
+    UrineCup,
+}
+
+/// How a specimen travelled to the lab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Transport {
+    Ambient,
+    Refrigerated,
+    OnIce,
+    Frozen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Priority {
+    Routine,
+    Stat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AnalyzerKind {
+    Chemistry,
+    Hematology,
+    Coagulation,
+    Urinalysis,
+    Immunoassay,
+    BloodGas,
+}
+
+/// Personal protective equipment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Ppe {
+    Gloves,
+    Coat,
+    FaceShield,
+}
+
+/// Areas of the bench, for PPE rules and spill locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Area {
+    Reception,
+    Processing,
+    Analyzers,
+    Qc,
+    /// LIS terminal and phone: a clean area.
+    Office,
+    Spill,
+}
+
+/// Scoring categories of findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Category {
+    Identification,
+    Processing,
+    Qc,
+    Analytical,
+    Reporting,
+    CriticalCommunication,
+    Safety,
+    Timeliness,
+}
+
+impl Category {
+    pub const ALL: [Category; 8] = [
+        Category::Identification,
+        Category::Processing,
+        Category::Qc,
+        Category::Analytical,
+        Category::Reporting,
+        Category::CriticalCommunication,
+        Category::Safety,
+        Category::Timeliness,
+    ];
+}
+
+/// Calibration state of an analyzer test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CalibrationStatus {
+    Valid,
+    Due,
+    Failed,
+}
+
+// ---------------------------------------------------------------------------
+// Scenario
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Scenario")]
+pub struct RawScenario {
+    pub format: u32,
+    pub meta: RawMeta,
+    /// Path of the policy pack, relative to the scenario file's folder.
+    pub policy: String,
+    pub lab: RawLab,
+    #[serde(default)]
+    pub caregivers: Vec<RawCaregiver>,
+    #[serde(default)]
+    pub patients: Vec<RawPatient>,
+    #[serde(default)]
+    pub specimens: Vec<RawSpecimen>,
+    #[serde(default)]
+    pub events: Vec<RawEvent>,
+    pub rubric: RawRubric,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub tier: Tier,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    /// Shift date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Clock time the shift starts, `HH:MM`.
+    pub start: String,
+    /// Minutes the trainee has for the shift.
+    pub time_limit_min: u32,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default = "default_version")]
+    pub version: String,
+}
+
+fn default_version() -> String {
+    "1.0".to_owned()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLab {
+    pub analyzers: Vec<RawAnalyzer>,
+    #[serde(default)]
+    pub centrifuge: RawCentrifuge,
+    #[serde(default = "default_sharps")]
+    pub sharps: RawContainer,
+    #[serde(default = "default_biohazard")]
+    pub biohazard: RawContainer,
+}
+
+fn default_sharps() -> RawContainer {
+    RawContainer { capacity: 40, fill: 5 }
+}
+
+fn default_biohazard() -> RawContainer {
+    RawContainer { capacity: 60, fill: 10 }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnalyzer {
+    pub id: String,
+    pub name: String,
+    pub kind: AnalyzerKind,
+    /// Test codes this analyzer runs; each must be in the policy pack's catalogue.
+    pub menu: Vec<String>,
+    #[serde(default)]
+    pub reagents: Vec<RawReagentLot>,
+    #[serde(default)]
+    pub calibration: Vec<RawCalibration>,
+    #[serde(default)]
+    pub controls: Vec<RawControl>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReagentLot {
+    pub test: String,
+    pub lot: String,
+    /// `YYYY-MM-DD`.
+    pub expires: String,
+    /// Tests left on board.
+    pub remaining: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalibration {
+    pub test: String,
+    /// Date of the last calibration, `YYYY-MM-DD`.
+    pub last: String,
+    pub status: CalibrationStatus,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawControl {
+    pub test: String,
+    /// Control level, numbered from 1.
+    pub level: u8,
+    pub lot: String,
+    /// `YYYY-MM-DD`.
+    pub expires: String,
+    pub mean: f64,
+    pub sd: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCentrifuge {
+    #[serde(default = "default_slots")]
+    pub slots: u8,
+    #[serde(default = "default_spin_min")]
+    pub spin_min: u32,
+}
+
+fn default_slots() -> u8 {
+    12
+}
+
+fn default_spin_min() -> u32 {
+    10
+}
+
+impl Default for RawCentrifuge {
+    fn default() -> Self {
+        RawCentrifuge { slots: default_slots(), spin_min: default_spin_min() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContainer {
+    pub capacity: u32,
+    #[serde(default)]
+    pub fill: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCaregiver {
+    pub id: String,
+    pub name: String,
+    /// e.g. `MD`, `RN`: must be one the policy pack accepts for critical calls.
+    pub credentials: String,
+    pub phone: String,
+    #[serde(default = "yes")]
+    pub reachable: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPatient {
+    pub mrn: String,
+    /// `Last, First`.
+    pub name: String,
+    /// `YYYY-MM-DD`.
+    pub dob: String,
+    pub location: String,
+    /// Id of the ordering caregiver.
+    pub caregiver: String,
+    #[serde(default)]
+    pub previous: Vec<RawPreviousResult>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPreviousResult {
+    pub test: String,
+    pub value: f64,
+    /// Hours before the shift start.
+    pub hours_ago: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpecimen {
+    pub id: String,
+    /// MRN of the patient the specimen truly came from.
+    pub patient: String,
+    /// Clock time it reaches the reception tray.
+    pub arrives: String,
+    /// Clock time it was truly drawn.
+    pub collected: String,
+    pub tube: TubeKind,
+    /// The label as written; `None` is an unlabeled tube.
+    pub label: Option<RawLabel>,
+    pub priority: Priority,
+    /// Tests ordered on the requisition.
+    pub tests: Vec<String>,
+    #[serde(default = "full")]
+    pub fill_pct: u8,
+    #[serde(default)]
+    pub hemolysis_index: u8,
+    #[serde(default)]
+    pub lipemia_index: u8,
+    #[serde(default)]
+    pub icterus_index: u8,
+    #[serde(default)]
+    pub clotted: bool,
+    #[serde(default)]
+    pub leaking: bool,
+    #[serde(default = "ambient")]
+    pub transport: Transport,
+    /// True analyte values, by test code.
+    pub values: BTreeMap<String, RawTrueValue>,
+}
+
+fn full() -> u8 {
+    100
+}
+
+fn ambient() -> Transport {
+    Transport::Ambient
+}
+
+/// The label on the tube as the collector wrote it. Any field may be missing
+/// or wrong: spotting that is the trainee's job, not a file error.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLabel {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub mrn: Option<String>,
+    #[serde(default)]
+    pub dob: Option<String>,
+    #[serde(default)]
+    pub collected: Option<String>,
+    #[serde(default)]
+    pub collector: Option<String>,
+}
+
+/// A true analyte value: fixed, or drawn by the session's seed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum RawTrueValue {
+    Exact(f64),
+    /// Uniform between low and high (inclusive).
+    Between(f64, f64),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    /// Clock time the event happens.
+    pub at: String,
+    pub fault: RawFault,
+}
+
+/// Something the scenario makes happen during the shift.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum RawFault {
+    /// Controls (and patients) read `sd` control SDs high (or low if negative) from now on.
+    QcShift { analyzer: String, test: String, sd: f64 },
+    /// A bias growing by `sd_per_hour` control SDs every hour.
+    QcDrift { analyzer: String, test: String, sd_per_hour: f64 },
+    /// Random error: the SD is multiplied by `factor`.
+    Imprecision { analyzer: String, test: String, factor: f64 },
+    /// The on-board reagent for a test runs out.
+    ReagentOut { analyzer: String, test: String },
+    /// The analyzer stops with an error code until serviced.
+    AnalyzerError { analyzer: String, code: String, message: String },
+    /// A blood spill at an area of the bench.
+    Spill { area: Area, volume_ml: u32 },
+    /// A caregiver stops answering the phone, for `minutes` or the rest of the shift.
+    CaregiverUnreachable {
+        caregiver: String,
+        #[serde(default)]
+        minutes: Option<u32>,
+    },
+    /// A STAT add-on order for a specimen already in the lab.
+    StatOrder { specimen: String, tests: Vec<String> },
+    /// A colleague offers a coffee at the bench.
+    CoffeeOffered,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRubric {
+    /// Overall percentage needed to pass (with no critical error).
+    pub pass_pct: u8,
+    /// Weight of each category in the overall score; weights add up to 100.
+    pub weights: BTreeMap<Category, u32>,
+    /// Rule ids that fail the attempt, on top of the rules critical by default.
+    #[serde(default)]
+    pub critical: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------
+// Policy pack
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "PolicyPack")]
+pub struct RawPolicyPack {
+    pub format: u32,
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub jurisdiction: String,
+    pub tests: Vec<RawTestDef>,
+    pub critical_values: Vec<RawCriticalValue>,
+    pub critical_call: RawCriticalCall,
+    pub qc: RawQcPolicy,
+    pub rejection: RawRejection,
+    pub ppe: Vec<RawPpeRule>,
+    pub spill: RawSpillPolicy,
+    pub centrifuge: RawCentrifugePolicy,
+}
+
+/// A test in the institution's catalogue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTestDef {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    /// Tubes the test accepts.
+    pub tubes: Vec<TubeKind>,
+    /// Reference interval (low, high).
+    pub reference: (f64, f64),
+    /// Analytical measurement range (low, high).
+    pub amr: (f64, f64),
+    /// Decimals reported.
+    #[serde(default)]
+    pub decimals: u8,
+    /// Hemolysis index at which the result is unreliable, and its bias per index unit.
+    #[serde(default)]
+    pub hemolysis: Option<RawHemolysis>,
+    /// Change from the previous result that triggers a delta check.
+    #[serde(default)]
+    pub delta: Option<RawDelta>,
+    /// Longest a whole-blood specimen may wait uncentrifuged, in minutes.
+    #[serde(default)]
+    pub uncentrifuged_max_min: Option<u32>,
+    /// Required transport temperature, if not ambient.
+    #[serde(default)]
+    pub transport: Option<Transport>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHemolysis {
+    pub limit_index: u8,
+    pub bias_per_index: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub enum RawDelta {
+    Absolute(f64),
+    Percent(f64),
+}
+
+/// One line of the critical (panic) value list.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCriticalValue {
+    pub test: String,
+    pub unit: String,
+    #[serde(default)]
+    pub low: Option<RawLimit>,
+    #[serde(default)]
+    pub high: Option<RawLimit>,
+}
+
+/// A critical limit and its comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum RawLimit {
+    Below(f64),
+    AtOrBelow(f64),
+    Above(f64),
+    AtOrAbove(f64),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCriticalCall {
+    /// Minutes from result availability to a completed, read-back call.
+    pub deadline_min: u32,
+    /// Minutes without reaching the caregiver before escalating.
+    pub escalate_after_min: u32,
+    pub read_back_required: bool,
+    /// Credentials of caregivers who may receive a critical result.
+    pub accepted_credentials: Vec<String>,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQcPolicy {
+    pub rule_sets: Vec<RawRuleSet>,
+    /// Rule set used for a test not listed in `per_test`.
+    pub default_rule_set: String,
+    #[serde(default)]
+    pub per_test: BTreeMap<String, String>,
+    pub frequency: Vec<RawControlFrequency>,
+}
+
+/// A Westgard multirule set: data, so an institution can choose its own.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRuleSet {
+    pub id: String,
+    /// Number of control levels per run the set is designed for (2 or 3).
+    pub levels: u8,
+    /// Whether a 1-2s warning must fire before the other rules are examined.
+    pub warning_gate: bool,
+    /// Rejection rules, e.g. `"1-3s"`, `"2-2s"`, `"R-4s"`.
+    pub rules: Vec<String>,
+}
+
+/// How often controls must run for an analyzer kind (CLIA).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawControlFrequency {
+    pub kind: AnalyzerKind,
+    pub levels: u8,
+    pub every_h: u32,
+    #[serde(default)]
+    pub at_reagent_change: bool,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRejection {
+    /// Patient identifiers a label must carry (NPSG.01.01.01: two).
+    pub identifiers_required: u8,
+    /// Minimum fill of a citrate tube, percent (CLSI H21: 90).
+    pub citrate_min_fill_pct: u8,
+    /// Minimum fill of any other tube, percent.
+    pub min_fill_pct: u8,
+    /// Longest a specimen may wait uncentrifuged, unless its test says less.
+    pub uncentrifuged_max_min: u32,
+    /// Longest from collection to arrival in the lab.
+    pub transport_max_min: u32,
+    /// Index at which lipemia or icterus makes a specimen unacceptable.
+    pub lipemia_limit_index: u8,
+    pub icterus_limit_index: u8,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPpeRule {
+    pub area: Area,
+    #[serde(default)]
+    pub require: Vec<Ppe>,
+    /// PPE that must not be worn there (gloves at the phone).
+    #[serde(default)]
+    pub forbid: Vec<Ppe>,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpillPolicy {
+    pub disinfectant: String,
+    /// Dilution 1:N.
+    pub dilution_one_in: u32,
+    pub contact_time_min: u32,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCentrifugePolicy {
+    /// Minutes to wait before opening the lid after a breakage.
+    pub breakage_wait_min: u32,
+    pub citation: String,
+}

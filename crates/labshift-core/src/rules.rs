@@ -1,0 +1,215 @@
+//! The catalogue of rules a finding can name: what each requires, how serious
+//! breaking it is by default, and where a trainee can look it up.
+//!
+//! A scenario's rubric may promote further rules to critical; it cannot
+//! demote the ones below that are critical by default (DOMAIN §6).
+
+use serde::Serialize;
+
+use crate::raw::Category;
+
+/// How much a finding weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingSeverity {
+    /// The attempt fails whatever the points.
+    Critical,
+    Major,
+    Minor,
+    /// Credit for doing the right thing.
+    GoodPractice,
+}
+
+/// One rule of the catalogue.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RuleDef {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: FindingSeverity,
+    /// What the rule requires, in one plain sentence.
+    pub requirement: &'static str,
+    pub citation: &'static str,
+}
+
+macro_rules! rules {
+    ($( $id:literal, $cat:ident, $sev:ident, $req:literal, $cite:literal; )*) => {
+        /// Every rule LabShift scores against, in catalogue order.
+        pub const RULES: &[RuleDef] = &[
+            $( RuleDef {
+                id: $id,
+                category: Category::$cat,
+                severity: FindingSeverity::$sev,
+                requirement: $req,
+                citation: $cite,
+            }, )*
+        ];
+    };
+}
+
+rules! {
+    "ID-UNLABELED", Identification, Critical,
+        "An unlabeled specimen is rejected and recollected, never accepted.",
+        "Joint Commission NPSG.01.01.01";
+    "ID-MISLABELED", Identification, Critical,
+        "A specimen whose label does not match its order is rejected and recollected; the lab never relabels it.",
+        "Joint Commission NPSG.01.01.01; CLSI GP33";
+    "ID-TWO-IDENTIFIERS", Identification, Critical,
+        "Every specimen carries two patient identifiers (name and MRN or date of birth); a location is never one.",
+        "Joint Commission NPSG.01.01.01";
+    "ID-NO-COLLECTION-TIME", Identification, Major,
+        "A label carries the collection date and time and the collector's initials.",
+        "CLSI GP33; CLSI GP41";
+    "ID-GOOD-REJECTED", Identification, Major,
+        "An acceptable specimen is accepted: a needless recollection delays care and harms the patient.",
+        "CLSI GP33";
+    "ID-WRONG-REASON", Identification, Minor,
+        "A rejection names the reason that applies, so the ward can fix the cause.",
+        "CLSI GP33";
+    "ID-NO-RECOLLECT", Identification, Minor,
+        "A rejected specimen is followed by a request for recollection.",
+        "CLSI GP33";
+    "PROC-WRONG-TUBE", Processing, Major,
+        "A test is run only on the tube and additive it requires (order of draw and additive table).",
+        "CLSI GP41";
+    "PROC-CLOTTED", Processing, Major,
+        "A clotted specimen is rejected for anticoagulated tests.",
+        "CLSI GP41; CLSI H21";
+    "PROC-UNDERFILLED", Processing, Major,
+        "A citrate tube is filled at least to the policy minimum (9:1 blood to citrate); other tubes hold enough for the tests.",
+        "CLSI H21";
+    "PROC-HEMOLYZED", Processing, Major,
+        "A specimen hemolyzed, lipemic or icteric beyond the assay's limit is not reported for that assay: recollect.",
+        "CLSI C56; manufacturer's assay limits";
+    "PROC-DELAYED", Processing, Major,
+        "Serum or plasma is separated within the policy time; a specimen too old or transported too long is rejected.",
+        "CLSI GP44";
+    "PROC-TEMPERATURE", Processing, Major,
+        "A specimen that needed chilled transport and arrived warm is rejected.",
+        "CLSI GP44";
+    "PROC-LEAKING", Processing, Major,
+        "A leaking specimen is rejected and the container treated as a spill.",
+        "OSHA 29 CFR 1910.1030(d)(2)(xiii)";
+    "PROC-NOT-CENTRIFUGED", Processing, Major,
+        "Serum and plasma tests are run only after the specimen has been centrifuged.",
+        "CLSI GP44";
+    "QC-NOT-RUN", Qc, Critical,
+        "Two control levels are run and accepted before patient testing, each day and as the policy's frequency requires.",
+        "42 CFR 493.1256(d)(3)(i); 42 CFR 493.1269(b)";
+    "QC-REJECT-IGNORED", Qc, Critical,
+        "A QC run that breaks a rejection rule is rejected, not accepted.",
+        "42 CFR 493.1256(d); Westgard multirule";
+    "QC-RELEASED-AFTER-REJECT", Qc, Critical,
+        "No patient result for a test is released after its QC was rejected until corrective action is complete and QC passes.",
+        "42 CFR 493.1282(b)(1)";
+    "QC-WRONG-RULE", Qc, Minor,
+        "A rejected QC run names the rule that fired.",
+        "Westgard multirule";
+    "QC-FALSE-REJECT", Qc, Minor,
+        "A QC run that breaks no rejection rule is accepted (a lone 1-2s is a warning).",
+        "Westgard multirule";
+    "QC-BLIND-REPEAT", Qc, Minor,
+        "After a rejection, find and correct the cause before rerunning; blindly repeating the control is not corrective action.",
+        "42 CFR 493.1282(b)(1)";
+    "QC-NO-LOOKBACK", Qc, Major,
+        "After a QC rejection, every patient result since the last acceptable run is evaluated (look-back).",
+        "42 CFR 493.1282(b)(2)";
+    "QC-EXPIRED-MATERIAL", Qc, Major,
+        "Expired control material is not used.",
+        "42 CFR 493.1252(d)";
+    "AN-EXPIRED-REAGENT", Analytical, Major,
+        "Expired reagents are never used and lots are not mixed.",
+        "42 CFR 493.1252(d)";
+    "AN-CALIBRATION", Analytical, Major,
+        "A test is calibrated as the manufacturer requires, and after a reagent lot change, major maintenance or a QC shift.",
+        "42 CFR 493.1255";
+    "AN-ABOVE-AMR", Analytical, Major,
+        "A result beyond the analytical measurement range is diluted and rerun, never reported as is.",
+        "42 CFR 493.1253(b)(1)";
+    "AN-DELTA-IGNORED", Analytical, Major,
+        "A result that fails a delta check is investigated (identity, specimen quality) before release.",
+        "CLSI EP33";
+    "REP-WRONG-PATIENT", Reporting, Critical,
+        "A result reaches only its own patient's chart.",
+        "Joint Commission NPSG.01.01.01";
+    "REP-NOT-RELEASED", Reporting, Major,
+        "Every valid result ordered is verified and released before the shift ends.",
+        "42 CFR 493.1291(a)";
+    "CRIT-NOT-CALLED", CriticalCommunication, Critical,
+        "A critical value is telephoned to a licensed caregiver responsible for the patient.",
+        "42 CFR 493.1291(g); Joint Commission NPSG.02.03.01";
+    "CRIT-NO-READ-BACK", CriticalCommunication, Critical,
+        "The caregiver reads back patient name, MRN and result before the call is complete.",
+        "Joint Commission NPSG.02.03.01";
+    "CRIT-LATE", CriticalCommunication, Major,
+        "A critical value is communicated within the policy deadline.",
+        "Joint Commission NPSG.02.03.01";
+    "CRIT-NOT-ESCALATED", CriticalCommunication, Major,
+        "A caregiver who cannot be reached within the escalation time is escalated past.",
+        "Joint Commission NPSG.02.03.01";
+    "CRIT-NOT-DOCUMENTED", CriticalCommunication, Major,
+        "The call is documented: who (name, credentials), when, and the result.",
+        "42 CFR 493.1291(g)";
+    "CRIT-WRONG-RECIPIENT", CriticalCommunication, Major,
+        "A critical value is given only to a licensed caregiver the policy accepts.",
+        "Joint Commission NPSG.02.03.01";
+    "SAF-PPE", Safety, Major,
+        "Gloves and a lab coat to handle specimens; a face shield where splashes are possible.",
+        "OSHA 29 CFR 1910.1030(d)(3)";
+    "SAF-PPE-CLEAN-AREA", Safety, Minor,
+        "Gloves come off before touching the phone, keyboard or other clean surfaces.",
+        "OSHA 29 CFR 1910.1030(d)(3)(x)";
+    "SAF-HAND-HYGIENE", Safety, Minor,
+        "Hands are washed right after gloves come off.",
+        "OSHA 29 CFR 1910.1030(d)(2)(v)";
+    "SAF-EATING", Safety, Critical,
+        "No eating or drinking in the work area.",
+        "OSHA 29 CFR 1910.1030(d)(2)(ix)";
+    "SAF-RECAP", Safety, Critical,
+        "Needles are never recapped.",
+        "OSHA 29 CFR 1910.1030(d)(2)(vii)";
+    "SAF-SHARPS", Safety, Major,
+        "Sharps go into a closable puncture-resistant container that is never overfilled.",
+        "OSHA 29 CFR 1910.1030(d)(4)(iii)(A)";
+    "SAF-BIOHAZARD", Safety, Minor,
+        "Contaminated waste goes into a labeled biohazard bag.",
+        "OSHA 29 CFR 1910.1030(d)(4)(iii)(B)";
+    "SAF-SPILL", Safety, Major,
+        "A spill is absorbed, disinfected at the policy dilution, left the full contact time, and disposed of as biohazard.",
+        "OSHA 29 CFR 1910.1030(d)(4)(ii)(A)";
+    "SAF-CENTRIFUGE", Safety, Major,
+        "A centrifuge runs balanced with its lid closed and is never opened before the rotor stops; after a breakage, wait before opening.",
+        "CLSI GP17; manufacturer's instructions";
+    "TIME-STAT", Timeliness, Minor,
+        "A STAT result is released within the turnaround the policy sets.",
+        "Institutional STAT turnaround policy";
+    "TIME-UNFINISHED", Timeliness, Major,
+        "Every specimen received in the shift is dealt with before it ends.",
+        "Institutional policy";
+    "GP-VERIFIED-BEFORE-CALL", CriticalCommunication, GoodPractice,
+        "Verify a critical result (flags, hemolysis, delta) before calling it.",
+        "CLSI GP47";
+}
+
+/// The rule with this id, if there is one.
+pub fn rule(id: &str) -> Option<&'static RuleDef> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Westgard rules LabShift can evaluate, by the names QC tools print.
+pub const WESTGARD_RULES: &[&str] =
+    &["1-2s", "1-3s", "2-2s", "R-4s", "4-1s", "10-x", "8-x", "2of3-2s", "3-1s", "6-x", "9-x", "12-x"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_cited() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert!(RULES[..i].iter().all(|o| o.id != r.id), "duplicate rule {}", r.id);
+            assert!(!r.citation.is_empty() && !r.requirement.is_empty(), "{}", r.id);
+        }
+        assert_eq!(rule("SAF-EATING").map(|r| r.severity), Some(FindingSeverity::Critical));
+        assert!(rule("NOPE").is_none());
+    }
+}

@@ -1,0 +1,856 @@
+//! Raw file types → checked model, reporting every problem at once.
+//!
+//! Each check names the path of the offending value (`specimens[2].patient`);
+//! the [`SpanIndex`] of the file turns that into line and column.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{Diagnostic, suggest};
+use crate::model::{
+    Analyzer, Calibration, Control, Lab, Label, Meta, Patient, Policy, PreviousResult, ReagentLot, Rubric,
+    Scenario, Specimen, TimedFault,
+};
+use crate::raw::{Category, FORMAT_VERSION, RawFault, RawLimit, RawPolicyPack, RawScenario, RawTrueValue};
+use crate::rules::{RULES, WESTGARD_RULES, rule};
+use crate::spans::SpanIndex;
+use crate::time::{ClockTime, Date, SimTime};
+
+/// Collects diagnostics for one file.
+pub struct Checker<'a> {
+    file: &'a str,
+    src: &'a str,
+    spans: SpanIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(file: &'a str, src: &'a str) -> Checker<'a> {
+        Checker { file, src, spans: SpanIndex::build(src), diagnostics: Vec::new() }
+    }
+
+    /// A diagnostic pointing at the value under `path` (or its nearest ancestor).
+    pub fn at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        match self.spans.find(path) {
+            Some(span) => Diagnostic::at(self.file, self.src, span, message),
+            None => Diagnostic::whole_file(self.file, message),
+        }
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn error(&mut self, path: &str, message: impl Into<String>) {
+        let d = self.at(path, message);
+        self.push(d);
+    }
+
+    fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    fn format_version(&mut self, format: u32) {
+        if format != FORMAT_VERSION {
+            let d = self
+                .at("format", format!("unsupported format version {format}"))
+                .expected(format!("`format: {FORMAT_VERSION}`"))
+                .help("this build of LabShift reads format 1 files");
+            self.push(d);
+        }
+    }
+
+    fn date(&mut self, path: &str, text: &str) -> Date {
+        Date::parse(text).unwrap_or_else(|| {
+            let d = self
+                .at(path, format!("`{text}` is not a valid date"))
+                .expected("a date written `YYYY-MM-DD`, e.g. \"2026-03-14\"");
+            self.push(d);
+            Date(0)
+        })
+    }
+
+    fn clock(&mut self, path: &str, text: &str) -> Option<ClockTime> {
+        let parsed = ClockTime::parse(text);
+        if parsed.is_none() {
+            let d = self.at(path, format!("`{text}` is not a valid clock time")).expected(
+                "a time written `HH:MM` or `HH:MM:SS`, e.g. \"07:45\" (hours 24–47 are the next day)",
+            );
+            self.push(d);
+        }
+        parsed
+    }
+
+    /// Reports an empty or duplicate id; returns whether it is new.
+    fn unique(&mut self, seen: &mut BTreeMap<String, String>, path: &str, what: &str, id: &str) -> bool {
+        if id.trim().is_empty() {
+            let d = self.at(path, format!("{what} id is empty")).expected(format!("a non-empty {what} id"));
+            self.push(d);
+            return false;
+        }
+        if let Some(first) = seen.get(id) {
+            let (line, _) =
+                self.spans.find(first).map_or((0, 0), |s| crate::diag::line_col(self.src, s.start));
+            let d = self
+                .at(path, format!("duplicate {what} id `{id}`"))
+                .expected(format!("each {what} id once"))
+                .help(format!("`{id}` is first defined on line {line}; rename one of them"));
+            self.push(d);
+            return false;
+        }
+        seen.insert(id.to_owned(), path.to_owned());
+        true
+    }
+
+    /// Reports a reference to an undefined id, with a suggestion.
+    fn known(&mut self, path: &str, what: &str, id: &str, defined: &[&str], defined_where: &str) -> bool {
+        if defined.contains(&id) {
+            return true;
+        }
+        let d = self
+            .at(path, format!("unknown {what} `{id}`"))
+            .expected(format!("{} defined {defined_where}", article(what)))
+            .help(suggest(id, what, defined));
+        self.push(d);
+        false
+    }
+
+    fn positive(&mut self, path: &str, what: &str, value: f64) {
+        if !(value.is_finite() && value > 0.0) {
+            let d = self.at(path, format!("{what} must be greater than 0, found {value}"));
+            self.push(d);
+        }
+    }
+
+    fn range(&mut self, path: &str, what: &str, (low, high): (f64, f64)) {
+        if !(low.is_finite() && high.is_finite() && low < high) {
+            let d = self
+                .at(path, format!("{what} ({low}, {high}) is not a range"))
+                .expected("(low, high) with low below high");
+            self.push(d);
+        }
+    }
+}
+
+fn article(what: &str) -> String {
+    let vowel = what.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {what}", if vowel { "an" } else { "a" })
+}
+
+fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+// ---------------------------------------------------------------------------
+// Policy pack
+// ---------------------------------------------------------------------------
+
+/// Checks a policy pack; `None` if it has errors.
+pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
+    c.format_version(raw.format);
+    if !is_slug(&raw.id) {
+        let d = c
+            .at("id", format!("policy pack id `{}` is not a slug", raw.id))
+            .expected("lower-case letters, digits and `-`, e.g. \"us-default\"");
+        c.push(d);
+    }
+
+    let mut codes = BTreeMap::new();
+    for (i, t) in raw.tests.iter().enumerate() {
+        let p = format!("tests[{i}]");
+        c.unique(&mut codes, &format!("{p}.code"), "test", &t.code);
+        c.range(&format!("{p}.reference"), "reference interval", t.reference);
+        c.range(&format!("{p}.amr"), "measurement range", t.amr);
+        if t.tubes.is_empty() {
+            c.error(&format!("{p}.tubes"), format!("test `{}` accepts no tube", t.code));
+        }
+        if let Some(h) = &t.hemolysis {
+            if !(1..=5).contains(&h.limit_index) {
+                let d = c
+                    .at(&format!("{p}.hemolysis.limit_index"), "hemolysis limit index out of range")
+                    .expected("an index from 1 to 5");
+                c.push(d);
+            }
+            if !h.bias_per_index.is_finite() {
+                c.error(&format!("{p}.hemolysis.bias_per_index"), "hemolysis bias must be a number");
+            }
+        }
+        if let Some(delta) = t.delta {
+            let (crate::raw::RawDelta::Absolute(v) | crate::raw::RawDelta::Percent(v)) = delta;
+            c.positive(&format!("{p}.delta"), "delta-check limit", v);
+        }
+    }
+    let test_codes: Vec<&str> = raw.tests.iter().map(|t| t.code.as_str()).collect();
+
+    let mut critical_seen = BTreeMap::new();
+    for (i, cv) in raw.critical_values.iter().enumerate() {
+        let p = format!("critical_values[{i}]");
+        if !c.known(&format!("{p}.test"), "test", &cv.test, &test_codes, "in this pack's `tests`") {
+            continue;
+        }
+        c.unique(&mut critical_seen, &format!("{p}.test"), "critical-value", &cv.test);
+        if let Some(def) = raw.tests.iter().find(|t| t.code == cv.test)
+            && def.unit != cv.unit
+        {
+            let d = c
+                .at(
+                    &format!("{p}.unit"),
+                    format!("unit `{}` differs from the unit of test `{}`", cv.unit, cv.test),
+                )
+                .expected(format!("`{}`, the unit the catalogue gives for `{}`", def.unit, cv.test))
+                .help("convert the limit to the catalogue's unit, or correct the catalogue");
+            c.push(d);
+        }
+        if cv.low.is_none() && cv.high.is_none() {
+            let d = c
+                .at(&p, format!("critical value for `{}` has no limit", cv.test))
+                .expected("`low`, `high` or both");
+            c.push(d);
+        }
+        if let Some(low) = cv.low
+            && !matches!(low, RawLimit::Below(_) | RawLimit::AtOrBelow(_))
+        {
+            let d = c
+                .at(&format!("{p}.low"), "a low critical limit must be `Below` or `AtOrBelow`")
+                .help("write e.g. `low: Below(3.0)`");
+            c.push(d);
+        }
+        if let Some(high) = cv.high
+            && !matches!(high, RawLimit::Above(_) | RawLimit::AtOrAbove(_))
+        {
+            let d = c
+                .at(&format!("{p}.high"), "a high critical limit must be `Above` or `AtOrAbove`")
+                .help("write e.g. `high: Above(6.1)`");
+            c.push(d);
+        }
+        if let (Some(low), Some(high)) = (cv.low, cv.high)
+            && low.value() >= high.value()
+        {
+            c.error(&p, format!("critical low {} is not below critical high {}", low.value(), high.value()));
+        }
+    }
+
+    let call = &raw.critical_call;
+    if call.deadline_min == 0 {
+        c.error("critical_call.deadline_min", "critical-call deadline must be at least 1 minute");
+    }
+    if call.escalate_after_min == 0 || call.escalate_after_min >= call.deadline_min {
+        let d = c
+            .at("critical_call.escalate_after_min", "escalation time must fall inside the call deadline")
+            .expected(format!("between 1 and {} minutes", call.deadline_min.saturating_sub(1)));
+        c.push(d);
+    }
+    if call.accepted_credentials.is_empty() {
+        c.error("critical_call.accepted_credentials", "no caregiver credential may receive a critical call");
+    }
+
+    let mut set_ids = BTreeMap::new();
+    for (i, set) in raw.qc.rule_sets.iter().enumerate() {
+        let p = format!("qc.rule_sets[{i}]");
+        c.unique(&mut set_ids, &format!("{p}.id"), "rule set", &set.id);
+        if !(2..=3).contains(&set.levels) {
+            let d = c
+                .at(&format!("{p}.levels"), format!("rule set `{}` is for {} levels", set.id, set.levels))
+                .expected("2 or 3 control levels");
+            c.push(d);
+        }
+        if set.rules.is_empty() {
+            c.error(&format!("{p}.rules"), format!("rule set `{}` has no rejection rule", set.id));
+        }
+        for (j, name) in set.rules.iter().enumerate() {
+            let rp = format!("{p}.rules[{j}]");
+            if name == "1-2s" {
+                let d = c
+                    .at(&rp, "1-2s is a warning, not a rejection rule")
+                    .help("set `warning_gate: true` to make the other rules wait for a 1-2s warning");
+                c.push(d);
+            } else if c.known(&rp, "Westgard rule", name, WESTGARD_RULES, "by LabShift") {
+                let three_level = matches!(name.as_str(), "2of3-2s" | "3-1s" | "6-x" | "9-x");
+                if three_level && set.levels != 3 {
+                    let d = c
+                        .at(&rp, format!("`{name}` is a 3-level rule in a {}-level set", set.levels))
+                        .help("use it in a set with `levels: 3`");
+                    c.push(d);
+                }
+            }
+        }
+    }
+    let set_names: Vec<&str> = raw.qc.rule_sets.iter().map(|r| r.id.as_str()).collect();
+    c.known("qc.default_rule_set", "rule set", &raw.qc.default_rule_set, &set_names, "under `qc.rule_sets`");
+    for (test, set) in &raw.qc.per_test {
+        let p = format!("qc.per_test[{test}]");
+        c.known(&format!("{p}#key"), "test", test, &test_codes, "in this pack's `tests`");
+        c.known(&p, "rule set", set, &set_names, "under `qc.rule_sets`");
+    }
+    let mut kinds = BTreeSet::new();
+    for (i, f) in raw.qc.frequency.iter().enumerate() {
+        let p = format!("qc.frequency[{i}]");
+        if !kinds.insert(f.kind) {
+            c.error(&format!("{p}.kind"), format!("control frequency for {:?} given twice", f.kind));
+        }
+        if f.levels == 0 || f.every_h == 0 {
+            c.error(&p, "control frequency needs at least 1 level and an interval of at least 1 hour");
+        }
+    }
+
+    let r = &raw.rejection;
+    if r.identifiers_required < 2 {
+        let d = c
+            .at("rejection.identifiers_required", "fewer than two patient identifiers required")
+            .expected("2 or more")
+            .help("Joint Commission NPSG.01.01.01 requires two identifiers");
+        c.push(d);
+    }
+    for (field, v) in [("citrate_min_fill_pct", r.citrate_min_fill_pct), ("min_fill_pct", r.min_fill_pct)] {
+        if v > 100 {
+            c.error(&format!("rejection.{field}"), format!("{v}% is more than a full tube"));
+        }
+    }
+
+    let mut areas = BTreeSet::new();
+    for (i, rule) in raw.ppe.iter().enumerate() {
+        let p = format!("ppe[{i}]");
+        if !areas.insert(rule.area) {
+            c.error(&format!("{p}.area"), format!("PPE rule for {:?} given twice", rule.area));
+        }
+        if let Some(both) = rule.require.iter().find(|x| rule.forbid.contains(x)) {
+            c.error(&p, format!("{both:?} is both required and forbidden in {:?}", rule.area));
+        }
+    }
+    if raw.spill.dilution_one_in == 0 {
+        c.error("spill.dilution_one_in", "a 1:0 dilution is not a dilution");
+    }
+    if raw.spill.contact_time_min == 0 {
+        c.error("spill.contact_time_min", "disinfectant contact time must be at least 1 minute");
+    }
+
+    (!c.has_errors()).then_some(Policy { pack: raw })
+}
+
+// ---------------------------------------------------------------------------
+// Scenario
+// ---------------------------------------------------------------------------
+
+/// Checks a scenario against its (already checked) policy pack. Problems go to
+/// `c`; the scenario is returned only when there are none.
+pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<'_>) -> Option<Scenario> {
+    c.format_version(raw.format);
+    let m = &raw.meta;
+    if !is_slug(&m.id) {
+        let d = c
+            .at("meta.id", format!("scenario id `{}` is not a slug", m.id))
+            .expected("lower-case letters, digits and `-`, e.g. \"morning-chemistry\"");
+        c.push(d);
+    }
+    if m.title.trim().is_empty() {
+        c.error("meta.title", "the scenario has no title");
+    }
+    let date = c.date("meta.date", &m.date);
+    let start = c.clock("meta.start", &m.start).unwrap_or(ClockTime(0));
+    if m.time_limit_min == 0 || m.time_limit_min > 24 * 60 {
+        let d = c
+            .at("meta.time_limit_min", format!("time limit of {} minutes", m.time_limit_min))
+            .expected("between 1 and 1440 minutes");
+        c.push(d);
+    }
+    if m.objectives.is_empty() {
+        let d = c
+            .at("meta.objectives", "the scenario lists no learning objectives")
+            .warning()
+            .help("trainees see the objectives on the briefing screen");
+        c.push(d);
+    }
+    let limit = SimTime::from_minutes(i64::from(m.time_limit_min));
+    let meta = Meta {
+        id: m.id.clone(),
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        tier: m.tier,
+        objectives: m.objectives.clone(),
+        date,
+        start,
+        time_limit: limit,
+        author: m.author.clone(),
+        version: m.version.clone(),
+    };
+    let shift_end = start.plus(limit);
+    // A time in the shift, or an error naming the shift's bounds.
+    let in_shift = |c: &mut Checker<'_>, path: &str, text: &str, what: &str| -> SimTime {
+        let Some(clock) = c.clock(path, text) else { return SimTime::ZERO };
+        let t = clock.since(start);
+        if t < SimTime::ZERO || t > limit {
+            let d = c
+                .at(path, format!("{what} at {text} is outside the shift"))
+                .expected(format!("a time from {start} to {shift_end}"));
+            c.push(d);
+        }
+        t
+    };
+
+    let codes: Vec<&str> =
+        policy.as_ref().map(|p| p.pack.tests.iter().map(|t| t.code.as_str()).collect()).unwrap_or_default();
+    let catalogue = policy.is_some();
+    let known_test = |c: &mut Checker<'_>, path: &str, code: &str| -> bool {
+        !catalogue || c.known(path, "test", code, &codes, "in the policy pack's `tests`")
+    };
+
+    // Lab.
+    let mut analyzer_ids = BTreeMap::new();
+    let mut analyzers = Vec::new();
+    for (i, a) in raw.lab.analyzers.iter().enumerate() {
+        let p = format!("lab.analyzers[{i}]");
+        c.unique(&mut analyzer_ids, &format!("{p}.id"), "analyzer", &a.id);
+        if a.menu.is_empty() {
+            c.error(&format!("{p}.menu"), format!("analyzer `{}` offers no test", a.id));
+        }
+        let mut menu_seen = BTreeSet::new();
+        for (j, t) in a.menu.iter().enumerate() {
+            let tp = format!("{p}.menu[{j}]");
+            known_test(c, &tp, t);
+            if !menu_seen.insert(t) {
+                c.error(&tp, format!("test `{t}` is on `{}`'s menu twice", a.id));
+            }
+        }
+        let menu: Vec<&str> = a.menu.iter().map(String::as_str).collect();
+        let on_menu = |c: &mut Checker<'_>, path: &str, test: &str| {
+            c.known(path, "test", test, &menu, &format!("on the menu of analyzer `{}`", a.id))
+        };
+        let mut reagents = Vec::new();
+        for (j, r) in a.reagents.iter().enumerate() {
+            let rp = format!("{p}.reagents[{j}]");
+            on_menu(c, &format!("{rp}.test"), &r.test);
+            let expires = c.date(&format!("{rp}.expires"), &r.expires);
+            reagents.push(ReagentLot {
+                test: r.test.clone(),
+                lot: r.lot.clone(),
+                expires,
+                remaining: r.remaining,
+            });
+        }
+        let mut calibration = Vec::new();
+        for (j, cal) in a.calibration.iter().enumerate() {
+            let cp = format!("{p}.calibration[{j}]");
+            on_menu(c, &format!("{cp}.test"), &cal.test);
+            let last = c.date(&format!("{cp}.last"), &cal.last);
+            if last > date && date != Date(0) {
+                c.error(
+                    &format!("{cp}.last"),
+                    format!("calibration dated {} is after the shift date {date}", cal.last),
+                );
+            }
+            calibration.push(Calibration { test: cal.test.clone(), last, status: cal.status });
+        }
+        let mut controls = Vec::new();
+        let mut levels_seen = BTreeSet::new();
+        for (j, ctl) in a.controls.iter().enumerate() {
+            let cp = format!("{p}.controls[{j}]");
+            on_menu(c, &format!("{cp}.test"), &ctl.test);
+            if ctl.level == 0 {
+                c.error(&format!("{cp}.level"), "control levels are numbered from 1");
+            }
+            if !levels_seen.insert((ctl.test.clone(), ctl.level)) {
+                c.error(
+                    &format!("{cp}.level"),
+                    format!("level {} of `{}` is defined twice on `{}`", ctl.level, ctl.test, a.id),
+                );
+            }
+            if !ctl.mean.is_finite() {
+                c.error(&format!("{cp}.mean"), "control mean must be a number");
+            }
+            if !(ctl.sd.is_finite() && ctl.sd > 0.0) {
+                let d = c
+                    .at(&format!("{cp}.sd"), format!("control SD must be greater than 0, found {}", ctl.sd))
+                    .expected("the positive standard deviation of the control's target, in the test's unit")
+                    .help("take the SD from the control insert or the lab's own 20-run estimate");
+                c.push(d);
+            }
+            let expires = c.date(&format!("{cp}.expires"), &ctl.expires);
+            controls.push(Control {
+                test: ctl.test.clone(),
+                level: ctl.level,
+                lot: ctl.lot.clone(),
+                expires,
+                mean: ctl.mean,
+                sd: ctl.sd,
+            });
+        }
+        // Every test on the menu needs the control levels its rule set is built for.
+        if let Some(policy) = &policy {
+            for (j, t) in a.menu.iter().enumerate() {
+                let Some(set) = policy.rule_set_for(t) else { continue };
+                let levels = levels_seen.iter().filter(|(ct, _)| ct == t).count();
+                if levels < usize::from(set.levels) {
+                    let d = c.at(&format!("{p}.menu[{j}]"), format!(
+                        "test `{t}` on `{}` has {levels} control level(s); its rule set `{}` needs {}",
+                        a.id, set.id, set.levels
+                    ))
+                    .help(format!("add control materials for `{t}` under `{p}.controls`"));
+                    c.push(d);
+                }
+            }
+        }
+        analyzers.push(Analyzer {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            kind: a.kind,
+            menu: a.menu.clone(),
+            reagents,
+            calibration,
+            controls,
+        });
+    }
+    let cf = &raw.lab.centrifuge;
+    if cf.slots < 2 {
+        c.error("lab.centrifuge.slots", "a centrifuge needs at least 2 slots to balance");
+    }
+    if cf.spin_min == 0 {
+        c.error("lab.centrifuge.spin_min", "a spin lasts at least 1 minute");
+    }
+    for (name, container) in [("sharps", &raw.lab.sharps), ("biohazard", &raw.lab.biohazard)] {
+        if container.capacity == 0 || container.fill > container.capacity {
+            let d = c
+                .at(
+                    &format!("lab.{name}"),
+                    format!("{name} container: fill {} of capacity {}", container.fill, container.capacity),
+                )
+                .expected("a capacity above 0 and a fill no greater than it");
+            c.push(d);
+        }
+    }
+    let analyzer_names: Vec<&str> = raw.lab.analyzers.iter().map(|a| a.id.as_str()).collect();
+    let offered: BTreeSet<&str> =
+        raw.lab.analyzers.iter().flat_map(|a| a.menu.iter().map(String::as_str)).collect();
+    let offered_somewhere = |c: &mut Checker<'_>, path: &str, test: &str| {
+        if known_test(c, path, test) && !offered.contains(test) {
+            let mut offering: Vec<&str> = offered.iter().copied().collect();
+            offering.truncate(20);
+            let d = c
+                .at(path, format!("no analyzer in the lab offers test `{test}`"))
+                .expected("a test on some analyzer's `menu`")
+                .help(suggest(test, "test", &offering).replace("defined:", "offered:"));
+            c.push(d);
+        }
+    };
+
+    // People.
+    let mut caregiver_ids = BTreeMap::new();
+    for (i, cg) in raw.caregivers.iter().enumerate() {
+        c.unique(&mut caregiver_ids, &format!("caregivers[{i}].id"), "caregiver", &cg.id);
+        if cg.phone.trim().is_empty() {
+            c.error(&format!("caregivers[{i}].phone"), format!("caregiver `{}` has no phone number", cg.id));
+        }
+    }
+    let caregiver_names: Vec<&str> = raw.caregivers.iter().map(|x| x.id.as_str()).collect();
+    let mut mrns = BTreeMap::new();
+    let mut patients = Vec::new();
+    for (i, pt) in raw.patients.iter().enumerate() {
+        let p = format!("patients[{i}]");
+        c.unique(&mut mrns, &format!("{p}.mrn"), "patient MRN", &pt.mrn);
+        let dob = c.date(&format!("{p}.dob"), &pt.dob);
+        if dob > date && date != Date(0) {
+            c.error(&format!("{p}.dob"), format!("date of birth {} is after the shift date {date}", pt.dob));
+        }
+        c.known(
+            &format!("{p}.caregiver"),
+            "caregiver",
+            &pt.caregiver,
+            &caregiver_names,
+            "under `caregivers`",
+        );
+        let mut previous = Vec::new();
+        for (j, prev) in pt.previous.iter().enumerate() {
+            known_test(c, &format!("{p}.previous[{j}].test"), &prev.test);
+            if !prev.value.is_finite() {
+                c.error(&format!("{p}.previous[{j}].value"), "previous result must be a number");
+            }
+            previous.push(PreviousResult {
+                test: prev.test.clone(),
+                value: prev.value,
+                at: SimTime(-i64::from(prev.hours_ago) * 3600),
+            });
+        }
+        patients.push(Patient {
+            mrn: pt.mrn.clone(),
+            name: pt.name.clone(),
+            dob,
+            location: pt.location.clone(),
+            caregiver: pt.caregiver.clone(),
+            previous,
+        });
+    }
+    let patient_mrns: Vec<&str> = raw.patients.iter().map(|x| x.mrn.as_str()).collect();
+
+    // Specimens.
+    let add_ons: BTreeMap<&str, Vec<&str>> = raw.events.iter().fold(BTreeMap::new(), |mut acc, e| {
+        if let RawFault::StatOrder { specimen, tests } = &e.fault {
+            acc.entry(specimen.as_str()).or_insert_with(Vec::new).extend(tests.iter().map(String::as_str));
+        }
+        acc
+    });
+    let mut specimen_ids = BTreeMap::new();
+    let mut specimens = Vec::new();
+    for (i, s) in raw.specimens.iter().enumerate() {
+        let p = format!("specimens[{i}]");
+        c.unique(&mut specimen_ids, &format!("{p}.id"), "specimen", &s.id);
+        c.known(&format!("{p}.patient"), "patient MRN", &s.patient, &patient_mrns, "under `patients`");
+        let arrives = in_shift(c, &format!("{p}.arrives"), &s.arrives, "arrival");
+        let collected =
+            c.clock(&format!("{p}.collected"), &s.collected).map_or(SimTime::ZERO, |t| t.since(start));
+        if collected > arrives {
+            let d = c
+                .at(
+                    &format!("{p}.collected"),
+                    format!(
+                        "specimen `{}` is collected at {} after it arrives at {}",
+                        s.id, s.collected, s.arrives
+                    ),
+                )
+                .expected("a collection time at or before the arrival time");
+            c.push(d);
+        }
+        if s.tests.is_empty() {
+            c.error(&format!("{p}.tests"), format!("specimen `{}` has no test ordered", s.id));
+        }
+        for (j, t) in s.tests.iter().enumerate() {
+            offered_somewhere(c, &format!("{p}.tests[{j}]"), t);
+            if !s.values.contains_key(t) {
+                let d = c
+                    .at(&format!("{p}.tests[{j}]"), format!("ordered test `{t}` has no true value"))
+                    .help(format!("add `\"{t}\": Exact(…)` or `\"{t}\": Between(…, …)` under `{p}.values`"));
+                c.push(d);
+            }
+        }
+        let extra = add_ons.get(s.id.as_str()).cloned().unwrap_or_default();
+        for (test, value) in &s.values {
+            let vp = format!("{p}.values[{test}]");
+            if !s.tests.contains(test) && !extra.contains(&test.as_str()) {
+                let d = c
+                    .at(&vp, format!("value for `{test}`, which is not ordered on `{}`", s.id))
+                    .warning()
+                    .help("order the test under `tests`, add it with a StatOrder event, or remove the value");
+                c.push(d);
+            }
+            match *value {
+                RawTrueValue::Exact(v) if !v.is_finite() => c.error(&vp, "true value must be a number"),
+                RawTrueValue::Between(lo, hi) => c.range(&vp, "value range", (lo, hi)),
+                RawTrueValue::Exact(_) => {}
+            }
+        }
+        if s.fill_pct > 100 {
+            c.error(&format!("{p}.fill_pct"), format!("fill of {}% is more than a full tube", s.fill_pct));
+        }
+        for (field, index) in [
+            ("hemolysis_index", s.hemolysis_index),
+            ("lipemia_index", s.lipemia_index),
+            ("icterus_index", s.icterus_index),
+        ] {
+            if index > 5 {
+                let d = c
+                    .at(&format!("{p}.{field}"), format!("{field} {index} is out of range"))
+                    .expected("an index from 0 (none) to 5 (gross)");
+                c.push(d);
+            }
+        }
+        specimens.push(Specimen {
+            id: s.id.clone(),
+            patient: s.patient.clone(),
+            arrives,
+            collected,
+            tube: s.tube,
+            label: s.label.as_ref().map(|l| Label {
+                name: l.name.clone(),
+                mrn: l.mrn.clone(),
+                dob: l.dob.clone(),
+                collected: l.collected.clone(),
+                collector: l.collector.clone(),
+            }),
+            priority: s.priority,
+            tests: s.tests.clone(),
+            fill_pct: s.fill_pct,
+            hemolysis_index: s.hemolysis_index,
+            lipemia_index: s.lipemia_index,
+            icterus_index: s.icterus_index,
+            clotted: s.clotted,
+            leaking: s.leaking,
+            transport: s.transport,
+            values: s.values.clone(),
+        });
+    }
+    let specimen_names: Vec<&str> = raw.specimens.iter().map(|x| x.id.as_str()).collect();
+
+    // Timeline.
+    let mut events = Vec::new();
+    for (i, e) in raw.events.iter().enumerate() {
+        let p = format!("events[{i}]");
+        let at = in_shift(c, &format!("{p}.at"), &e.at, "event");
+        let fp = format!("{p}.fault");
+        let analyzer_test = |c: &mut Checker<'_>, analyzer: &str, test: &str| {
+            if c.known(
+                &format!("{fp}.analyzer"),
+                "analyzer",
+                analyzer,
+                &analyzer_names,
+                "under `lab.analyzers`",
+            ) && let Some(a) = raw.lab.analyzers.iter().find(|a| a.id == analyzer)
+            {
+                let menu: Vec<&str> = a.menu.iter().map(String::as_str).collect();
+                c.known(
+                    &format!("{fp}.test"),
+                    "test",
+                    test,
+                    &menu,
+                    &format!("on the menu of analyzer `{analyzer}`"),
+                );
+            }
+        };
+        match &e.fault {
+            RawFault::QcShift { analyzer, test, sd } => {
+                analyzer_test(c, analyzer, test);
+                if !sd.is_finite() || *sd == 0.0 {
+                    c.error(&format!("{fp}.sd"), "a QC shift of 0 SD changes nothing");
+                }
+            }
+            RawFault::QcDrift { analyzer, test, sd_per_hour } => {
+                analyzer_test(c, analyzer, test);
+                if !sd_per_hour.is_finite() || *sd_per_hour == 0.0 {
+                    c.error(&format!("{fp}.sd_per_hour"), "a drift of 0 SD per hour changes nothing");
+                }
+            }
+            RawFault::Imprecision { analyzer, test, factor } => {
+                analyzer_test(c, analyzer, test);
+                if !(factor.is_finite() && *factor > 1.0) {
+                    let d = c
+                        .at(
+                            &format!("{fp}.factor"),
+                            format!("imprecision factor {factor} does not widen the SD"),
+                        )
+                        .expected("a factor above 1, e.g. 2.5");
+                    c.push(d);
+                }
+            }
+            RawFault::ReagentOut { analyzer, test } => analyzer_test(c, analyzer, test),
+            RawFault::AnalyzerError { analyzer, .. } => {
+                c.known(
+                    &format!("{fp}.analyzer"),
+                    "analyzer",
+                    analyzer,
+                    &analyzer_names,
+                    "under `lab.analyzers`",
+                );
+            }
+            RawFault::Spill { volume_ml, .. } => {
+                if *volume_ml == 0 {
+                    c.error(&format!("{fp}.volume_ml"), "a spill of 0 mL is no spill");
+                }
+            }
+            RawFault::CaregiverUnreachable { caregiver, minutes } => {
+                c.known(
+                    &format!("{fp}.caregiver"),
+                    "caregiver",
+                    caregiver,
+                    &caregiver_names,
+                    "under `caregivers`",
+                );
+                if *minutes == Some(0) {
+                    c.error(&format!("{fp}.minutes"), "unreachable for 0 minutes changes nothing");
+                }
+            }
+            RawFault::StatOrder { specimen, tests } => {
+                if c.known(
+                    &format!("{fp}.specimen"),
+                    "specimen",
+                    specimen,
+                    &specimen_names,
+                    "under `specimens`",
+                ) && let Some(s) = specimens.iter().find(|s| &s.id == specimen)
+                    && at < s.arrives
+                {
+                    let d = c
+                        .at(
+                            &format!("{p}.at"),
+                            format!("add-on order for `{specimen}` comes before the specimen arrives"),
+                        )
+                        .expected(format!("a time at or after its arrival ({})", start.plus(s.arrives)));
+                    c.push(d);
+                }
+                if tests.is_empty() {
+                    c.error(&format!("{fp}.tests"), "a STAT order with no test");
+                }
+                for (j, t) in tests.iter().enumerate() {
+                    offered_somewhere(c, &format!("{fp}.tests[{j}]"), t);
+                    let has_value =
+                        raw.specimens.iter().any(|s| &s.id == specimen && s.values.contains_key(t));
+                    if !has_value && specimen_names.contains(&specimen.as_str()) {
+                        let d = c
+                            .at(
+                                &format!("{fp}.tests[{j}]"),
+                                format!("add-on test `{t}` has no true value on `{specimen}`"),
+                            )
+                            .help(format!("add `\"{t}\": Exact(…)` to the values of `{specimen}`"));
+                        c.push(d);
+                    }
+                }
+            }
+            RawFault::CoffeeOffered => {}
+        }
+        events.push(TimedFault { at, fault: e.fault.clone() });
+    }
+    events.sort_by_key(|e| e.at);
+
+    // Rubric.
+    let r = &raw.rubric;
+    if !(1..=100).contains(&r.pass_pct) {
+        let d = c
+            .at("rubric.pass_pct", format!("pass mark of {}%", r.pass_pct))
+            .expected("a percentage from 1 to 100");
+        c.push(d);
+    }
+    let total: u32 = r.weights.values().sum();
+    if total != 100 {
+        let listed: Vec<String> = Category::ALL
+            .iter()
+            .map(|cat| format!("{cat:?} {}", r.weights.get(cat).copied().unwrap_or(0)))
+            .collect();
+        let d = c
+            .at("rubric.weights", format!("category weights add up to {total}"))
+            .expected("weights that add up to 100")
+            .help(listed.join(", "));
+        c.push(d);
+    }
+    let rule_ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    for (i, id) in r.critical.iter().enumerate() {
+        c.known(
+            &format!("rubric.critical[{i}]"),
+            "rule",
+            id,
+            &rule_ids,
+            "in the rule catalogue (docs/scenario-format.md)",
+        );
+        if rule(id).is_some_and(|d| d.severity == crate::rules::FindingSeverity::GoodPractice) {
+            c.error(
+                &format!("rubric.critical[{i}]"),
+                format!("`{id}` is a good-practice credit, not an error"),
+            );
+        }
+    }
+
+    let policy = policy?;
+    if c.has_errors() {
+        return None;
+    }
+    Some(Scenario {
+        meta,
+        policy,
+        lab: Lab {
+            analyzers,
+            centrifuge: raw.lab.centrifuge.clone(),
+            sharps: raw.lab.sharps.clone(),
+            biohazard: raw.lab.biohazard.clone(),
+        },
+        caregivers: raw.caregivers.clone(),
+        patients,
+        specimens,
+        events,
+        rubric: Rubric { pass_pct: r.pass_pct, weights: r.weights.clone(), critical: r.critical.clone() },
+    })
+}

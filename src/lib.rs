@@ -1,0 +1,2 @@
+pub use bevy;
+pub fn _x() {}

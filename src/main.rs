@@ -1,0 +1,3 @@
+fn main() {
+    labshift::_x();
+}
