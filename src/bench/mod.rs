@@ -1,0 +1,187 @@
+//! The 2D bench: stations laid out on two counters, and the specimens as
+//! tubes in the reception tray.
+
+pub mod art;
+pub mod layout;
+
+use bevy::prelude::*;
+use labshift_core::model::Scenario;
+use labshift_core::raw::Priority;
+
+use crate::CurrentScenario;
+use crate::screens::Screen;
+use crate::ui::theme::{UiFonts, palette};
+use art::Painter;
+use layout::{BACK_COUNTER_Y, FRONT_COUNTER_Y, Placement, StationKind, bench_layout};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Bench), spawn_bench);
+}
+
+/// A station of the bench.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct Station(pub StationKind);
+
+/// A specimen tube on the bench.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub struct TubeView {
+    pub specimen: String,
+}
+
+fn spawn_bench(
+    mut commands: Commands,
+    current: Res<CurrentScenario>,
+    fonts: Res<UiFonts>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+) {
+    let Some(scenario) = &current.scenario else { return };
+    spawn_room(&mut commands);
+    for placement in bench_layout(scenario.lab.analyzers.len()) {
+        spawn_station(&mut commands, &placement, scenario, &fonts, &mut meshes, &mut materials);
+    }
+    spawn_tubes(&mut commands, scenario, &fonts, &mut meshes, &mut materials);
+}
+
+/// Tiled wall and the two counters.
+fn spawn_room(commands: &mut Commands) {
+    let mut room = commands.spawn((
+        Name::new("Room"),
+        DespawnOnExit(Screen::Bench),
+        Transform::default(),
+        Visibility::default(),
+    ));
+    room.with_children(|p| {
+        p.spawn((
+            Sprite::from_color(palette::WALL, Vec2::new(1400.0, 800.0)),
+            Transform::from_xyz(0.0, 0.0, -20.0),
+        ));
+        for row in 0..9 {
+            let y = -360.0 + row as f32 * 80.0;
+            p.spawn((
+                Sprite::from_color(palette::WALL_TILE, Vec2::new(1400.0, 2.0)),
+                Transform::from_xyz(0.0, y, -19.0),
+            ));
+        }
+        for (top, depth) in [(BACK_COUNTER_Y, 26.0), (FRONT_COUNTER_Y, 60.0)] {
+            p.spawn((
+                Sprite::from_color(palette::COUNTER, Vec2::new(1400.0, depth)),
+                Transform::from_xyz(0.0, top - depth / 2.0, -10.0),
+            ));
+            p.spawn((
+                Sprite::from_color(palette::COUNTER_EDGE, Vec2::new(1400.0, 4.0)),
+                Transform::from_xyz(0.0, top - depth, -9.9),
+            ));
+        }
+    });
+}
+
+fn station_name(kind: &StationKind, scenario: &Scenario) -> String {
+    match kind {
+        StationKind::Reception => "Reception".to_owned(),
+        StationKind::Labeling => "Label & barcode".to_owned(),
+        StationKind::Centrifuge => "Centrifuge".to_owned(),
+        StationKind::Analyzer(i) => {
+            scenario.lab.analyzers.get(*i).map_or_else(|| format!("Analyzer {i}"), |a| a.name.clone())
+        }
+        StationKind::QcFridge => "QC fridge".to_owned(),
+        StationKind::Lis => "LIS & phone".to_owned(),
+        StationKind::Ppe => "PPE".to_owned(),
+        StationKind::Sink => "Sink".to_owned(),
+        StationKind::Sharps => "Sharps".to_owned(),
+        StationKind::Biohazard => "Biohazard".to_owned(),
+    }
+}
+
+fn spawn_station(
+    commands: &mut Commands,
+    placement: &Placement,
+    scenario: &Scenario,
+    fonts: &UiFonts,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+) {
+    let center = placement.rect.center();
+    let Vec2 { x: w, y: h } = placement.rect.size();
+    let kind = placement.kind.clone();
+    commands
+        .spawn((
+            Name::new(station_name(&kind, scenario)),
+            Station(kind.clone()),
+            DespawnOnExit(Screen::Bench),
+            Transform::from_translation(center.extend(0.0)),
+            Visibility::default(),
+        ))
+        .with_children(|parent| {
+            let mut p = Painter { parent, meshes, materials, fonts };
+            match kind {
+                StationKind::Reception => art::reception(&mut p, w, h),
+                StationKind::Labeling => art::labeling(&mut p, w, h),
+                StationKind::Centrifuge => art::centrifuge(&mut p, w, h, scenario.lab.centrifuge.slots),
+                StationKind::Analyzer(i) => {
+                    if let Some(a) = scenario.lab.analyzers.get(i) {
+                        art::analyzer(&mut p, w, h, a);
+                    }
+                }
+                StationKind::QcFridge => art::qc_fridge(&mut p, w, h, scenario),
+                StationKind::Lis => art::lis(&mut p, w, h, scenario),
+                StationKind::Ppe => art::ppe(&mut p, w, h),
+                StationKind::Sink => art::sink(&mut p, w, h),
+                StationKind::Sharps => {
+                    let sharps = &scenario.lab.sharps;
+                    art::sharps(&mut p, w, h, sharps.fill as f32 / sharps.capacity.max(1) as f32);
+                }
+                StationKind::Biohazard => art::biohazard(&mut p, w, h),
+            }
+        });
+}
+
+/// The specimens, standing in the reception rack in arrival order.
+fn spawn_tubes(
+    commands: &mut Commands,
+    scenario: &Scenario,
+    fonts: &UiFonts,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+) {
+    let Some(tray) = bench_layout(scenario.lab.analyzers.len())
+        .into_iter()
+        .find(|p| p.kind == StationKind::Reception)
+        .map(|p| p.rect)
+    else {
+        return;
+    };
+    let mut order: Vec<_> = scenario.specimens.iter().collect();
+    order.sort_by_key(|s| (s.arrives, s.id.clone()));
+    // Leave room for the pneumatic terminal on the left and the requisitions on the right.
+    let left = tray.min.x + 58.0;
+    let right = tray.max.x - 76.0;
+    let pitch = 36.0;
+    let per_row = (((right - left) / pitch) as usize).max(1);
+    for (i, specimen) in order.iter().enumerate() {
+        // Later rows stand behind the first, offset by half a tube.
+        let (row, col) = (i / per_row, i % per_row);
+        let x = left + pitch * (col as f32 + 0.5) + (row % 2) as f32 * pitch / 2.0;
+        let y = tray.min.y + 82.0 + row as f32 * 12.0;
+        let arrives = scenario.meta.start.plus(specimen.arrives).to_string();
+        commands
+            .spawn((
+                Name::new(format!("Tube {}", specimen.id)),
+                TubeView { specimen: specimen.id.clone() },
+                DespawnOnExit(Screen::Bench),
+                Transform::from_xyz(x, y, 5.0 - row as f32),
+                Visibility::default(),
+            ))
+            .with_children(|parent| {
+                let mut p = Painter { parent, meshes, materials, fonts };
+                art::tube(
+                    &mut p,
+                    specimen.tube,
+                    &specimen.id,
+                    specimen.fill_pct,
+                    specimen.priority == Priority::Stat,
+                    &arrives,
+                );
+            });
+    }
+}

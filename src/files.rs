@@ -1,0 +1,89 @@
+//! Files on disk for the core's loader, with a size limit checked before reading.
+
+use std::fs;
+use std::path::Path;
+
+use labshift_core::Files;
+use labshift_core::load::MAX_FILE_BYTES;
+
+/// Reads scenario and policy files from the local disk.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DiskFiles;
+
+impl Files for DiskFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let meta = fs::metadata(path).map_err(|e| describe(&e))?;
+        if !meta.is_file() {
+            return Err("not a file".to_owned());
+        }
+        if meta.len() > MAX_FILE_BYTES as u64 {
+            return Err(format!(
+                "{} bytes; LabShift reads files of at most {MAX_FILE_BYTES} bytes",
+                meta.len()
+            ));
+        }
+        let bytes = fs::read(path).map_err(|e| describe(&e))?;
+        String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            format!("not UTF-8 text (invalid byte at offset {at})")
+        })
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let dir = if dir.is_empty() { "." } else { dir };
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".ron"))
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn describe(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Every `.ron` file under `path` (itself if it is a file), sorted.
+pub fn ron_files_under(path: &Path) -> std::io::Result<Vec<String>> {
+    let meta = fs::metadata(path)?;
+    if meta.is_file() {
+        return Ok(vec![path.to_string_lossy().into_owned()]);
+    }
+    let mut found = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(path)?.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            found.extend(ron_files_under(&entry)?);
+        } else if entry.extension().is_some_and(|x| x == "ron") {
+            found.push(entry.to_string_lossy().into_owned());
+        }
+    }
+    Ok(found)
+}
+
+/// Where the bundled `scenarios/` folder is: beside the working directory
+/// when run from the project, else beside the executable.
+pub fn scenarios_dir() -> std::path::PathBuf {
+    let here = Path::new("scenarios");
+    if here.is_dir() {
+        return here.to_path_buf();
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors().skip(1).take(4) {
+            let candidate = dir.join("scenarios");
+            if candidate.is_dir() {
+                return candidate;
+            }
+        }
+    }
+    here.to_path_buf()
+}
