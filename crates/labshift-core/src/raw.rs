@@ -142,7 +142,7 @@ pub struct RawScenario {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Meta")]
 pub struct RawMeta {
     pub id: String,
     pub title: String,
@@ -168,7 +168,7 @@ fn default_version() -> String {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Lab")]
 pub struct RawLab {
     pub analyzers: Vec<RawAnalyzer>,
     #[serde(default)]
@@ -188,7 +188,7 @@ fn default_biohazard() -> RawContainer {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Analyzer")]
 pub struct RawAnalyzer {
     pub id: String,
     pub name: String,
@@ -204,7 +204,7 @@ pub struct RawAnalyzer {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "ReagentLot")]
 pub struct RawReagentLot {
     pub test: String,
     pub lot: String,
@@ -215,7 +215,7 @@ pub struct RawReagentLot {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Calibration")]
 pub struct RawCalibration {
     pub test: String,
     /// Date of the last calibration, `YYYY-MM-DD`.
@@ -224,7 +224,7 @@ pub struct RawCalibration {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Control")]
 pub struct RawControl {
     pub test: String,
     /// Control level, numbered from 1.
@@ -237,7 +237,7 @@ pub struct RawControl {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Centrifuge")]
 pub struct RawCentrifuge {
     #[serde(default = "default_slots")]
     pub slots: u8,
@@ -260,7 +260,7 @@ impl Default for RawCentrifuge {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Container")]
 pub struct RawContainer {
     pub capacity: u32,
     #[serde(default)]
@@ -268,7 +268,7 @@ pub struct RawContainer {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Caregiver")]
 pub struct RawCaregiver {
     pub id: String,
     pub name: String,
@@ -284,7 +284,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Patient")]
 pub struct RawPatient {
     pub mrn: String,
     /// `Last, First`.
@@ -299,7 +299,7 @@ pub struct RawPatient {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "PreviousResult")]
 pub struct RawPreviousResult {
     pub test: String,
     pub value: f64,
@@ -308,7 +308,7 @@ pub struct RawPreviousResult {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Specimen")]
 pub struct RawSpecimen {
     pub id: String,
     /// MRN of the patient the specimen truly came from.
@@ -352,7 +352,7 @@ fn ambient() -> Transport {
 /// The label on the tube as the collector wrote it. Any field may be missing
 /// or wrong: spotting that is the trainee's job, not a file error.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Label")]
 pub struct RawLabel {
     #[serde(default)]
     pub name: Option<String>,
@@ -368,6 +368,7 @@ pub struct RawLabel {
 
 /// A true analyte value: fixed, or drawn by the session's seed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "TrueValue")]
 pub enum RawTrueValue {
     Exact(f64),
     /// Uniform between low and high (inclusive).
@@ -375,7 +376,7 @@ pub enum RawTrueValue {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Event")]
 pub struct RawEvent {
     /// Clock time the event happens.
     pub at: String,
@@ -384,6 +385,7 @@ pub struct RawEvent {
 
 /// Something the scenario makes happen during the shift.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Fault")]
 pub enum RawFault {
     /// Controls (and patients) read `sd` control SDs high (or low if negative) from now on.
     QcShift { analyzer: String, test: String, sd: f64 },
@@ -410,7 +412,7 @@ pub enum RawFault {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Rubric")]
 pub struct RawRubric {
     /// Overall percentage needed to pass (with no critical error).
     pub pass_pct: u8,
@@ -445,7 +447,7 @@ pub struct RawPolicyPack {
 
 /// A test in the institution's catalogue.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "TestDef")]
 pub struct RawTestDef {
     pub code: String,
     pub name: String,
@@ -474,13 +476,14 @@ pub struct RawTestDef {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Hemolysis")]
 pub struct RawHemolysis {
     pub limit_index: u8,
     pub bias_per_index: f64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename = "Delta")]
 pub enum RawDelta {
     Absolute(f64),
     Percent(f64),
@@ -488,7 +491,7 @@ pub enum RawDelta {
 
 /// One line of the critical (panic) value list.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "CriticalValue")]
 pub struct RawCriticalValue {
     pub test: String,
     pub unit: String,
@@ -500,6 +503,7 @@ pub struct RawCriticalValue {
 
 /// A critical limit and its comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Limit")]
 pub enum RawLimit {
     Below(f64),
     AtOrBelow(f64),
@@ -508,7 +512,7 @@ pub enum RawLimit {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "CriticalCall")]
 pub struct RawCriticalCall {
     /// Minutes from result availability to a completed, read-back call.
     pub deadline_min: u32,
@@ -521,7 +525,7 @@ pub struct RawCriticalCall {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "QcPolicy")]
 pub struct RawQcPolicy {
     pub rule_sets: Vec<RawRuleSet>,
     /// Rule set used for a test not listed in `per_test`.
@@ -533,7 +537,7 @@ pub struct RawQcPolicy {
 
 /// A Westgard multirule set: data, so an institution can choose its own.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "RuleSet")]
 pub struct RawRuleSet {
     pub id: String,
     /// Number of control levels per run the set is designed for (2 or 3).
@@ -546,7 +550,7 @@ pub struct RawRuleSet {
 
 /// How often controls must run for an analyzer kind (CLIA).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "ControlFrequency")]
 pub struct RawControlFrequency {
     pub kind: AnalyzerKind,
     pub levels: u8,
@@ -557,7 +561,7 @@ pub struct RawControlFrequency {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Rejection")]
 pub struct RawRejection {
     /// Patient identifiers a label must carry (NPSG.01.01.01: two).
     pub identifiers_required: u8,
@@ -576,7 +580,7 @@ pub struct RawRejection {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "PpeRule")]
 pub struct RawPpeRule {
     pub area: Area,
     #[serde(default)]
@@ -588,7 +592,7 @@ pub struct RawPpeRule {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "SpillPolicy")]
 pub struct RawSpillPolicy {
     pub disinfectant: String,
     /// Dilution 1:N.
@@ -598,7 +602,7 @@ pub struct RawSpillPolicy {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "CentrifugePolicy")]
 pub struct RawCentrifugePolicy {
     /// Minutes to wait before opening the lid after a breakage.
     pub breakage_wait_min: u32,

@@ -132,8 +132,12 @@ impl<'a> Checker<'a> {
 }
 
 fn article(what: &str) -> String {
-    let vowel = what.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {what}", if vowel { "an" } else { "a" })
+    format!("{} {what}", a_or_an(what))
+}
+
+/// The indefinite article for a word.
+pub fn a_or_an(word: &str) -> &'static str {
+    if word.to_lowercase().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 fn is_slug(id: &str) -> bool {

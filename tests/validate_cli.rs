@@ -1,0 +1,125 @@
+//! `labshift validate` as an instructor runs it: on the bundled scenarios and
+//! on every broken fixture, checking exit codes and the exact diagnostics.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn labshift(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_labshift"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run labshift: {e}"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn broken_fixtures() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "ron"))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn bundled_scenarios_are_valid() {
+    let out = labshift(&["validate", "scenarios/"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {
+        assert!(text.contains(&format!("ok       scenarios/{name}.ron")), "{name} not reported valid:\n{text}");
+    }
+    assert!(text.contains("5 file(s) checked: 5 valid, 0 invalid"), "{text}");
+}
+
+#[test]
+fn the_fixture_policy_pack_is_valid() {
+    let out = labshift(&["validate", "tests/fixtures/broken/policies/mini.ron"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+/// The first line of each fixture's report: where the mistake is and what it is.
+const EXPECTED: &[(&str, &str)] = &[
+    ("collected-after-arrival", "39:69: error: specimen `S01` is collected at 07:10 after it arrives at 07:05"),
+    ("duplicate-specimen-id", "43:14: error: duplicate specimen id `S01`"),
+    ("event-outside-shift", "49:14: error: event at 09:45 is outside the shift"),
+    ("invalid-clock-time", "39:49: error: `7:5` is not a valid clock time"),
+    ("invalid-date", "9:15: error: `2026-02-30` is not a valid date"),
+    ("many-mistakes", "25:95: error: control SD must be greater than 0, found 0"),
+    ("missing-field", "11:5: error: missing field `tier` in `Meta`"),
+    ("missing-policy-pack", "13:13: error: policy pack `policies/mnii.ron` not found (no such file)"),
+    ("missing-true-value", "41:23: error: ordered test `NA` has no true value"),
+    ("negative-sd", "25:95: error: control SD must be greater than 0, found -1.8"),
+    ("policy-critical-unit-mismatch", "17:27: error: unit `mEq/L` differs from the unit of test `K`"),
+    ("policy-duplicate-test-code", "9:16: error: duplicate test id `K`"),
+    ("policy-escalation-after-deadline", "20:59: error: escalation time must fall inside the call deadline"),
+    ("policy-path-escape", "13:13: error: policy pack path `../../../scenarios/policies/us-default.ron` is a path leaving the scenario's folder"),
+    ("policy-unknown-default-rule-set", "25:27: error: unknown rule set `clasic-2level`"),
+    ("policy-unknown-westgard-rule", "24:38: error: unknown Westgard rule `2-2S`"),
+    ("syntax-missing-comma", "8:9: error: expected a comma"),
+    ("syntax-unclosed-list", "51:5: error: found `rubric` where an `Event` was expected"),
+    ("test-not-offered", "45:25: error: no analyzer in the lab offers test `INR`"),
+    ("unknown-analyzer", "49:48: error: unknown analyzer `chem2`"),
+    ("unknown-field-typo", "43:109: error: unknown field `hemolysis_indx` in `Specimen`"),
+    ("unknown-patient", "43:30: error: unknown patient MRN `100243`"),
+    ("unknown-rubric-rule", "54:20: error: unknown rule `ID-MISLABEL`"),
+    ("unknown-test", "41:18: error: unknown test `KK`"),
+    ("unknown-variant", "43:84: error: unknown variant `GoldSST` in `TubeKind`"),
+    ("weights-not-100", "53:18: error: category weights add up to 105"),
+];
+
+#[test]
+fn every_broken_fixture_fails_with_its_exact_diagnostic() {
+    let fixtures = broken_fixtures();
+    assert!(fixtures.len() >= 15, "only {} broken fixtures", fixtures.len());
+    let listed: Vec<String> = EXPECTED.iter().map(|(name, _)| format!("{name}.ron")).collect();
+    assert_eq!(fixtures, listed, "every fixture needs an expected diagnostic, and every expectation a fixture");
+    for (name, first) in EXPECTED {
+        let path = format!("tests/fixtures/broken/{name}.ron");
+        let out = labshift(&["validate", &path]);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{name} should be invalid:\n{text}");
+        let expected = format!("{path}:{first}");
+        assert_eq!(text.lines().next(), Some(expected.as_str()), "{name}");
+        insta::assert_snapshot!(*name, text);
+    }
+}
+
+#[test]
+fn many_mistakes_are_reported_at_once() {
+    let out = labshift(&["validate", "tests/fixtures/broken/many-mistakes.ron"]);
+    let text = stdout(&out);
+    let errors = text.lines().filter(|l| l.contains(": error: ")).count();
+    assert_eq!(errors, 4, "{text}");
+    assert!(text.contains("help: did you mean `chem1`? defined: `chem1`"), "{text}");
+}
+
+#[test]
+fn json_output_is_one_document_for_scripts() {
+    let out = labshift(&["validate", "--format", "json", "tests/fixtures/broken/unknown-analyzer.ron", "scenarios/c-qc-shift.ron"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
+    assert_eq!(report["valid"], 1);
+    assert_eq!(report["invalid"], 1);
+    let diagnostic = &report["files"][0]["diagnostics"][0];
+    assert_eq!(diagnostic["line"], 49);
+    assert_eq!(diagnostic["column"], 48);
+    assert_eq!(diagnostic["severity"], "error");
+    assert_eq!(diagnostic["message"], "unknown analyzer `chem2`");
+    assert_eq!(diagnostic["help"], "did you mean `chem1`? defined: `chem1`");
+    assert_eq!(report["files"][1]["valid"], true);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(labshift(&["validate"]).status.code(), Some(2));
+    assert_eq!(labshift(&["validate", "no/such/dir"]).status.code(), Some(2));
+    assert_eq!(labshift(&["validate", "--format", "xml", "scenarios/"]).status.code(), Some(2));
+}
