@@ -34,6 +34,43 @@ fn take_screenshot(mut commands: Commands, plan: Res<CapturePlan>, mut frames: L
         .observe(exit_when_saved);
 }
 
-fn exit_when_saved(_captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>) {
-    exit.write(AppExit::Success);
+/// Exits once the screenshot is taken: with an error if the frame is blank
+/// (a window that rendered nothing), so a smoke test can fail.
+fn exit_when_saved(captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>) {
+    let colours = distinct_colours(captured.image.data.as_deref().unwrap_or_default());
+    if colours < MIN_COLOURS {
+        error!("the screenshot is blank: {colours} distinct colour(s)");
+        exit.write(AppExit::from_code(3));
+    } else {
+        info!("screenshot has {colours} distinct colours");
+        exit.write(AppExit::Success);
+    }
+}
+
+/// A drawn bench has hundreds of colours; a blank or cleared window has one or two.
+const MIN_COLOURS: usize = 16;
+
+/// Distinct RGBA pixels, counted up to a few hundred.
+fn distinct_colours(rgba: &[u8]) -> usize {
+    let mut seen = std::collections::BTreeSet::new();
+    for px in rgba.chunks_exact(4).step_by(7) {
+        seen.insert([px[0], px[1], px[2]]);
+        if seen.len() > 500 {
+            break;
+        }
+    }
+    seen.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_frames_have_few_colours() {
+        assert_eq!(distinct_colours(&[9u8; 4 * 1000]), 1);
+        let gradient: Vec<u8> =
+            (0..4000u32).flat_map(|i| [(i % 251) as u8, (i / 16) as u8, 7, 255]).collect();
+        assert!(distinct_colours(&gradient) >= MIN_COLOURS);
+    }
 }

@@ -34,7 +34,10 @@ fn bundled_scenarios_are_valid() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let text = stdout(&out);
     for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {
-        assert!(text.contains(&format!("ok       scenarios/{name}.ron")), "{name} not reported valid:\n{text}");
+        assert!(
+            text.contains(&format!("ok       scenarios/{name}.ron")),
+            "{name} not reported valid:\n{text}"
+        );
     }
     assert!(text.contains("5 file(s) checked: 5 valid, 0 invalid"), "{text}");
 }
@@ -47,7 +50,10 @@ fn the_fixture_policy_pack_is_valid() {
 
 /// The first line of each fixture's report: where the mistake is and what it is.
 const EXPECTED: &[(&str, &str)] = &[
-    ("collected-after-arrival", "39:69: error: specimen `S01` is collected at 07:10 after it arrives at 07:05"),
+    (
+        "collected-after-arrival",
+        "39:69: error: specimen `S01` is collected at 07:10 after it arrives at 07:05",
+    ),
     ("duplicate-specimen-id", "43:14: error: duplicate specimen id `S01`"),
     ("event-outside-shift", "49:14: error: event at 09:45 is outside the shift"),
     ("invalid-clock-time", "39:49: error: `7:5` is not a valid clock time"),
@@ -60,7 +66,10 @@ const EXPECTED: &[(&str, &str)] = &[
     ("policy-critical-unit-mismatch", "17:27: error: unit `mEq/L` differs from the unit of test `K`"),
     ("policy-duplicate-test-code", "9:16: error: duplicate test id `K`"),
     ("policy-escalation-after-deadline", "20:59: error: escalation time must fall inside the call deadline"),
-    ("policy-path-escape", "13:13: error: policy pack path `../../../scenarios/policies/us-default.ron` is a path leaving the scenario's folder"),
+    (
+        "policy-path-escape",
+        "13:13: error: policy pack path `../../../scenarios/policies/us-default.ron` is a path leaving the scenario's folder",
+    ),
     ("policy-unknown-default-rule-set", "25:27: error: unknown rule set `clasic-2level`"),
     ("policy-unknown-westgard-rule", "24:38: error: unknown Westgard rule `2-2S`"),
     ("syntax-missing-comma", "8:9: error: expected a comma"),
@@ -80,7 +89,10 @@ fn every_broken_fixture_fails_with_its_exact_diagnostic() {
     let fixtures = broken_fixtures();
     assert!(fixtures.len() >= 15, "only {} broken fixtures", fixtures.len());
     let listed: Vec<String> = EXPECTED.iter().map(|(name, _)| format!("{name}.ron")).collect();
-    assert_eq!(fixtures, listed, "every fixture needs an expected diagnostic, and every expectation a fixture");
+    assert_eq!(
+        fixtures, listed,
+        "every fixture needs an expected diagnostic, and every expectation a fixture"
+    );
     for (name, first) in EXPECTED {
         let path = format!("tests/fixtures/broken/{name}.ron");
         let out = labshift(&["validate", &path]);
@@ -103,9 +115,16 @@ fn many_mistakes_are_reported_at_once() {
 
 #[test]
 fn json_output_is_one_document_for_scripts() {
-    let out = labshift(&["validate", "--format", "json", "tests/fixtures/broken/unknown-analyzer.ron", "scenarios/c-qc-shift.ron"]);
+    let out = labshift(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/broken/unknown-analyzer.ron",
+        "scenarios/c-qc-shift.ron",
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
     assert_eq!(report["valid"], 1);
     assert_eq!(report["invalid"], 1);
     let diagnostic = &report["files"][0]["diagnostics"][0];

@@ -112,10 +112,11 @@ fn ron_diagnostic(file: &str, src: &str, e: &SpannedError) -> Diagnostic {
         RonError::DuplicateStructField { field, outer } => {
             at(format!("field `{field}` is given twice{}", inside(outer))).help("keep one of them")
         }
-        RonError::ExpectedDifferentStructName { expected, found } => {
-            at(format!("found `{found}` where {} `{expected}` was expected", crate::validate::a_or_an(expected)))
-                .help("a list or parenthesis before this point may not be closed")
-        }
+        RonError::ExpectedDifferentStructName { expected, found } => at(format!(
+            "found `{found}` where {} `{expected}` was expected",
+            crate::validate::a_or_an(expected)
+        ))
+        .help("a list or parenthesis before this point may not be closed"),
         RonError::ExpectedComma => at("expected a comma".to_owned())
             .help("a comma is probably missing at the end of the previous value"),
         RonError::InvalidValueForType { expected, found } => {

@@ -1,0 +1,161 @@
+//! Every bundled scenario loads and validates, and tells the story it claims:
+//! the mistakes a trainee must catch are really in the data.
+
+use std::path::{Path, PathBuf};
+
+use labshift_core::load::{Files, load_scenario};
+use labshift_core::model::{Scenario, Specimen};
+use labshift_core::raw::{Priority, RawFault, RawTrueValue, Tier};
+use labshift_core::time::SimTime;
+
+/// The test's own window on the disk; the core itself never reads files.
+struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(path).map_err(|e| e.to_string())
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .map(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+}
+
+fn load(name: &str) -> Scenario {
+    let path = scenarios_dir().join(name);
+    let loaded = load_scenario(&path.to_string_lossy(), &Disk);
+    let messages: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(messages.is_empty(), "{name}:\n{}", messages.join("\n"));
+    loaded.value.unwrap_or_else(|| panic!("{name} did not load"))
+}
+
+fn specimen<'a>(s: &'a Scenario, id: &str) -> &'a Specimen {
+    s.specimens.iter().find(|x| x.id == id).unwrap_or_else(|| panic!("no specimen {id}"))
+}
+
+fn exact(s: &Specimen, test: &str) -> f64 {
+    match s.values.get(test) {
+        Some(RawTrueValue::Exact(v)) => *v,
+        other => panic!("{} {test}: {other:?}", s.id),
+    }
+}
+
+#[test]
+fn every_bundled_scenario_is_valid() {
+    let mut names: Vec<String> = std::fs::read_dir(scenarios_dir())
+        .map(|e| e.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.retain(|n| n.ends_with(".ron"));
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "a-morning-chemistry.ron",
+            "b-mislabel-hemolysis.ron",
+            "c-qc-shift.ron",
+            "d-critical-calls-spill.ron"
+        ]
+    );
+    for name in &names {
+        let s = load(name);
+        assert!(!s.meta.objectives.is_empty(), "{name}");
+        assert_eq!(s.rubric.weights.values().sum::<u32>(), 100, "{name}");
+    }
+}
+
+#[test]
+fn a_is_a_clean_routine_run() {
+    let s = load("a-morning-chemistry.ron");
+    assert_eq!(s.meta.tier, Tier::Junior);
+    for sp in &s.specimens {
+        let label = sp.label.as_ref().unwrap_or_else(|| panic!("{} unlabeled", sp.id));
+        let patient = s.patients.iter().find(|p| p.mrn == sp.patient).unwrap_or_else(|| panic!("{}", sp.id));
+        assert_eq!(label.mrn.as_deref(), Some(patient.mrn.as_str()), "{}", sp.id);
+        assert_eq!(
+            label.name.as_deref().map(str::to_lowercase),
+            Some(patient.name.to_lowercase()),
+            "{}",
+            sp.id
+        );
+        assert_eq!(sp.hemolysis_index, 0, "{}", sp.id);
+        assert!(!sp.clotted && !sp.leaking, "{}", sp.id);
+        // No value in a routine tutorial is critical.
+        for (test, value) in &sp.values {
+            let Some(limits) = s.policy.critical(test) else { continue };
+            let (lo, hi) = match *value {
+                RawTrueValue::Exact(v) => (v, v),
+                RawTrueValue::Between(lo, hi) => (lo, hi),
+            };
+            for v in [lo, hi] {
+                assert!(!limits.low.is_some_and(|l| l.breached_by(v)), "{} {test}", sp.id);
+                assert!(!limits.high.is_some_and(|l| l.breached_by(v)), "{} {test}", sp.id);
+            }
+        }
+    }
+    assert!(s.events.iter().any(|e| matches!(e.fault, RawFault::CoffeeOffered)));
+}
+
+#[test]
+fn b_hides_a_mislabel_a_hemolyzed_potassium_and_a_single_identifier() {
+    let s = load("b-mislabel-hemolysis.ron");
+    let mislabeled = specimen(&s, "S02");
+    let label_mrn = mislabeled.label.as_ref().and_then(|l| l.mrn.clone());
+    assert_ne!(label_mrn.as_deref(), Some(mislabeled.patient.as_str()));
+    // The label's MRN belongs to another real patient, whose delta check it would fail.
+    let other = s
+        .patients
+        .iter()
+        .find(|p| Some(p.mrn.as_str()) == label_mrn.as_deref())
+        .expect("a real other patient");
+    let previous = other.previous.iter().find(|r| r.test == "CREA").expect("previous creatinine");
+    assert!((exact(mislabeled, "CREA") - previous.value).abs() / previous.value > 0.5);
+
+    let hemolyzed = specimen(&s, "S03");
+    let limit = s.policy.test("K").and_then(|t| t.hemolysis.as_ref()).expect("K hemolysis limit");
+    assert!(hemolyzed.hemolysis_index >= limit.limit_index);
+
+    let single = specimen(&s, "S05");
+    let label = single.label.as_ref().expect("labeled");
+    assert!(label.mrn.is_none() && label.dob.is_none() && label.name.is_some());
+}
+
+#[test]
+fn c_shifts_glucose_qc_past_2_2s_from_the_first_run() {
+    let s = load("c-qc-shift.ron");
+    let shift = s.events.iter().find_map(|e| match &e.fault {
+        RawFault::QcShift { analyzer, test, sd } if analyzer == "chem1" && test == "GLU" => Some((e.at, *sd)),
+        _ => None,
+    });
+    let (at, sd) = shift.expect("a glucose QC shift");
+    assert_eq!(at, SimTime::ZERO);
+    assert!(sd > 2.0 && sd < 3.0, "a 2-2s shift sits between 2 and 3 SD, not a 1-3s: {sd}");
+    assert!(s.specimens.iter().filter(|sp| sp.tests.iter().any(|t| t == "GLU")).count() >= 3);
+}
+
+#[test]
+fn d_has_a_true_critical_potassium_a_critical_inr_an_unreachable_doctor_and_a_spill() {
+    let s = load("d-critical-calls-spill.ron");
+    let k = specimen(&s, "S02");
+    assert_eq!(k.priority, Priority::Stat);
+    assert_eq!(k.hemolysis_index, 0, "a hemolyzed potassium would not be a true critical");
+    let k_limits = s.policy.critical("K").expect("K on the critical list");
+    assert!(k_limits.high.is_some_and(|l| l.breached_by(exact(k, "K"))));
+
+    let inr = specimen(&s, "S04");
+    let inr_limits = s.policy.critical("INR").expect("INR on the critical list");
+    assert!(inr_limits.high.is_some_and(|l| l.breached_by(exact(inr, "INR"))));
+    assert!(inr.fill_pct >= s.policy.pack.rejection.citrate_min_fill_pct);
+
+    let caregiver_of_inr = &s.patients.iter().find(|p| p.mrn == inr.patient).expect("patient").caregiver;
+    let escalate = i64::from(s.policy.pack.critical_call.escalate_after_min) * 60;
+    assert!(s.events.iter().any(|e| matches!(&e.fault,
+        RawFault::CaregiverUnreachable { caregiver, minutes: Some(m) }
+            if caregiver == caregiver_of_inr && i64::from(*m) * 60 > escalate)));
+    assert!(s.events.iter().any(|e| matches!(e.fault, RawFault::Spill { .. })));
+}
