@@ -6,14 +6,20 @@
 //! simulated ([`time::SimTime`]).
 #![forbid(unsafe_code)]
 
+pub mod action;
 pub mod diag;
 pub mod load;
+pub mod log;
 pub mod model;
 pub mod raw;
+pub mod reference;
+pub mod report;
 pub mod rules;
+pub mod session;
 pub mod spans;
 pub mod time;
 pub mod validate;
+pub mod westgard;
 
 pub use diag::{Diagnostic, Severity};
 pub use load::{Files, Loaded, MemoryFiles, check_file, load_policy, load_scenario};

@@ -341,6 +341,10 @@ pub struct RawSpecimen {
     pub values: BTreeMap<String, RawTrueValue>,
 }
 
+fn one() -> f64 {
+    1.0
+}
+
 fn full() -> u8 {
     100
 }
@@ -387,8 +391,16 @@ pub struct RawEvent {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Fault")]
 pub enum RawFault {
-    /// Controls (and patients) read `sd` control SDs high (or low if negative) from now on.
-    QcShift { analyzer: String, test: String, sd: f64 },
+    /// Controls (and patients) read `sd` control SDs high (or low if negative)
+    /// from now on, scattering `spread` SDs around the shifted mean (1: as the
+    /// control's own SD; smaller makes the QC story certain).
+    QcShift {
+        analyzer: String,
+        test: String,
+        sd: f64,
+        #[serde(default = "one")]
+        spread: f64,
+    },
     /// A bias growing by `sd_per_hour` control SDs every hour.
     QcDrift { analyzer: String, test: String, sd_per_hour: f64 },
     /// Random error: the SD is multiplied by `factor`.
@@ -443,6 +455,13 @@ pub struct RawPolicyPack {
     pub ppe: Vec<RawPpeRule>,
     pub spill: RawSpillPolicy,
     pub centrifuge: RawCentrifugePolicy,
+    /// Minutes from a STAT specimen's arrival to its results' release.
+    #[serde(default = "sixty")]
+    pub stat_turnaround_min: u32,
+}
+
+fn sixty() -> u32 {
+    60
 }
 
 /// A test in the institution's catalogue.

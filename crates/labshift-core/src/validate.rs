@@ -708,10 +708,16 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             }
         };
         match &e.fault {
-            RawFault::QcShift { analyzer, test, sd } => {
+            RawFault::QcShift { analyzer, test, sd, spread } => {
                 analyzer_test(c, analyzer, test);
                 if !sd.is_finite() || *sd == 0.0 {
                     c.error(&format!("{fp}.sd"), "a QC shift of 0 SD changes nothing");
+                }
+                if !(spread.is_finite() && *spread > 0.0 && *spread <= 1.0) {
+                    let d = c
+                        .at(&format!("{fp}.spread"), format!("spread {spread} is out of range"))
+                        .expected("a number above 0 and at most 1 (1: the control's own SD)");
+                    c.push(d);
                 }
             }
             RawFault::QcDrift { analyzer, test, sd_per_hour } => {

@@ -1,0 +1,215 @@
+//! What a trainee can do: every change to a session is one of these actions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::raw::{Area, Ppe};
+
+/// Practice gives hints and shows findings as they happen; assessment keeps
+/// them for the debrief. The simulation and the score are the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    Practice,
+    Assessment,
+}
+
+/// Why a specimen is rejected (DOMAIN §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RejectReason {
+    Unlabeled,
+    /// The label does not match the requisition.
+    Mislabeled,
+    /// Fewer patient identifiers than the policy requires.
+    InsufficientIdentifiers,
+    NoCollectionTime,
+    WrongTube,
+    Clotted,
+    /// Quantity not sufficient: under-filled.
+    QuantityNotSufficient,
+    Hemolyzed,
+    Lipemic,
+    Icteric,
+    /// Collected too long before it reached the lab.
+    DelayedTransport,
+    WrongTemperature,
+    Leaking,
+}
+
+/// Corrective actions after a QC rejection (DOMAIN §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Corrective {
+    Recalibrate,
+    NewReagentLot,
+    NewControlVial,
+    Maintenance,
+    CallService,
+}
+
+/// One thing the trainee does. Actions name specimens, analyzers, tests and
+/// caregivers by their scenario ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    // Protection and hygiene.
+    PutOn(Ppe),
+    TakeOff(Ppe),
+    WashHands,
+    /// Accept the coffee, or eat at the bench.
+    EatOrDrink,
+    RecapNeedle,
+
+    // Reception.
+    Receive {
+        specimen: String,
+    },
+    CompareLabel {
+        specimen: String,
+    },
+    Accept {
+        specimen: String,
+    },
+    Reject {
+        specimen: String,
+        reason: RejectReason,
+    },
+    RequestRecollection {
+        specimen: String,
+    },
+
+    // Centrifuge.
+    LoadCentrifuge {
+        specimen: String,
+    },
+    AddBalanceTube,
+    StartCentrifuge,
+    OpenCentrifuge,
+
+    // Quality control and instrument care.
+    RunControl {
+        analyzer: String,
+        test: String,
+        level: u8,
+    },
+    AcceptQc {
+        analyzer: String,
+        test: String,
+    },
+    RejectQc {
+        analyzer: String,
+        test: String,
+        rule: String,
+    },
+    CorrectiveAction {
+        analyzer: String,
+        test: String,
+        action: Corrective,
+    },
+    Calibrate {
+        analyzer: String,
+        test: String,
+    },
+    LoadReagent {
+        analyzer: String,
+        test: String,
+    },
+    LookBack {
+        analyzer: String,
+        test: String,
+    },
+
+    // Analysis and verification.
+    RunTests {
+        specimen: String,
+        analyzer: String,
+    },
+    Dilute {
+        specimen: String,
+        test: String,
+        factor: u32,
+    },
+    Review {
+        specimen: String,
+        test: String,
+    },
+    Repeat {
+        specimen: String,
+        test: String,
+    },
+    Hold {
+        specimen: String,
+        test: String,
+    },
+    Release {
+        specimen: String,
+        test: String,
+    },
+
+    // Critical values.
+    CallCaregiver {
+        specimen: String,
+        test: String,
+        caregiver: String,
+    },
+    ConfirmReadBack {
+        specimen: String,
+        test: String,
+    },
+    DocumentCall {
+        specimen: String,
+        test: String,
+        name: String,
+        credentials: String,
+    },
+
+    // Waste and spills.
+    DisposeSharps,
+    DisposeBiohazard,
+    ReplaceSharpsContainer,
+    CleanSpill {
+        dilution_one_in: u32,
+    },
+    FinishSpill,
+
+    /// Let time pass: the timeline (arrivals, faults) plays up to `at`. The
+    /// shells apply it as the clock runs; it changes nothing else.
+    Wait,
+
+    EndShift,
+}
+
+impl Action {
+    /// The bench area the action happens in, for PPE rules; `None` where
+    /// no PPE rule applies (changing PPE, the sink, waste bins).
+    pub fn area(&self) -> Option<Area> {
+        use Action::*;
+        match self {
+            Receive { .. } | CompareLabel { .. } | Accept { .. } | Reject { .. } => Some(Area::Reception),
+            LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge | Dilute { .. } => {
+                Some(Area::Processing)
+            }
+            RunControl { .. } | AcceptQc { .. } | RejectQc { .. } => Some(Area::Qc),
+            CorrectiveAction { .. }
+            | Calibrate { .. }
+            | LoadReagent { .. }
+            | RunTests { .. }
+            | Repeat { .. } => Some(Area::Analyzers),
+            RequestRecollection { .. }
+            | LookBack { .. }
+            | Review { .. }
+            | Hold { .. }
+            | Release { .. }
+            | CallCaregiver { .. }
+            | ConfirmReadBack { .. }
+            | DocumentCall { .. } => Some(Area::Office),
+            CleanSpill { .. } | FinishSpill => Some(Area::Spill),
+            PutOn(_)
+            | TakeOff(_)
+            | WashHands
+            | EatOrDrink
+            | RecapNeedle
+            | DisposeSharps
+            | DisposeBiohazard
+            | ReplaceSharpsContainer
+            | Wait
+            | EndShift => None,
+        }
+    }
+}

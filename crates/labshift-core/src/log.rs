@@ -1,0 +1,162 @@
+//! Session logs: a header and the timestamped actions of one shift. Grading a
+//! log is replaying it: the score is a pure function of (scenario, seed, log).
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::{Action, Mode};
+use crate::diag::Diagnostic;
+use crate::load::parse_ron;
+use crate::model::Scenario;
+use crate::report::Report;
+use crate::session::{Rejected, Session};
+use crate::time::{ClockTime, SimTime};
+
+/// The version of the session-log format.
+pub const LOG_FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Header")]
+pub struct LogHeader {
+    pub format: u32,
+    /// The scenario's `meta.id`.
+    pub scenario: String,
+    /// [`scenario_hash`] of the scenario the log was played on.
+    pub scenario_hash: String,
+    pub seed: u64,
+    /// LabShift version that wrote the log.
+    pub labshift: String,
+    pub trainee: String,
+    pub mode: Mode,
+}
+
+/// One action and the clock time it was taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Entry")]
+pub struct LogEntry {
+    /// Clock time, `HH:MM:SS`.
+    pub at: String,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "SessionLog")]
+pub struct SessionLog {
+    pub header: LogHeader,
+    pub actions: Vec<LogEntry>,
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint (not a security measure).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// A fingerprint of a scenario's content, its policy pack included. Comments
+/// and layout do not change it; any value that reaches the simulation does.
+pub fn scenario_hash(scenario: &Scenario) -> String {
+    let text = ron::to_string(scenario).unwrap_or_default();
+    format!("fnv1a64:{:016x}", fnv1a(text.as_bytes()))
+}
+
+/// Why a log cannot be graded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GradeError {
+    #[error("{0}")]
+    Parse(Box<Diagnostic>),
+    #[error("unsupported log format {0}; this LabShift reads format {LOG_FORMAT}")]
+    Format(u32),
+    #[error("the log is for scenario `{log}`, not `{scenario}`")]
+    WrongScenario { log: String, scenario: String },
+    #[error("the log was played on a different version of scenario `{id}` (hash {log}, this file {file})")]
+    HashMismatch { id: String, log: String, file: String },
+    #[error("action {index} at {at}: `{at}` is not a clock time")]
+    BadTime { index: usize, at: String },
+    #[error("action {index} at {at} ({action}) does not replay: {reason}")]
+    Replay { index: usize, at: String, action: String, reason: Rejected },
+}
+
+impl SessionLog {
+    /// A new, empty log for a session on `scenario`.
+    pub fn new(scenario: &Scenario, seed: u64, trainee: &str, mode: Mode) -> SessionLog {
+        SessionLog {
+            header: LogHeader {
+                format: LOG_FORMAT,
+                scenario: scenario.meta.id.clone(),
+                scenario_hash: scenario_hash(scenario),
+                seed,
+                labshift: env!("CARGO_PKG_VERSION").to_owned(),
+                trainee: trainee.to_owned(),
+                mode,
+            },
+            actions: Vec::new(),
+        }
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<SessionLog, GradeError> {
+        parse_ron(file, text).map_err(GradeError::Parse)
+    }
+
+    pub fn to_ron(&self) -> String {
+        let config = ron::ser::PrettyConfig::new().depth_limit(3).indentor("  ".to_owned());
+        ron::ser::to_string_pretty(self, config).unwrap_or_default()
+    }
+
+    /// Records an action the session accepted.
+    pub fn push(&mut self, scenario: &Scenario, at: SimTime, action: Action) {
+        self.actions.push(LogEntry { at: scenario.meta.start.plus(at).to_string_full(), action });
+    }
+
+    /// Replays the log on `scenario` and scores it.
+    pub fn grade(&self, scenario: &Arc<Scenario>) -> Result<Report, GradeError> {
+        let session = self.replay(scenario)?;
+        Ok(Report::new(&session, &self.header.trainee, self.header.mode))
+    }
+
+    /// Replays the log; the session is finished (at its end or the time limit).
+    pub fn replay(&self, scenario: &Arc<Scenario>) -> Result<Session, GradeError> {
+        let h = &self.header;
+        if h.format != LOG_FORMAT {
+            return Err(GradeError::Format(h.format));
+        }
+        if h.scenario != scenario.meta.id {
+            return Err(GradeError::WrongScenario {
+                log: h.scenario.clone(),
+                scenario: scenario.meta.id.clone(),
+            });
+        }
+        let hash = scenario_hash(scenario);
+        if h.scenario_hash != hash {
+            return Err(GradeError::HashMismatch {
+                id: h.scenario.clone(),
+                log: h.scenario_hash.clone(),
+                file: hash,
+            });
+        }
+        let mut session = Session::new(scenario, h.seed);
+        for (index, entry) in self.actions.iter().enumerate() {
+            let index = index + 1;
+            let at = ClockTime::parse(&entry.at)
+                .ok_or_else(|| GradeError::BadTime { index, at: entry.at.clone() })?
+                .since(scenario.meta.start);
+            session.apply(entry.action.clone(), at).map_err(|reason| GradeError::Replay {
+                index,
+                at: entry.at.clone(),
+                action: format!("{:?}", entry.action),
+                reason,
+            })?;
+        }
+        session.finish_at_limit();
+        Ok(session)
+    }
+}
+
+impl ClockTime {
+    /// `HH:MM:SS`, always with seconds.
+    pub fn to_string_full(self) -> String {
+        let t = self.0.rem_euclid(24 * 3600);
+        let h = self.0.div_euclid(3600);
+        let h = if (0..48).contains(&h) { h } else { t / 3600 };
+        format!("{h:02}:{:02}:{:02}", t / 60 % 60, t % 60)
+    }
+}

@@ -1,0 +1,429 @@
+//! The reference player: works a scenario's shift the way a careful technician
+//! would, through the same [`Session::apply`] door as a trainee, and records
+//! the log. Its logs are the scenarios' reference solutions (the answer key
+//! an instructor grades against) and what the classroom demo plays.
+//!
+//! It reads the answer key where a technician would use judgement: the
+//! specimen's defects (what a careful look at the label and tube shows) and
+//! the Westgard verdict of a QC run (what the LJ chart shows).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::action::{Action, Corrective, Mode};
+use crate::log::SessionLog;
+use crate::model::Scenario;
+use crate::raw::{Ppe, Priority};
+use crate::session::{Event, Rejected, Session};
+use crate::time::SimTime;
+use crate::westgard::Decision;
+
+/// Seconds one action takes the reference technician.
+const STEP: i64 = 20;
+
+/// Rejection rules that point to systematic error (a shift or drift), which
+/// recalibration corrects; the others point to random error.
+const SYSTEMATIC: &[&str] = &["2-2s", "4-1s", "3-1s", "2of3-2s", "6-x", "8-x", "9-x", "10-x", "12-x"];
+
+struct Player {
+    scenario: Arc<Scenario>,
+    session: Session,
+    log: SessionLog,
+    t: SimTime,
+    /// The rules the last rejected run of each (analyzer, test) broke, and its z-scores.
+    last_rejection: BTreeMap<(String, String), (Vec<String>, Vec<f64>)>,
+}
+
+/// Why the reference player could not finish a scenario.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("at {at}: {action} was refused: {reason}")]
+pub struct PlayError {
+    pub at: String,
+    pub action: String,
+    pub reason: Rejected,
+}
+
+impl Player {
+    fn act(&mut self, action: Action) -> Result<Vec<Event>, PlayError> {
+        let events = self.session.apply(action.clone(), self.t).map_err(|reason| PlayError {
+            at: self.scenario.meta.start.plus(self.t).to_string_full(),
+            action: format!("{action:?}"),
+            reason,
+        })?;
+        self.log.push(&self.scenario, self.t, action);
+        self.t = SimTime(self.t.0 + STEP);
+        Ok(events)
+    }
+
+    fn wearing(&self, p: Ppe) -> bool {
+        self.session.wearing().contains(&p)
+    }
+
+    /// Gloves, coat and face shield on, for bench work.
+    fn dress_for_bench(&mut self) -> Result<(), PlayError> {
+        for p in [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves] {
+            if !self.wearing(p) {
+                self.act(Action::PutOn(p))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gloves off and hands washed, for the LIS and the phone.
+    fn dress_for_office(&mut self) -> Result<(), PlayError> {
+        if self.wearing(Ppe::Gloves) {
+            self.act(Action::TakeOff(Ppe::Gloves))?;
+            self.act(Action::WashHands)?;
+        }
+        Ok(())
+    }
+
+    /// One piece of work; false when there is nothing to do right now.
+    fn step(&mut self) -> Result<bool, PlayError> {
+        if self.bench_work()? {
+            return Ok(true);
+        }
+        self.office_work()
+    }
+
+    fn bench_work(&mut self) -> Result<bool, PlayError> {
+        // A spill first: it is a hazard to everyone.
+        let spills = self.session.spills();
+        let contact = self.scenario.policy.pack.spill.contact_time_min as i64 * 60;
+        if spills.iter().any(Option::is_none) {
+            self.dress_for_bench()?;
+            self.act(Action::CleanSpill {
+                dilution_one_in: self.scenario.policy.pack.spill.dilution_one_in,
+            })?;
+            return Ok(true);
+        }
+        if spills.iter().flatten().any(|since| self.t.0 - since.0 >= contact) {
+            self.dress_for_bench()?;
+            self.act(Action::FinishSpill)?;
+            return Ok(true);
+        }
+        let (sharps, biohazard) = self.session.pending_waste();
+        if sharps > 0 {
+            self.act(Action::DisposeSharps)?;
+            return Ok(true);
+        }
+        if biohazard > 0 {
+            self.act(Action::DisposeBiohazard)?;
+            return Ok(true);
+        }
+        // The centrifuge, once it has stopped.
+        let (loaded, _, spinning) = self.session.centrifuge_view();
+        if let Some(until) = spinning
+            && self.t >= until
+        {
+            self.dress_for_bench()?;
+            self.act(Action::OpenCentrifuge)?;
+            return Ok(true);
+        }
+        // New arrivals, STAT first.
+        let mut views = self.session.specimen_views();
+        views.sort_by_key(|v| {
+            let stat = self.scenario.specimens.iter().any(|s| s.id == v.id && s.priority == Priority::Stat);
+            !stat
+        });
+        if let Some(v) = views.iter().find(|v| v.arrived && !v.received) {
+            let id = v.id.clone();
+            self.dress_for_bench()?;
+            self.act(Action::Receive { specimen: id.clone() })?;
+            self.act(Action::CompareLabel { specimen: id.clone() })?;
+            match self.session.defects(&id).first() {
+                Some(reason) => self.act(Action::Reject { specimen: id, reason: *reason })?,
+                None => self.act(Action::Accept { specimen: id })?,
+            };
+            return Ok(true);
+        }
+        // Spin what waits, balanced.
+        if spinning.is_none() && loaded.is_empty() {
+            let slots = usize::from(self.scenario.lab.centrifuge.slots);
+            let waiting: Vec<String> = views
+                .iter()
+                .filter(|v| {
+                    v.accepted && !v.broken && v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge
+                })
+                .map(|v| v.id.clone())
+                .take(slots - 1)
+                .collect();
+            if !waiting.is_empty() {
+                self.dress_for_bench()?;
+                for id in &waiting {
+                    self.act(Action::LoadCentrifuge { specimen: id.clone() })?;
+                }
+                if waiting.len() % 2 == 1 {
+                    self.act(Action::AddBalanceTube)?;
+                }
+                self.act(Action::StartCentrifuge)?;
+                return Ok(true);
+            }
+        }
+        // Quality control, test by test.
+        for a in self.scenario.lab.analyzers.clone() {
+            for test in &a.menu {
+                let Some(qc) = self.session.qc_view(&a.id, test) else { continue };
+                if qc.valid {
+                    continue;
+                }
+                self.dress_for_bench()?;
+                if qc.rejected && !qc.corrected_since_reject {
+                    let (rules, zs) =
+                        self.last_rejection.get(&(a.id.clone(), test.clone())).cloned().unwrap_or_default();
+                    // Every control off to the same side reads as a shift, whatever rule fired first.
+                    let one_side = zs.iter().all(|z| *z > 1.0) || zs.iter().all(|z| *z < -1.0);
+                    let systematic = one_side || rules.iter().any(|r| SYSTEMATIC.contains(&r.as_str()));
+                    let fix = if systematic { Corrective::Recalibrate } else { Corrective::Maintenance };
+                    self.act(Action::CorrectiveAction {
+                        analyzer: a.id.clone(),
+                        test: test.clone(),
+                        action: fix,
+                    })?;
+                    return Ok(true);
+                }
+                let levels: Vec<u8> = {
+                    let mut l: Vec<u8> =
+                        a.controls.iter().filter(|c| &c.test == test).map(|c| c.level).collect();
+                    l.sort_unstable();
+                    l.truncate(qc.levels_needed);
+                    l
+                };
+                let mut zs = Vec::new();
+                for level in levels.iter().filter(|l| !qc.open_levels.contains(l)) {
+                    let events = self.act(Action::RunControl {
+                        analyzer: a.id.clone(),
+                        test: test.clone(),
+                        level: *level,
+                    })?;
+                    zs.extend(events.iter().filter_map(|e| match e {
+                        Event::ControlMeasured { z, .. } => Some(*z),
+                        _ => None,
+                    }));
+                }
+                let verdict = self.session.qc_verdict(&a.id, test).map(|v| (v.decision, v.violations));
+                match verdict {
+                    Some((Decision::Reject, violations)) => {
+                        let rule = violations.first().cloned().unwrap_or_default();
+                        self.last_rejection.insert((a.id.clone(), test.clone()), (violations, zs));
+                        self.act(Action::RejectQc { analyzer: a.id.clone(), test: test.clone(), rule })?;
+                    }
+                    _ => {
+                        self.act(Action::AcceptQc { analyzer: a.id.clone(), test: test.clone() })?;
+                    }
+                }
+                return Ok(true);
+            }
+        }
+        // Results beyond the measurement range are diluted and rerun.
+        for v in &views {
+            if let Some(r) = v.results.iter().find(|r| r.flags.above_amr && !r.diluted) {
+                self.dress_for_bench()?;
+                self.act(Action::Dilute { specimen: v.id.clone(), test: r.test.clone(), factor: 2 })?;
+                return Ok(true);
+            }
+        }
+        // Run every ready specimen on every analyzer whose QC covers its tests.
+        let scenario = Arc::clone(&self.scenario);
+        for v in &views {
+            if !v.accepted || v.broken || v.in_centrifuge || (v.needs_centrifuge && !v.centrifuged) {
+                continue;
+            }
+            for a in &scenario.lab.analyzers {
+                let pending: Vec<&String> = v
+                    .tests
+                    .iter()
+                    .filter(|t| a.offers(t) && !v.results.iter().any(|r| &r.test == *t))
+                    .collect();
+                if pending.is_empty() {
+                    continue;
+                }
+                let qc_ok = a
+                    .menu
+                    .iter()
+                    .filter(|t| v.tests.contains(t))
+                    .all(|t| self.session.qc_view(&a.id, t).is_some_and(|q| q.valid));
+                if qc_ok {
+                    self.dress_for_bench()?;
+                    self.act(Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() })?;
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    fn office_work(&mut self) -> Result<bool, PlayError> {
+        // Look-backs after QC rejections.
+        for a in self.scenario.lab.analyzers.clone() {
+            for test in &a.menu {
+                if self.session.qc_view(&a.id, test).is_some_and(|q| q.look_back_due) {
+                    self.dress_for_office()?;
+                    self.act(Action::LookBack { analyzer: a.id.clone(), test: test.clone() })?;
+                    return Ok(true);
+                }
+            }
+        }
+        let views = self.session.specimen_views();
+        if let Some(v) = views.iter().find(|v| (v.rejected.is_some() || v.broken) && !v.recollect_requested) {
+            self.dress_for_office()?;
+            self.act(Action::RequestRecollection { specimen: v.id.clone() })?;
+            return Ok(true);
+        }
+        // Critical results: verify, call, read back, document, release.
+        for call in self.session.calls() {
+            if call.read_back && call.documented {
+                continue;
+            }
+            self.dress_for_office()?;
+            let (specimen, test) = (call.specimen.clone(), call.test.clone());
+            if !call.attempted {
+                self.act(Action::Review { specimen: specimen.clone(), test: test.clone() })?;
+            }
+            if call.answered_by.is_none() {
+                self.call_someone(&specimen, &test)?;
+                return Ok(true);
+            }
+            if !call.read_back {
+                self.act(Action::ConfirmReadBack { specimen: specimen.clone(), test: test.clone() })?;
+            }
+            if !call.documented {
+                let who = call.answered_by.clone().unwrap_or_default();
+                let person = self.scenario.caregivers.iter().find(|c| c.id == who).cloned();
+                if let Some(p) = person {
+                    self.act(Action::DocumentCall {
+                        specimen,
+                        test,
+                        name: p.name,
+                        credentials: p.credentials,
+                    })?;
+                }
+            }
+            return Ok(true);
+        }
+        // Verify and release the rest.
+        for v in &views {
+            for r in &v.results {
+                if r.released || (r.flags.above_amr && !r.diluted) {
+                    continue;
+                }
+                let pending_call = self
+                    .session
+                    .calls()
+                    .iter()
+                    .any(|c| c.specimen == v.id && c.test == r.test && !(c.read_back && c.documented));
+                if pending_call {
+                    continue;
+                }
+                self.dress_for_office()?;
+                if !r.reviewed {
+                    self.act(Action::Review { specimen: v.id.clone(), test: r.test.clone() })?;
+                }
+                self.act(Action::Release { specimen: v.id.clone(), test: r.test.clone() })?;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Calls the patient's caregiver; if nobody answers, escalates to the next
+    /// licensed caregiver.
+    fn call_someone(&mut self, specimen: &str, test: &str) -> Result<(), PlayError> {
+        let Some(spec) = self.scenario.specimens.iter().find(|s| s.id == specimen).cloned() else {
+            return Ok(());
+        };
+        let responsible =
+            self.scenario.patients.iter().find(|p| p.mrn == spec.patient).map(|p| p.caregiver.clone());
+        let accepted = &self.scenario.policy.pack.critical_call.accepted_credentials;
+        let mut order: Vec<String> = responsible.into_iter().collect();
+        for c in &self.scenario.caregivers {
+            if accepted.iter().any(|a| a.eq_ignore_ascii_case(&c.credentials)) && !order.contains(&c.id) {
+                order.push(c.id.clone());
+            }
+        }
+        for caregiver in order {
+            let events = self.act(Action::CallCaregiver {
+                specimen: specimen.to_owned(),
+                test: test.to_owned(),
+                caregiver,
+            })?;
+            if events.iter().any(|e| matches!(e, Event::CallAnswered { .. })) {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// When something will next need doing: an arrival, a spin's end, a contact time.
+    fn next_moment(&self) -> Option<SimTime> {
+        let mut moments = Vec::new();
+        for s in &self.scenario.specimens {
+            if s.arrives > self.t {
+                moments.push(s.arrives);
+            }
+        }
+        for e in &self.scenario.events {
+            if e.at > self.t {
+                moments.push(e.at);
+            }
+        }
+        if let (_, _, Some(until)) = self.session.centrifuge_view() {
+            moments.push(until);
+        }
+        let contact = self.scenario.policy.pack.spill.contact_time_min as i64 * 60;
+        moments.extend(self.session.spills().into_iter().flatten().map(|since| SimTime(since.0 + contact)));
+        moments.into_iter().filter(|m| *m >= self.t).min()
+    }
+}
+
+/// Plays `scenario` with `seed` as the reference technician and returns the log.
+pub fn reference_log(scenario: &Arc<Scenario>, seed: u64) -> Result<SessionLog, PlayError> {
+    let mut player = Player {
+        scenario: Arc::clone(scenario),
+        session: Session::new(scenario, seed),
+        log: SessionLog::new(scenario, seed, "Reference technician", Mode::Assessment),
+        t: SimTime::ZERO,
+        last_rejection: BTreeMap::new(),
+    };
+    player.dress_for_bench()?;
+    let limit = scenario.meta.time_limit;
+    let mut idle_guard = 0;
+    while player.t < limit {
+        if player.step()? {
+            idle_guard = 0;
+            continue;
+        }
+        match player.next_moment() {
+            Some(next) if next > player.t => {
+                // Nothing to do until then: let the clock run.
+                player.session.apply(Action::Wait, next).map_err(|reason| PlayError {
+                    at: scenario.meta.start.plus(next).to_string_full(),
+                    action: "Wait".into(),
+                    reason,
+                })?;
+                player.t = next;
+            }
+            Some(_) => {
+                // Something is due now but nothing could be done: wait a little.
+                idle_guard += 1;
+                player.t = SimTime(player.t.0 + STEP);
+                if idle_guard > 200 {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    // Leave the bench clean: waste in the bins, gloves off, hands washed.
+    let (sharps, biohazard) = player.session.pending_waste();
+    if sharps > 0 {
+        player.act(Action::DisposeSharps)?;
+    }
+    if biohazard > 0 {
+        player.act(Action::DisposeBiohazard)?;
+    }
+    player.dress_for_office()?;
+    player.t = player.t.min(limit);
+    player.act(Action::EndShift)?;
+    Ok(player.log)
+}
