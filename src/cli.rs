@@ -5,8 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use labshift_core::{Diagnostic, check_file};
+use std::sync::Arc;
+
+use labshift_core::log::SessionLog;
+use labshift_core::westgard;
+use labshift_core::{Diagnostic, Scenario, check_file, load_policy, load_scenario};
 use serde::Serialize;
+
+use labshift_core::Files as _;
 
 use crate::files::{DiskFiles, ron_files_under};
 
@@ -26,6 +32,45 @@ pub enum Command {
     Play(PlayArgs),
     /// Check scenario and policy files and report every problem with file:line:col.
     Validate(ValidateArgs),
+    /// Replay session logs on their scenario and print the report.
+    Grade(GradeArgs),
+    /// Evaluate a QC series (CSV on stdin: run,level,value,mean,sd) under a Westgard rule set.
+    Qc(QcArgs),
+    /// Play a scenario as the reference technician and write the log (the answer key).
+    Reference(ReferenceArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GradeArgs {
+    /// The scenario the logs were played on.
+    pub scenario: PathBuf,
+    /// Session logs.
+    #[arg(required = true, value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
+    /// Report for people (text) or for scripts (one JSON document per log, one per line).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct QcArgs {
+    /// Rule set from the policy pack.
+    #[arg(long, default_value = "classic-2level")]
+    pub rules: String,
+    /// Policy pack holding the rule sets; defaults to the bundled US pack.
+    #[arg(long, value_name = "PACK")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReferenceArgs {
+    pub scenario: PathBuf,
+    /// Seed of the shift.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the log here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -134,4 +179,125 @@ pub fn validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
         }
     }
     if report.invalid == 0 { exit::VALID } else { exit::INVALID }
+}
+
+/// Loads a scenario for grading or playing, printing its problems to `err`.
+fn scenario_or_report(path: &std::path::Path, err: &mut dyn Write) -> Option<Arc<Scenario>> {
+    let loaded = load_scenario(&path.to_string_lossy(), &DiskFiles);
+    if let Some(scenario) = loaded.value {
+        return Some(Arc::new(scenario));
+    }
+    for d in &loaded.diagnostics {
+        let _ = write!(err, "{d}");
+    }
+    let _ = writeln!(err, "error: `{}` is not a valid scenario", path.display());
+    None
+}
+
+/// Runs `labshift grade`: exit 0 when every log passes, 1 when any fails, 2 on an error.
+pub fn grade(args: &GradeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let Some(scenario) = scenario_or_report(&args.scenario, err) else { return exit::USAGE };
+    let mut code = exit::VALID;
+    for path in &args.logs {
+        let name = path.to_string_lossy();
+        let text = match DiskFiles.read(&name) {
+            Ok(text) => text,
+            Err(why) => {
+                let _ = writeln!(err, "error: {name}: cannot read file: {why}");
+                code = exit::USAGE;
+                continue;
+            }
+        };
+        let report = SessionLog::parse(&name, &text).and_then(|log| log.grade(&scenario));
+        match report {
+            Ok(report) => {
+                match args.format {
+                    Format::Text => {
+                        if args.logs.len() > 1 {
+                            let _ = writeln!(out, "== {name}");
+                        }
+                        let _ = write!(out, "{}", report.to_text());
+                    }
+                    Format::Json => {
+                        let _ = serde_json::to_writer(&mut *out, &report);
+                        let _ = writeln!(out);
+                    }
+                }
+                if !report.passed && code == exit::VALID {
+                    code = exit::INVALID;
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: {name}: {e}");
+                code = exit::USAGE;
+            }
+        }
+    }
+    code
+}
+
+/// Runs `labshift qc` on `input`: one JSON line per run; exit 2 on bad input.
+pub fn qc(args: &QcArgs, input: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let policy_path =
+        args.policy.clone().unwrap_or_else(|| crate::files::scenarios_dir().join("policies/us-default.ron"));
+    let loaded = load_policy(&policy_path.to_string_lossy(), &DiskFiles);
+    let Some(policy) = loaded.value else {
+        for d in &loaded.diagnostics {
+            let _ = write!(err, "{d}");
+        }
+        let _ = writeln!(err, "error: no valid policy pack at `{}`", policy_path.display());
+        return exit::USAGE;
+    };
+    let Some(rules) = policy.pack.qc.rule_sets.iter().find(|r| r.id == args.rules) else {
+        let names: Vec<&str> = policy.pack.qc.rule_sets.iter().map(|r| r.id.as_str()).collect();
+        let _ = writeln!(
+            err,
+            "error: unknown rule set `{}`; {}",
+            args.rules,
+            labshift_core::diag::suggest(&args.rules, "rule set", &names)
+        );
+        return exit::USAGE;
+    };
+    let rows = match westgard::parse_csv(input) {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = writeln!(err, "error: stdin {e}");
+            return exit::USAGE;
+        }
+    };
+    for report in westgard::evaluate_series(&rows, rules) {
+        let _ = serde_json::to_writer(&mut *out, &report);
+        let _ = writeln!(out);
+    }
+    exit::VALID
+}
+
+/// Runs `labshift reference`.
+pub fn reference(args: &ReferenceArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let Some(scenario) = scenario_or_report(&args.scenario, err) else { return exit::USAGE };
+    let log = match labshift_core::reference::reference_log(&scenario, args.seed) {
+        Ok(log) => log,
+        Err(e) => {
+            let _ = writeln!(err, "error: the reference player could not finish: {e}");
+            return exit::INVALID;
+        }
+    };
+    let text = format!(
+        "// Reference solution for `{}` (seed {}), written by `labshift reference`.\n{}\n",
+        scenario.meta.id,
+        args.seed,
+        log.to_ron()
+    );
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
+                return exit::USAGE;
+            }
+        }
+        None => {
+            let _ = write!(out, "{text}");
+        }
+    }
+    exit::VALID
 }

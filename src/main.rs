@@ -13,6 +13,20 @@ fn main() -> ExitCode {
             let code = labshift::cli::validate(&args, &mut std::io::stdout(), &mut std::io::stderr());
             ExitCode::from(code)
         }
+        Some(Command::Grade(args)) => {
+            ExitCode::from(labshift::cli::grade(&args, &mut std::io::stdout(), &mut std::io::stderr()))
+        }
+        Some(Command::Qc(args)) => {
+            let mut input = String::new();
+            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input) {
+                eprintln!("error: cannot read standard input: {e}");
+                return ExitCode::from(labshift::cli::exit::USAGE);
+            }
+            ExitCode::from(labshift::cli::qc(&args, &input, &mut std::io::stdout(), &mut std::io::stderr()))
+        }
+        Some(Command::Reference(args)) => {
+            ExitCode::from(labshift::cli::reference(&args, &mut std::io::stdout(), &mut std::io::stderr()))
+        }
         Some(Command::Play(args)) => play(args),
         None => play(PlayArgs::default()),
     }

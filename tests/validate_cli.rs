@@ -39,7 +39,13 @@ fn bundled_scenarios_are_valid() {
             "{name} not reported valid:\n{text}"
         );
     }
-    assert!(text.contains("5 file(s) checked: 5 valid, 0 invalid"), "{text}");
+    for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {
+        assert!(
+            text.contains(&format!("ok       scenarios/reference/{name}.log.ron")),
+            "{name} log:\n{text}"
+        );
+    }
+    assert!(text.contains("9 file(s) checked: 9 valid, 0 invalid"), "{text}");
 }
 
 #[test]

@@ -29,6 +29,7 @@ pub trait Files {
 pub enum FileKind {
     Scenario,
     PolicyPack,
+    SessionLog,
 }
 
 /// Guesses the kind of a file: by its outer struct name, else by its folder.
@@ -36,6 +37,7 @@ pub fn sniff(path: &str, src: &str) -> FileKind {
     match crate::spans::SpanIndex::build(src).root_name.as_deref() {
         Some("PolicyPack") => FileKind::PolicyPack,
         Some("Scenario") => FileKind::Scenario,
+        Some("SessionLog") => FileKind::SessionLog,
         _ if Path::new(path).parent().and_then(Path::file_name).is_some_and(|d| d == "policies") => {
             FileKind::PolicyPack
         }
@@ -256,7 +258,40 @@ pub fn check_file(path: &str, files: &dyn Files) -> Vec<Diagnostic> {
     match sniff(path, &src) {
         FileKind::PolicyPack => policy_from_str(path, &src).diagnostics,
         FileKind::Scenario => scenario_from_str(path, &src, files).diagnostics,
+        FileKind::SessionLog => check_log(path, &src),
     }
+}
+
+/// Checks a session log on its own: its syntax, and that its times are clock
+/// times that never go backwards. (Replaying it needs its scenario: `grade`.)
+pub fn check_log(path: &str, src: &str) -> Vec<Diagnostic> {
+    let log: crate::log::SessionLog = match parse_ron(path, src) {
+        Ok(log) => log,
+        Err(d) => return vec![*d],
+    };
+    let mut checker = Checker::new(path, src);
+    let mut last = None;
+    for (i, entry) in log.actions.iter().enumerate() {
+        let p = format!("actions[{i}].at");
+        match crate::time::ClockTime::parse(&entry.at) {
+            None => {
+                let d = checker
+                    .at(&p, format!("`{}` is not a clock time", entry.at))
+                    .expected("a time written `HH:MM:SS`");
+                checker.push(d);
+            }
+            Some(t) => {
+                if last.is_some_and(|l| t < l) {
+                    let d = checker
+                        .at(&p, format!("action at {} comes after a later one", entry.at))
+                        .expected("actions in the order they were taken");
+                    checker.push(d);
+                }
+                last = Some(t);
+            }
+        }
+    }
+    checker.diagnostics
 }
 
 /// An in-memory [`Files`], for tests and embedded scenarios.

@@ -97,9 +97,18 @@ impl SessionLog {
         parse_ron(file, text).map_err(GradeError::Parse)
     }
 
+    /// The log as RON, one action a line.
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new().depth_limit(3).indentor("  ".to_owned());
-        ron::ser::to_string_pretty(self, config).unwrap_or_default()
+        let config = ron::ser::PrettyConfig::new().indentor("  ".to_owned()).struct_names(true);
+        let header =
+            ron::ser::to_string_pretty(&self.header, config).unwrap_or_default().replace('\n', "\n  ");
+        let mut out = format!("SessionLog(\n  header: {header},\n  actions: [\n");
+        for entry in &self.actions {
+            let action = ron::to_string(&entry.action).unwrap_or_default();
+            out.push_str(&format!("    (at: \"{}\", action: {action}),\n", entry.at));
+        }
+        out.push_str("  ],\n)");
+        out
     }
 
     /// Records an action the session accepted.

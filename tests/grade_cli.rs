@@ -1,0 +1,161 @@
+//! `labshift grade`, `labshift qc` and `labshift reference` as instructors run them.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const SCENARIOS: [&str; 4] =
+    ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"];
+
+fn labshift(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_labshift"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run labshift: {e}"))
+}
+
+fn labshift_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_labshift"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run labshift: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn every_reference_log_grades_pass_100() {
+    for name in SCENARIOS {
+        let out = labshift(&[
+            "grade",
+            &format!("scenarios/{name}.ron"),
+            &format!("scenarios/reference/{name}.log.ron"),
+        ]);
+        let report = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{name}:\n{report}{}", text(&out.stderr));
+        assert!(report.starts_with("PASS 100.0%"), "{name}:\n{report}");
+        assert!(report.contains("findings\n"), "{report}");
+    }
+}
+
+#[test]
+fn faulty_logs_fail_on_their_mistake() {
+    for (scenario, log, rule) in [
+        ("a-morning-chemistry", "a-drinks-coffee", "SAF-EATING"),
+        ("b-mislabel-hemolysis", "b-accepts-mislabel", "ID-MISLABELED"),
+        ("c-qc-shift", "c-accepts-failed-qc", "QC-REJECT-IGNORED"),
+        ("d-critical-calls-spill", "d-no-read-back", "CRIT-NO-READ-BACK"),
+    ] {
+        let out = labshift(&[
+            "grade",
+            "--format",
+            "json",
+            &format!("scenarios/{scenario}.ron"),
+            &format!("tests/fixtures/logs/{log}.log.ron"),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{log}: {}", text(&out.stderr));
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{log}: not JSON: {e}"));
+        assert_eq!(report["passed"], false, "{log}");
+        let findings = report["findings"].as_array().cloned().unwrap_or_default();
+        let critical: Vec<&str> = findings
+            .iter()
+            .filter(|f| f["severity"] == "critical")
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        assert_eq!(critical, [rule], "{log}");
+        let finding = findings.iter().find(|f| f["rule"] == rule).unwrap_or_else(|| panic!("{log}"));
+        assert!(finding["citation"].as_str().is_some_and(|c| !c.is_empty()), "{log}");
+        assert!(finding["requirement"].as_str().is_some_and(|c| !c.is_empty()), "{log}");
+    }
+}
+
+#[test]
+fn a_log_for_another_version_of_the_scenario_is_refused() {
+    let dir = std::env::temp_dir().join(format!("labshift-grade-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("policies")).unwrap_or_else(|e| panic!("{e}"));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let original = std::fs::read_to_string(root.join("scenarios/c-qc-shift.ron")).unwrap_or_default();
+    let edited = original.replace("Exact(112.0)", "Exact(113.0)");
+    assert_ne!(original, edited);
+    std::fs::write(dir.join("c-qc-shift.ron"), edited).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(root.join("scenarios/policies/us-default.ron"), dir.join("policies/us-default.ron"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let scenario = dir.join("c-qc-shift.ron");
+    let out = labshift(&["grade", &scenario.to_string_lossy(), "scenarios/reference/c-qc-shift.log.ron"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("was played on a different version of scenario `qc-shift`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_log_for_another_scenario_and_a_broken_log_are_errors() {
+    let out =
+        labshift(&["grade", "scenarios/a-morning-chemistry.ron", "scenarios/reference/c-qc-shift.log.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("the log is for scenario `qc-shift`, not `morning-chemistry`"));
+    let out =
+        labshift(&["grade", "scenarios/a-morning-chemistry.ron", "tests/fixtures/broken/negative-sd.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = labshift(&["grade", "scenarios/a-morning-chemistry.ron", "no/such.log.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn qc_prints_one_json_line_per_run() {
+    let out = labshift_stdin(&["qc"], "run,level,value,mean,sd\n1,1,4.0,4.0,0.1\n1,2,6.0,6.0,0.2\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "{\"run\":1,\"violations\":[],\"decision\":\"accept\"}\n");
+
+    let series =
+        "run,level,value,mean,sd\n1,1,4.21,4.0,0.1\n1,2,6.0,6.0,0.2\n2,1,4.22,4.0,0.1\n2,2,6.1,6.0,0.2\n";
+    let out = labshift_stdin(&["qc"], series);
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines,
+        [
+            "{\"run\":1,\"violations\":[\"1-2s\"],\"decision\":\"warn\"}",
+            "{\"run\":2,\"violations\":[\"2-2s\"],\"decision\":\"reject\"}",
+        ]
+    );
+
+    let out = labshift_stdin(
+        &["qc", "--rules", "classic-3level"],
+        "run,level,value,mean,sd\n1,1,1.1,0,1\n1,2,1.5,0,1\n1,3,2.5,0,1\n",
+    );
+    assert_eq!(text(&out.stdout), "{\"run\":1,\"violations\":[\"3-1s\"],\"decision\":\"reject\"}\n");
+}
+
+#[test]
+fn qc_refuses_bad_input_with_exit_2() {
+    let out = labshift_stdin(&["qc"], "run,level,value,mean,sd\n1,1,4.0,4.0,-1\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("line 2: sd -1 must be greater than 0"));
+    let out = labshift_stdin(&["qc", "--rules", "nope"], "run,level,value,mean,sd\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown rule set `nope`"));
+}
+
+#[test]
+fn reference_logs_are_reproducible() {
+    let first = labshift(&["reference", "scenarios/d-critical-calls-spill.ron", "--seed", "5"]);
+    let second = labshift(&["reference", "scenarios/d-critical-calls-spill.ron", "--seed", "5"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(first.stdout, second.stdout);
+    let other = labshift(&["reference", "scenarios/d-critical-calls-spill.ron", "--seed", "6"]);
+    assert_ne!(first.stdout, other.stdout, "the seed changes the shift");
+}
