@@ -1,0 +1,522 @@
+//! The engine on a test lab (`tests/engine/lab.ron`): every rejection
+//! criterion, critical calls on time, late, escalated and unread, QC release
+//! rules, and consequences that carry forward.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use labshift_core::action::{Action, Corrective, Mode, RejectReason};
+use labshift_core::load::{MemoryFiles, load_scenario};
+use labshift_core::model::Scenario;
+use labshift_core::raw::Ppe;
+use labshift_core::report::Report;
+use labshift_core::rules::FindingSeverity;
+use labshift_core::session::{Event, Session};
+use labshift_core::time::SimTime;
+
+fn lab(events: &str) -> Arc<Scenario> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/engine/lab.ron")).unwrap_or_default();
+    let policy =
+        std::fs::read_to_string(root.join("../../scenarios/policies/us-default.ron")).unwrap_or_default();
+    let files = MemoryFiles::default()
+        .with("lab/lab.ron", &text.replace("events: [],", &format!("events: [{events}],")))
+        .with("lab/policies/us-default.ron", &policy);
+    let loaded = load_scenario("lab/lab.ron", &files);
+    let messages: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+    Arc::new(loaded.value.unwrap_or_else(|| panic!("test lab invalid:\n{}", messages.join("\n"))))
+}
+
+/// Drives a session one action every 20 seconds, like a brisk technician.
+struct Bench {
+    session: Session,
+    t: i64,
+}
+
+impl Bench {
+    fn new(scenario: &Arc<Scenario>) -> Bench {
+        Bench { session: Session::new(scenario, 7), t: 300 }
+    }
+
+    fn at(&mut self, minutes: i64) -> &mut Bench {
+        self.t = self.t.max(minutes * 60);
+        self
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Event> {
+        let what = format!("{action:?}");
+        let events = self
+            .session
+            .apply(action, SimTime(self.t))
+            .unwrap_or_else(|e| panic!("{what} at {}s: {e}", self.t));
+        self.t += 20;
+        events
+    }
+
+    fn refused(&mut self, action: Action) -> String {
+        match self.session.apply(action, SimTime(self.t)) {
+            Ok(events) => panic!("accepted: {events:?}"),
+            Err(e) => e.0,
+        }
+    }
+
+    fn gloves_on(&mut self) {
+        for p in [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves] {
+            if !self.session.wearing().contains(&p) {
+                self.act(Action::PutOn(p));
+            }
+        }
+    }
+
+    fn gloves_off(&mut self) {
+        if self.session.wearing().contains(&Ppe::Gloves) {
+            self.act(Action::TakeOff(Ppe::Gloves));
+            self.act(Action::WashHands);
+        }
+    }
+
+    /// Runs and accepts both levels of QC (rerunning until a run passes).
+    fn qc(&mut self, analyzer: &str, test: &str) {
+        self.gloves_on();
+        for _ in 0..5 {
+            for level in [1, 2] {
+                self.act(Action::RunControl { analyzer: analyzer.into(), test: test.into(), level });
+            }
+            let verdict = self.session.qc_verdict(analyzer, test).map(|v| v.decision);
+            if verdict == Some(labshift_core::westgard::Decision::Reject) {
+                self.act(Action::RejectQc {
+                    analyzer: analyzer.into(),
+                    test: test.into(),
+                    rule: "1-3s".into(),
+                });
+                self.act(Action::CorrectiveAction {
+                    analyzer: analyzer.into(),
+                    test: test.into(),
+                    action: Corrective::Maintenance,
+                });
+                continue;
+            }
+            self.act(Action::AcceptQc { analyzer: analyzer.into(), test: test.into() });
+            return;
+        }
+        panic!("QC for {test} never passed");
+    }
+
+    /// Receives, accepts, spins and runs a specimen.
+    fn process(&mut self, specimen: &str, analyzer: &str) -> Vec<Event> {
+        self.gloves_on();
+        self.act(Action::Receive { specimen: specimen.into() });
+        self.act(Action::Accept { specimen: specimen.into() });
+        if self.session.specimen_view(specimen).is_some_and(|v| v.needs_centrifuge) {
+            self.act(Action::LoadCentrifuge { specimen: specimen.into() });
+            self.act(Action::AddBalanceTube);
+            self.act(Action::StartCentrifuge);
+            self.t += 600;
+            self.act(Action::OpenCentrifuge);
+        }
+        self.act(Action::RunTests { specimen: specimen.into(), analyzer: analyzer.into() })
+    }
+
+    fn end(&mut self) -> Report {
+        self.gloves_off();
+        self.act(Action::DisposeBiohazard);
+        self.act(Action::EndShift);
+        Report::new(&self.session, "test", Mode::Assessment)
+    }
+
+    fn rules(&self) -> Vec<(String, FindingSeverity)> {
+        self.session.findings().iter().map(|f| (f.rule.clone(), f.severity)).collect()
+    }
+
+    fn has(&self, rule: &str) -> bool {
+        self.session.findings().iter().any(|f| f.rule == rule)
+    }
+}
+
+#[test]
+fn every_rejection_criterion_is_detected_and_accepting_it_is_a_finding() {
+    let scenario = lab("");
+    let cases = [
+        ("UNLABELED", RejectReason::Unlabeled, "ID-UNLABELED", FindingSeverity::Critical),
+        ("MISLABELED", RejectReason::Mislabeled, "ID-MISLABELED", FindingSeverity::Critical),
+        ("ONE-ID", RejectReason::InsufficientIdentifiers, "ID-TWO-IDENTIFIERS", FindingSeverity::Critical),
+        ("NO-TIME", RejectReason::NoCollectionTime, "ID-NO-COLLECTION-TIME", FindingSeverity::Major),
+        ("WRONG-TUBE", RejectReason::WrongTube, "PROC-WRONG-TUBE", FindingSeverity::Major),
+        ("CLOTTED", RejectReason::Clotted, "PROC-CLOTTED", FindingSeverity::Major),
+        ("SHORT", RejectReason::QuantityNotSufficient, "PROC-UNDERFILLED", FindingSeverity::Major),
+        ("HEMOLYZED", RejectReason::Hemolyzed, "PROC-HEMOLYZED", FindingSeverity::Major),
+        ("LIPEMIC", RejectReason::Lipemic, "PROC-HEMOLYZED", FindingSeverity::Major),
+        ("ICTERIC", RejectReason::Icteric, "PROC-HEMOLYZED", FindingSeverity::Major),
+        ("DELAYED", RejectReason::DelayedTransport, "PROC-DELAYED", FindingSeverity::Major),
+        ("WARM", RejectReason::WrongTemperature, "PROC-TEMPERATURE", FindingSeverity::Major),
+        ("LEAKING", RejectReason::Leaking, "PROC-LEAKING", FindingSeverity::Major),
+    ];
+    for (specimen, reason, rule, severity) in cases {
+        let session = Session::new(&scenario, 1);
+        assert_eq!(session.defects(specimen), [reason], "{specimen}");
+
+        // Accepting it is a finding under its rule.
+        let mut bench = Bench::new(&scenario);
+        bench.gloves_on();
+        bench.act(Action::Receive { specimen: specimen.into() });
+        bench.act(Action::Accept { specimen: specimen.into() });
+        assert_eq!(bench.rules(), [(rule.to_owned(), severity)], "{specimen}");
+
+        // Rejecting it for that reason is right; for another reason, a minor finding.
+        let mut bench = Bench::new(&scenario);
+        bench.gloves_on();
+        bench.act(Action::Receive { specimen: specimen.into() });
+        bench.act(Action::Reject { specimen: specimen.into(), reason });
+        assert!(bench.rules().is_empty(), "{specimen}: {:?}", bench.rules());
+        let other =
+            if reason == RejectReason::Leaking { RejectReason::Clotted } else { RejectReason::Leaking };
+        let mut bench = Bench::new(&scenario);
+        bench.gloves_on();
+        bench.act(Action::Receive { specimen: specimen.into() });
+        bench.act(Action::Reject { specimen: specimen.into(), reason: other });
+        assert!(bench.has("ID-WRONG-REASON"), "{specimen}");
+    }
+    // A good specimen has no defect, and rejecting it is a finding.
+    let mut bench = Bench::new(&scenario);
+    assert!(bench.session.defects("GOOD").is_empty());
+    bench.gloves_on();
+    bench.act(Action::Receive { specimen: "GOOD".into() });
+    bench.act(Action::Reject { specimen: "GOOD".into(), reason: RejectReason::Hemolyzed });
+    assert!(bench.has("ID-GOOD-REJECTED"));
+}
+
+/// Runs CRIT-K to a result and returns the bench, gloves off at the phone.
+fn critical_potassium(events: &str) -> Bench {
+    let scenario = lab(events);
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "K");
+    let events = bench.process("CRIT-K", "chem1");
+    let critical = events.iter().any(|e| matches!(e, Event::ResultReady { flags, .. } if flags.critical));
+    assert!(critical, "{events:?}");
+    bench.gloves_off();
+    bench.act(Action::Review { specimen: "CRIT-K".into(), test: "K".into() });
+    bench
+}
+
+fn call(bench: &mut Bench, caregiver: &str) -> bool {
+    let events = bench.act(Action::CallCaregiver {
+        specimen: "CRIT-K".into(),
+        test: "K".into(),
+        caregiver: caregiver.into(),
+    });
+    events.iter().any(|e| matches!(e, Event::CallAnswered { .. }))
+}
+
+fn complete(bench: &mut Bench, name: &str, credentials: &str) {
+    bench.act(Action::ConfirmReadBack { specimen: "CRIT-K".into(), test: "K".into() });
+    bench.act(Action::DocumentCall {
+        specimen: "CRIT-K".into(),
+        test: "K".into(),
+        name: name.into(),
+        credentials: credentials.into(),
+    });
+    bench.act(Action::Release { specimen: "CRIT-K".into(), test: "K".into() });
+}
+
+fn critical_communication_findings(bench: &Bench) -> Vec<String> {
+    bench.session.findings().iter().filter(|f| f.rule.starts_with("CRIT-")).map(|f| f.rule.clone()).collect()
+}
+
+#[test]
+fn a_critical_called_on_time_with_read_back_scores_full_marks() {
+    let mut bench = critical_potassium("");
+    assert!(call(&mut bench, "dr-b"));
+    complete(&mut bench, "Dr. Ben Bell", "MD");
+    let report = bench.end();
+    assert!(critical_communication_findings(&bench).is_empty(), "{:?}", bench.rules());
+    assert!(bench.has("GP-VERIFIED-BEFORE-CALL"));
+    let call = &report.critical_calls[0];
+    assert_eq!((call.specimen.as_str(), call.caregiver.as_deref()), ("CRIT-K", Some("dr-b")));
+    assert!(call.minutes.is_some_and(|m| m <= 30), "{call:?}");
+}
+
+#[test]
+fn a_critical_called_after_the_deadline_is_late() {
+    let mut bench = critical_potassium("");
+    bench.t += 31 * 60;
+    assert!(call(&mut bench, "dr-b"));
+    complete(&mut bench, "Dr. Ben Bell", "MD");
+    bench.end();
+    assert_eq!(critical_communication_findings(&bench), ["CRIT-LATE"]);
+}
+
+#[test]
+fn an_unreachable_caregiver_is_escalated_past() {
+    let mut bench =
+        critical_potassium(r#"(at: "08:00", fault: CaregiverUnreachable(caregiver: "dr-b", minutes: 60))"#);
+    assert!(!call(&mut bench, "dr-b"), "dr-b is unreachable");
+    assert!(call(&mut bench, "dr-a"), "escalated to dr-a");
+    complete(&mut bench, "Dr. Ada Amos", "MD");
+    bench.end();
+    assert!(critical_communication_findings(&bench).is_empty(), "{:?}", bench.rules());
+}
+
+#[test]
+fn waiting_for_an_unreachable_caregiver_instead_of_escalating_is_a_finding() {
+    let mut bench =
+        critical_potassium(r#"(at: "08:00", fault: CaregiverUnreachable(caregiver: "dr-b", minutes: 25))"#);
+    assert!(!call(&mut bench, "dr-b"));
+    bench.t += 24 * 60;
+    assert!(call(&mut bench, "dr-b"), "dr-b answers after 25 minutes");
+    complete(&mut bench, "Dr. Ben Bell", "MD");
+    bench.end();
+    assert_eq!(critical_communication_findings(&bench), ["CRIT-NOT-ESCALATED"]);
+}
+
+#[test]
+fn a_critical_without_read_back_fails_the_attempt() {
+    let mut bench = critical_potassium("");
+    assert!(call(&mut bench, "dr-b"));
+    bench.act(Action::DocumentCall {
+        specimen: "CRIT-K".into(),
+        test: "K".into(),
+        name: "Dr. Ben Bell".into(),
+        credentials: "MD".into(),
+    });
+    bench.act(Action::Release { specimen: "CRIT-K".into(), test: "K".into() });
+    let report = bench.end();
+    assert_eq!(critical_communication_findings(&bench), ["CRIT-NO-READ-BACK"]);
+    assert!(!report.passed);
+    assert_eq!(report.critical_errors, 1);
+}
+
+#[test]
+fn a_critical_never_called_and_one_given_to_a_clerk() {
+    let mut bench = critical_potassium("");
+    bench.act(Action::Release { specimen: "CRIT-K".into(), test: "K".into() });
+    bench.end();
+    assert_eq!(critical_communication_findings(&bench), ["CRIT-NOT-CALLED"]);
+
+    let mut bench = critical_potassium("");
+    assert!(call(&mut bench, "clerk"), "the clerk picks up");
+    assert!(
+        bench
+            .refused(Action::ConfirmReadBack { specimen: "CRIT-K".into(), test: "K".into() })
+            .contains("no caregiver")
+    );
+    bench.end();
+    assert_eq!(critical_communication_findings(&bench), ["CRIT-WRONG-RECIPIENT", "CRIT-NOT-CALLED"]);
+}
+
+#[test]
+fn releasing_after_a_qc_rejection_or_without_qc_is_critical() {
+    let scenario =
+        lab(r#"(at: "08:00", fault: QcShift(analyzer: "chem1", test: "K", sd: 2.5, spread: 0.1))"#);
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    for level in [1, 2] {
+        bench.act(Action::RunControl { analyzer: "chem1".into(), test: "K".into(), level });
+    }
+    let verdict = bench.session.qc_verdict("chem1", "K").map(|v| v.violations);
+    assert_eq!(verdict, Some(vec!["2-2s".to_owned()]));
+    bench.act(Action::RejectQc { analyzer: "chem1".into(), test: "K".into(), rule: "2-2s".into() });
+    bench.process("GOOD", "chem1");
+    bench.gloves_off();
+    bench.act(Action::Release { specimen: "GOOD".into(), test: "K".into() });
+    bench.act(Action::Release { specimen: "GOOD".into(), test: "NA".into() });
+    let report = bench.end();
+    let critical: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.finding.severity == FindingSeverity::Critical)
+        .map(|f| f.finding.rule.as_str())
+        .collect();
+    // K measured under a rejected run; NA never had QC at all.
+    assert_eq!(critical, ["QC-RELEASED-AFTER-REJECT", "QC-NOT-RUN"]);
+    assert!(bench.has("QC-NO-LOOKBACK"));
+}
+
+#[test]
+fn a_qc_rejection_naming_the_wrong_rule_or_a_false_rejection_are_minor() {
+    let scenario =
+        lab(r#"(at: "08:00", fault: QcShift(analyzer: "chem1", test: "K", sd: 2.5, spread: 0.1))"#);
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    for level in [1, 2] {
+        bench.act(Action::RunControl { analyzer: "chem1".into(), test: "K".into(), level });
+    }
+    bench.act(Action::RejectQc { analyzer: "chem1".into(), test: "K".into(), rule: "R-4s".into() });
+    assert!(bench.has("QC-WRONG-RULE"));
+    // Rerunning without a correction is a blind repeat.
+    bench.act(Action::RunControl { analyzer: "chem1".into(), test: "K".into(), level: 1 });
+    assert!(bench.has("QC-BLIND-REPEAT"));
+
+    let mut bench = Bench::new(&lab(""));
+    bench.qc("chem1", "NA");
+    assert!(!bench.has("QC-FALSE-REJECT"));
+    for level in [1, 2] {
+        bench.act(Action::RunControl { analyzer: "chem1".into(), test: "GLU".into(), level });
+    }
+    if bench
+        .session
+        .qc_verdict("chem1", "GLU")
+        .is_some_and(|v| v.decision != labshift_core::westgard::Decision::Reject)
+    {
+        bench.act(Action::RejectQc { analyzer: "chem1".into(), test: "GLU".into(), rule: "1-3s".into() });
+        assert!(bench.has("QC-FALSE-REJECT"));
+    }
+}
+
+#[test]
+fn an_accepted_mislabel_reaches_the_wrong_chart_and_fails_its_delta_check() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "CREA");
+    let events = bench.process("MISLABELED", "chem1");
+    let delta = events.iter().any(|e| matches!(e, Event::ResultReady { flags, .. } if flags.delta_failed));
+    assert!(delta, "creatinine 2.4 against the labeled patient's 0.7: {events:?}");
+    bench.gloves_off();
+    bench.act(Action::Release { specimen: "MISLABELED".into(), test: "CREA".into() });
+    bench.end();
+    for rule in ["ID-MISLABELED", "REP-WRONG-PATIENT", "AN-DELTA-IGNORED"] {
+        assert!(bench.has(rule), "{rule}: {:?}", bench.rules());
+    }
+}
+
+#[test]
+fn hemolysis_raises_potassium() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "K");
+    let value = |events: &[Event]| {
+        events.iter().find_map(|e| match e {
+            Event::ResultReady { test, value, .. } if test == "K" => Some(*value),
+            _ => None,
+        })
+    };
+    let clean = value(&bench.process("GOOD", "chem1")).unwrap_or(f64::NAN);
+    let hemolyzed = value(&bench.process("HI-K", "chem1")).unwrap_or(f64::NAN);
+    // Both truly 4.0; HI 2 adds 2 × 0.15 mmol/L.
+    assert!((clean - 4.0).abs() < 0.2, "{clean}");
+    assert!((hemolyzed - 4.3).abs() < 0.2, "{hemolyzed}");
+}
+
+#[test]
+fn an_unbalanced_centrifuge_breaks_a_tube_and_spills() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    bench.act(Action::Receive { specimen: "GOOD".into() });
+    bench.act(Action::Accept { specimen: "GOOD".into() });
+    bench.act(Action::LoadCentrifuge { specimen: "GOOD".into() });
+    let events = bench.act(Action::StartCentrifuge);
+    assert!(
+        events.iter().any(|e| matches!(e, Event::TubeBroke { specimen } if specimen == "GOOD")),
+        "{events:?}"
+    );
+    assert!(bench.has("SAF-CENTRIFUGE"));
+    assert_eq!(bench.session.spills().len(), 1);
+    // The lid stays locked while the rotor turns.
+    assert!(bench.refused(Action::OpenCentrifuge).contains("locked"));
+    assert!(bench.session.specimen_view("GOOD").is_some_and(|v| v.broken));
+}
+
+#[test]
+fn a_spill_needs_the_policy_dilution_and_contact_time() {
+    let scenario = lab(r#"(at: "08:10", fault: Spill(area: Processing, volume_ml: 10))"#);
+    let mut bench = Bench::new(&scenario);
+    bench.at(10);
+    bench.gloves_on();
+    bench.act(Action::CleanSpill { dilution_one_in: 10 });
+    bench.t += 5 * 60;
+    bench.act(Action::FinishSpill);
+    assert!(bench.has("SAF-SPILL"), "wiped after 5 of 10 minutes");
+
+    let mut bench = Bench::new(&scenario);
+    bench.at(10);
+    bench.gloves_on();
+    bench.act(Action::CleanSpill { dilution_one_in: 10 });
+    bench.t += 10 * 60;
+    bench.act(Action::FinishSpill);
+    bench.act(Action::DisposeSharps);
+    bench.end();
+    assert!(
+        !bench.has("SAF-SPILL") && !bench.has("SAF-SHARPS") && !bench.has("SAF-BIOHAZARD"),
+        "{:?}",
+        bench.rules()
+    );
+}
+
+#[test]
+fn a_reagent_that_runs_out_stops_the_test() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "NA");
+    bench.qc("chem1", "K");
+    // Three NA tests on board: two used by QC, one by the patient.
+    let events = bench.process("GOOD", "chem1");
+    assert!(events.iter().any(|e| matches!(e, Event::ResultReady { test, .. } if test == "NA")));
+    let refused = bench.refused(Action::RunControl { analyzer: "chem1".into(), test: "NA".into(), level: 1 });
+    assert!(refused.contains("no NA reagent"), "{refused}");
+    bench.act(Action::LoadReagent { analyzer: "chem1".into(), test: "NA".into() });
+    bench.act(Action::RunControl { analyzer: "chem1".into(), test: "NA".into(), level: 1 });
+}
+
+#[test]
+fn safety_lapses_are_found() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.act(Action::Receive { specimen: "GOOD".into() });
+    assert!(bench.has("SAF-PPE"), "receiving a specimen bare-handed");
+    bench.gloves_on();
+    bench.act(Action::Reject { specimen: "GOOD".into(), reason: RejectReason::Leaking });
+    // Gloves at the phone, then gloves off without washing.
+    bench.act(Action::RequestRecollection { specimen: "GOOD".into() });
+    assert!(bench.has("SAF-PPE-CLEAN-AREA"));
+    bench.act(Action::TakeOff(Ppe::Gloves));
+    bench.act(Action::PutOn(Ppe::Gloves));
+    assert!(bench.has("SAF-HAND-HYGIENE"));
+    bench.act(Action::EatOrDrink);
+    bench.act(Action::RecapNeedle);
+    // The rejected tube is never put in the bin.
+    bench.act(Action::TakeOff(Ppe::Gloves));
+    bench.act(Action::WashHands);
+    bench.act(Action::EndShift);
+    let report = Report::new(&bench.session, "test", Mode::Practice);
+    let critical: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.finding.severity == FindingSeverity::Critical)
+        .map(|f| f.finding.rule.as_str())
+        .collect();
+    assert_eq!(critical, ["SAF-EATING", "SAF-RECAP"]);
+    assert!(bench.has("SAF-BIOHAZARD"));
+    assert!(report.safety < 10.0, "{}", report.safety);
+    assert!(!report.passed);
+}
+
+#[test]
+fn impossible_actions_are_refused_not_panicked() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.t = 10;
+    assert!(bench.refused(Action::Receive { specimen: "GOOD".into() }).contains("has not arrived"));
+    bench.t = 300;
+    assert!(bench.refused(Action::Receive { specimen: "NOPE".into() }).contains("no specimen"));
+    assert!(bench.refused(Action::Accept { specimen: "GOOD".into() }).contains("receive GOOD first"));
+    assert!(
+        bench
+            .refused(Action::RunTests { specimen: "GOOD".into(), analyzer: "chem1".into() })
+            .contains("not an accepted")
+    );
+    assert!(bench.refused(Action::TakeOff(Ppe::Gloves)).contains("not wearing"));
+    assert!(bench.refused(Action::OpenCentrifuge).contains("not running"));
+    assert!(
+        bench
+            .refused(Action::Release { specimen: "GOOD".into(), test: "NA".into() })
+            .contains("no NA result")
+    );
+    bench.t = 400;
+    bench.act(Action::Wait);
+    bench.t = 399;
+    assert!(bench.refused(Action::Wait).contains("time goes forward only"));
+    bench.t = 181 * 60;
+    assert!(bench.refused(Action::Wait).contains("the shift ended at 11:00"));
+    // Refused actions leave no finding behind.
+    assert!(bench.rules().is_empty(), "{:?}", bench.rules());
+}
