@@ -159,3 +159,16 @@ fn reference_logs_are_reproducible() {
     let other = labshift(&["reference", "scenarios/d-critical-calls-spill.ron", "--seed", "6"]);
     assert_ne!(first.stdout, other.stdout, "the seed changes the shift");
 }
+
+#[test]
+fn reports_read_as_a_debrief() {
+    let out = labshift(&[
+        "grade",
+        "scenarios/d-critical-calls-spill.ron",
+        "scenarios/reference/d-critical-calls-spill.log.ron",
+    ]);
+    insta::assert_snapshot!("report-d-reference", text(&out.stdout));
+    let out =
+        labshift(&["grade", "scenarios/c-qc-shift.ron", "tests/fixtures/logs/c-accepts-failed-qc.log.ron"]);
+    insta::assert_snapshot!("report-c-accepts-failed-qc", text(&out.stdout));
+}
