@@ -55,6 +55,9 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// A fingerprint of a scenario's content, its policy pack included. Comments
 /// and layout do not change it; any value that reaches the simulation does.
 pub fn scenario_hash(scenario: &Scenario) -> String {
+    if !scenario.hash.is_empty() {
+        return scenario.hash.clone();
+    }
     let text = ron::to_string(scenario).unwrap_or_default();
     format!("fnv1a64:{:016x}", fnv1a(text.as_bytes()))
 }

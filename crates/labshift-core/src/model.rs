@@ -24,6 +24,10 @@ pub struct Scenario {
     /// Sorted by time; events at the same time keep their file order.
     pub events: Vec<TimedFault>,
     pub rubric: Rubric,
+    /// Fingerprint of everything above, computed once when the scenario is
+    /// checked (see [`crate::log::scenario_hash`]).
+    #[serde(skip)]
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

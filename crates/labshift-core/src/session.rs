@@ -1082,7 +1082,7 @@ impl Session {
             AddBalanceTube => self.centrifuge.balance_tubes += 1,
             StartCentrifuge => {
                 let count = self.centrifuge.loaded.len() as u32 + self.centrifuge.balance_tubes;
-                let balanced = count % 2 == 0;
+                let balanced = count.is_multiple_of(2);
                 let until = SimTime(at.0 + minutes(self.scenario.lab.centrifuge.spin_min));
                 self.centrifuge.spinning_until = Some(until);
                 events.push(Event::CentrifugeStarted { until, balanced });
@@ -1256,7 +1256,7 @@ impl Session {
                 events.push(Event::ResultReleased { specimen, test });
             }
             CallCaregiver { specimen, test, caregiver } => {
-                events.extend(self.call(&specimen, &test, &caregiver, at))
+                events.extend(self.call(&specimen, &test, &caregiver, at));
             }
             ConfirmReadBack { specimen, test } => {
                 if let Some(c) = self.calls.get_mut(&(specimen.clone(), test.clone())) {

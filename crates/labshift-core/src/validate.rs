@@ -848,7 +848,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
     if c.has_errors() {
         return None;
     }
-    Some(Scenario {
+    let mut scenario = Scenario {
         meta,
         policy,
         lab: Lab {
@@ -862,5 +862,8 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
         specimens,
         events,
         rubric: Rubric { pass_pct: r.pass_pct, weights: r.weights.clone(), critical: r.critical.clone() },
-    })
+        hash: String::new(),
+    };
+    scenario.hash = crate::log::scenario_hash(&scenario);
+    Some(scenario)
 }

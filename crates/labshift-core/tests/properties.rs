@@ -107,7 +107,7 @@ fn action(s: &Scenario, kind: u8, a: usize, b: usize, c: usize) -> Action {
         ][b % 4]
             .clone(),
         _ => {
-            if c % 50 == 0 {
+            if c.is_multiple_of(50) {
                 Action::EndShift
             } else {
                 Action::Wait

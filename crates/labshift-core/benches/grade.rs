@@ -1,0 +1,74 @@
+//! Grading a session log against the floor: plain RON deserialization of the
+//! same log. Run with `cargo bench -p labshift-core --bench grade`; prints
+//! the median time of each and their ratio, for every bundled reference log.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use labshift_core::load::{Files, load_scenario};
+use labshift_core::log::SessionLog;
+
+struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(path).map_err(|e| e.to_string())
+    }
+    fn list(&self, _dir: &str) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Median wall time of `f` over enough runs to fill about half a second.
+fn median(mut f: impl FnMut()) -> Duration {
+    let start = Instant::now();
+    f();
+    let once = start.elapsed().max(Duration::from_nanos(1));
+    let runs = (Duration::from_millis(500).as_nanos() / once.as_nanos()).clamp(11, 5001) as usize;
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    println!("{:<24} {:>8} {:>12} {:>12} {:>7}", "reference log", "actions", "deserialize", "grade", "ratio");
+    let mut ratios = Vec::new();
+    for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {
+        let scenario_path = root.join(format!("scenarios/{name}.ron"));
+        let Some(scenario) = load_scenario(&scenario_path.to_string_lossy(), &Disk).value.map(Arc::new)
+        else {
+            eprintln!("{name}: scenario does not load");
+            std::process::exit(2);
+        };
+        let text = std::fs::read_to_string(root.join(format!("scenarios/reference/{name}.log.ron")))
+            .unwrap_or_default();
+        let actions = SessionLog::parse(name, &text).map(|l| l.actions.len()).unwrap_or(0);
+        // The floor: what any grader must do, read the log.
+        let floor = median(|| {
+            black_box(ron::from_str::<SessionLog>(black_box(&text)).ok());
+        });
+        // Grading: read the log, replay it, score it.
+        let grade = median(|| {
+            let log = SessionLog::parse(name, black_box(&text)).ok();
+            black_box(log.and_then(|l| l.grade(&scenario).ok()));
+        });
+        let ratio = grade.as_secs_f64() / floor.as_secs_f64();
+        ratios.push(ratio);
+        println!(
+            "{name:<24} {actions:>8} {:>10.1}µs {:>10.1}µs {ratio:>6.2}×",
+            floor.as_secs_f64() * 1e6,
+            grade.as_secs_f64() * 1e6
+        );
+    }
+    let worst = ratios.iter().copied().fold(0.0, f64::max);
+    println!("worst ratio: {worst:.2}× (target ≤ 2×)");
+}
