@@ -1362,15 +1362,21 @@ impl Session {
     fn uncentrifuged_limit(&self, specimen: &str) -> i64 {
         let Ok(s) = self.spec(specimen) else { return i64::MAX };
         let default = minutes(self.scenario.policy.pack.rejection.uncentrifuged_max_min);
+        // Each test's own limit, else the pack's; the specimen waits no longer than its strictest test.
         s.tests
             .iter()
             .filter_map(|t| self.scenario.policy.test(t))
-            // Fluoride stops glycolysis: the glucose limit does not apply to a gray tube.
-            .filter(|t| {
-                !(s.tube == TubeKind::GrayFluorideOxalate && matches!(t.code.as_str(), "GLU" | "LAC"))
+            .map(|t| {
+                // Fluoride stops glycolysis: the glucose limit does not apply to a gray tube.
+                let exempt =
+                    s.tube == TubeKind::GrayFluorideOxalate && matches!(t.code.as_str(), "GLU" | "LAC");
+                match t.uncentrifuged_max_min {
+                    Some(m) if !exempt => minutes(m),
+                    _ => default,
+                }
             })
-            .filter_map(|t| t.uncentrifuged_max_min.map(minutes))
-            .fold(default, i64::min)
+            .min()
+            .unwrap_or(default)
     }
 
     fn open_verdict(&self, analyzer: &str, test: &str) -> westgard::Verdict {

@@ -15,12 +15,21 @@ use labshift_core::session::{Event, Session};
 use labshift_core::time::SimTime;
 
 fn lab(events: &str) -> Arc<Scenario> {
+    lab_with(events, 180)
+}
+
+fn lab_with(events: &str, time_limit_min: u32) -> Arc<Scenario> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("tests/engine/lab.ron")).unwrap_or_default();
     let policy =
         std::fs::read_to_string(root.join("../../scenarios/policies/us-default.ron")).unwrap_or_default();
     let files = MemoryFiles::default()
-        .with("lab/lab.ron", &text.replace("events: [],", &format!("events: [{events}],")))
+        .with(
+            "lab/lab.ron",
+            &text
+                .replace("events: [],", &format!("events: [{events}],"))
+                .replace("time_limit_min: 180", &format!("time_limit_min: {time_limit_min}")),
+        )
         .with("lab/policies/us-default.ron", &policy);
     let loaded = load_scenario("lab/lab.ron", &files);
     let messages: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
@@ -519,4 +528,29 @@ fn impossible_actions_are_refused_not_panicked() {
     assert!(bench.refused(Action::Wait).contains("the shift ended at 11:00"));
     // Refused actions leave no finding behind.
     assert!(bench.rules().is_empty(), "{:?}", bench.rules());
+}
+
+#[test]
+fn coagulation_qc_lasts_eight_hours() {
+    // Controls at 08:05; the specimen is run at 15:55 (within 8 h) or at 16:15 (after).
+    for (run_at_min, expired) in [(7 * 60 + 50, false), (8 * 60 + 10, true)] {
+        let scenario = lab_with("", 600);
+        let mut bench = Bench::new(&scenario);
+        bench.qc("coag1", "INR");
+        bench.gloves_on();
+        bench.act(Action::Receive { specimen: "COAG".into() });
+        bench.act(Action::Accept { specimen: "COAG".into() });
+        bench.act(Action::LoadCentrifuge { specimen: "COAG".into() });
+        bench.act(Action::AddBalanceTube);
+        bench.act(Action::StartCentrifuge);
+        bench.t += 600;
+        bench.act(Action::OpenCentrifuge);
+        bench.at(run_at_min);
+        bench.act(Action::RunTests { specimen: "COAG".into(), analyzer: "coag1".into() });
+        bench.gloves_off();
+        bench.act(Action::Release { specimen: "COAG".into(), test: "INR".into() });
+        assert_eq!(bench.has("QC-NOT-RUN"), expired, "run at +{run_at_min} min: {:?}", bench.rules());
+        // Citrate plasma for INR keeps 24 h: a spin within it is not delayed.
+        assert!(!bench.has("PROC-DELAYED"), "{:?}", bench.rules());
+    }
 }
