@@ -227,6 +227,11 @@ pub fn grade(args: &GradeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     code = exit::INVALID;
                 }
             }
+            // A parse diagnostic names its file, line and column itself.
+            Err(labshift_core::log::GradeError::Parse(d)) => {
+                let _ = write!(err, "{d}");
+                code = exit::USAGE;
+            }
             Err(e) => {
                 let _ = writeln!(err, "error: {name}: {e}");
                 code = exit::USAGE;
