@@ -2,11 +2,14 @@
 //! sequences: no sequence panics, and replaying the actions a session
 //! accepted, from their written log, reproduces its report exactly.
 
+mod support;
+use support::Disk;
+
 use std::path::Path;
 use std::sync::Arc;
 
 use labshift_core::action::{Action, Corrective, Mode, RejectReason};
-use labshift_core::load::{Files, load_scenario};
+use labshift_core::load::load_scenario;
 use labshift_core::log::SessionLog;
 use labshift_core::model::Scenario;
 use labshift_core::raw::Ppe;
@@ -14,17 +17,6 @@ use labshift_core::report::Report;
 use labshift_core::session::Session;
 use labshift_core::time::SimTime;
 use proptest::prelude::*;
-
-struct Disk;
-
-impl Files for Disk {
-    fn read(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(path).map_err(|e| e.to_string())
-    }
-    fn list(&self, _dir: &str) -> Vec<String> {
-        Vec::new()
-    }
-}
 
 fn scenarios() -> Vec<Arc<Scenario>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");

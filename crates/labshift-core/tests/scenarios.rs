@@ -1,27 +1,15 @@
 //! Every bundled scenario loads and validates, and tells the story it claims:
 //! the mistakes a trainee must catch are really in the data.
 
+mod support;
+use support::Disk;
+
 use std::path::{Path, PathBuf};
 
-use labshift_core::load::{Files, load_scenario};
+use labshift_core::load::load_scenario;
 use labshift_core::model::{Scenario, Specimen};
 use labshift_core::raw::{Priority, RawFault, RawTrueValue, Tier};
 use labshift_core::time::SimTime;
-
-/// The test's own window on the disk; the core itself never reads files.
-struct Disk;
-
-impl Files for Disk {
-    fn read(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(path).map_err(|e| e.to_string())
-    }
-
-    fn list(&self, dir: &str) -> Vec<String> {
-        std::fs::read_dir(dir)
-            .map(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-            .unwrap_or_default()
-    }
-}
 
 fn scenarios_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")

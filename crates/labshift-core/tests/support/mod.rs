@@ -1,0 +1,18 @@
+//! Shared by the core's integration tests: the disk, as the tests' own window
+//! on it (the core itself never reads files).
+
+use labshift_core::load::Files;
+
+pub struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(path).map_err(|e| e.to_string())
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .map(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default()
+    }
+}
