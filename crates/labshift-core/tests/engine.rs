@@ -554,3 +554,69 @@ fn coagulation_qc_lasts_eight_hours() {
         assert!(!bench.has("PROC-DELAYED"), "{:?}", bench.rules());
     }
 }
+
+#[test]
+fn a_result_above_the_measurement_range_is_diluted_before_release() {
+    let scenario = lab("");
+    for dilute in [false, true] {
+        let mut bench = Bench::new(&scenario);
+        bench.qc("chem1", "GLU");
+        let events = bench.process("HIGH-GLU", "chem1");
+        let above = events.iter().any(
+            |e| matches!(e, Event::ResultReady { flags, value, .. } if flags.above_amr && *value == 700.0),
+        );
+        assert!(above, "glucose 950 reads as >700: {events:?}");
+        if dilute {
+            let events =
+                bench.act(Action::Dilute { specimen: "HIGH-GLU".into(), test: "GLU".into(), factor: 2 });
+            let value = events.iter().find_map(|e| match e {
+                Event::ResultReady { value, flags, .. } if !flags.above_amr => Some(*value),
+                _ => None,
+            });
+            assert!(value.is_some_and(|v| (v - 950.0).abs() < 20.0), "{events:?}");
+        }
+        bench.gloves_off();
+        bench.act(Action::Release { specimen: "HIGH-GLU".into(), test: "GLU".into() });
+        assert_eq!(bench.has("AN-ABOVE-AMR"), !dilute, "dilute: {dilute}");
+    }
+}
+
+#[test]
+fn a_late_stat_is_a_timeliness_finding() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "GLU");
+    bench.process("HIGH-GLU", "chem1");
+    bench.act(Action::Dilute { specimen: "HIGH-GLU".into(), test: "GLU".into(), factor: 2 });
+    bench.gloves_off();
+    bench.t += 61 * 60;
+    bench.act(Action::Release { specimen: "HIGH-GLU".into(), test: "GLU".into() });
+    let report = bench.end();
+    assert!(bench.has("TIME-STAT"));
+    let tat = report.stat_turnaround.iter().find(|t| t.specimen == "HIGH-GLU").and_then(|t| t.minutes);
+    assert!(tat.is_some_and(|m| m > 60), "{tat:?}");
+}
+
+#[test]
+fn expired_reagents_and_due_calibration_are_findings() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "LAC");
+    bench.process("LAC-ICE", "chem1");
+    assert!(bench.has("AN-EXPIRED-REAGENT"), "{:?}", bench.rules());
+    bench.qc("chem1", "CREA");
+    bench.process("GOOD", "chem1");
+    assert!(!bench.has("AN-CALIBRATION"), "GOOD orders no creatinine");
+    bench.process("MISLABELED", "chem1");
+    assert!(bench.has("AN-CALIBRATION"), "{:?}", bench.rules());
+
+    // Calibrating first, then QC, leaves nothing to find.
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    bench.act(Action::Calibrate { analyzer: "chem1".into(), test: "CREA".into() });
+    bench.act(Action::LoadReagent { analyzer: "chem1".into(), test: "LAC".into() });
+    bench.qc("chem1", "CREA");
+    bench.qc("chem1", "LAC");
+    bench.process("LAC-ICE", "chem1");
+    assert!(!bench.has("AN-EXPIRED-REAGENT") && !bench.has("AN-CALIBRATION"), "{:?}", bench.rules());
+}
