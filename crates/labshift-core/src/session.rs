@@ -1470,17 +1470,24 @@ impl Session {
     }
 
     fn run_tests(&mut self, specimen: &str, analyzer: &str, at: SimTime) -> Result<Vec<Event>, Rejected> {
-        let spec = self.spec(specimen)?.clone();
-        let state = self.state(specimen)?.clone();
-        let a = self
-            .scenario
+        // Borrow the scenario through its own Arc, so the session stays free to change.
+        let scenario = Arc::clone(&self.scenario);
+        let spec = scenario
+            .specimens
+            .iter()
+            .find(|s| s.id == specimen)
+            .ok_or_else(|| no(format!("no specimen `{specimen}`")))?;
+        let a = scenario
             .lab
             .analyzers
             .iter()
             .find(|a| a.id == analyzer)
-            .cloned()
             .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))?;
-        if needs_centrifuge(spec.tube) && state.centrifuged_at.is_none() {
+        let state = self.state(specimen)?;
+        let centrifuged = state.centrifuged_at.is_some();
+        let done: BTreeSet<String> = state.results.keys().cloned().collect();
+        let add_ons = state.add_ons.clone();
+        if needs_centrifuge(spec.tube) && !centrifuged {
             self.find(
                 "PROC-NOT-CENTRIFUGED",
                 at,
@@ -1492,14 +1499,14 @@ impl Session {
         let tests: Vec<String> = spec
             .tests
             .iter()
-            .chain(&state.add_ons)
+            .chain(&add_ons)
             .filter(|t| a.offers(t))
             .cloned()
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
         for test in tests {
-            if state.results.contains_key(&test) {
+            if done.contains(&test) {
                 continue;
             }
             if let Err(why) = self.analyzer_ready(analyzer, &test) {
@@ -1524,8 +1531,9 @@ impl Session {
         at: SimTime,
         dilution: Option<u32>,
     ) -> Vec<Event> {
-        let Ok(spec) = self.spec(specimen).cloned() else { return Vec::new() };
-        let Some(def) = self.scenario.policy.test(test).cloned() else { return Vec::new() };
+        let scenario = Arc::clone(&self.scenario);
+        let Some(spec) = scenario.specimens.iter().find(|s| s.id == specimen) else { return Vec::new() };
+        let Some(def) = scenario.policy.test(test) else { return Vec::new() };
         let Some(truth) = self.true_value(specimen, test) else {
             return vec![Event::TestNotRun {
                 specimen: specimen.to_owned(),
@@ -1640,7 +1648,8 @@ impl Session {
 
     fn release(&mut self, specimen: &str, test: &str, at: SimTime) {
         let Ok(r) = self.result(specimen, test).cloned() else { return };
-        let Ok(spec) = self.spec(specimen).cloned() else { return };
+        let scenario = Arc::clone(&self.scenario);
+        let Some(spec) = scenario.specimens.iter().find(|s| s.id == specimen) else { return };
         let subject = format!("{specimen} {test}");
         match r.qc {
             QcAtMeasure::NotRun => self.find(
