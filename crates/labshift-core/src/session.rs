@@ -1775,6 +1775,10 @@ impl Session {
         if self.ended {
             return;
         }
+        // Everything on the timeline up to the end of the shift has happened,
+        // whether or not an accepted action came after it.
+        let late = self.advance(at);
+        self.undelivered.extend(late);
         self.ended = true;
         self.now = at;
         let scenario = Arc::clone(&self.scenario);
