@@ -1,18 +1,13 @@
 //! `labshift grade`, `labshift qc` and `labshift reference` as instructors run them.
 
+mod support;
+use support::labshift;
+
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 const SCENARIOS: [&str; 4] =
     ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"];
-
-fn labshift(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_labshift"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run labshift: {e}"))
-}
 
 fn labshift_stdin(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_labshift"))

@@ -1,16 +1,11 @@
 //! `labshift validate` as an instructor runs it: on the bundled scenarios and
 //! on every broken fixture, checking exit codes and the exact diagnostics.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
+use support::labshift;
 
-fn labshift(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_labshift"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run labshift: {e}"))
-}
+use std::path::Path;
+use std::process::Output;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

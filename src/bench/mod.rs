@@ -37,10 +37,13 @@ fn spawn_bench(
 ) {
     let Some(scenario) = &current.scenario else { return };
     spawn_room(&mut commands);
-    for placement in bench_layout(scenario.lab.analyzers.len()) {
-        spawn_station(&mut commands, &placement, scenario, &fonts, &mut meshes, &mut materials);
+    let layout = bench_layout(scenario.lab.analyzers.len());
+    for placement in &layout {
+        spawn_station(&mut commands, placement, scenario, &fonts, &mut meshes, &mut materials);
     }
-    spawn_tubes(&mut commands, scenario, &fonts, &mut meshes, &mut materials);
+    if let Some(tray) = layout.iter().find(|p| p.kind == StationKind::Reception) {
+        spawn_tubes(&mut commands, tray.rect, scenario, &fonts, &mut meshes, &mut materials);
+    }
 }
 
 /// Tiled wall and the two counters.
@@ -139,18 +142,12 @@ fn spawn_station(
 /// The specimens, standing in the reception rack in arrival order.
 fn spawn_tubes(
     commands: &mut Commands,
+    tray: Rect,
     scenario: &Scenario,
     fonts: &UiFonts,
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<ColorMaterial>,
 ) {
-    let Some(tray) = bench_layout(scenario.lab.analyzers.len())
-        .into_iter()
-        .find(|p| p.kind == StationKind::Reception)
-        .map(|p| p.rect)
-    else {
-        return;
-    };
     let mut order: Vec<_> = scenario.specimens.iter().collect();
     order.sort_by_key(|s| (s.arrives, s.id.clone()));
     // Leave room for the pneumatic terminal on the left and the requisitions on the right.

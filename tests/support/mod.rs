@@ -1,0 +1,12 @@
+//! Shared by the CLI tests: running the built `labshift` as a user would.
+
+use std::process::{Command, Output};
+
+/// Runs `labshift` with `args` from the project folder.
+pub fn labshift(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_labshift"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run labshift: {e}"))
+}
