@@ -113,6 +113,12 @@ impl Bench {
 
     /// Receives, accepts, spins and runs a specimen.
     fn process(&mut self, specimen: &str, analyzer: &str) -> Vec<Event> {
+        self.prepare(specimen);
+        self.act(Action::RunTests { specimen: specimen.into(), analyzer: analyzer.into() })
+    }
+
+    /// Receives and accepts a specimen, and spins it if it needs spinning.
+    fn prepare(&mut self, specimen: &str) {
         self.gloves_on();
         self.act(Action::Receive { specimen: specimen.into() });
         self.act(Action::Accept { specimen: specimen.into() });
@@ -123,7 +129,6 @@ impl Bench {
             self.t += 600;
             self.act(Action::OpenCentrifuge);
         }
-        self.act(Action::RunTests { specimen: specimen.into(), analyzer: analyzer.into() })
     }
 
     fn end(&mut self) -> Report {
@@ -135,6 +140,16 @@ impl Bench {
 
     fn rules(&self) -> Vec<(String, FindingSeverity)> {
         self.session.findings().iter().map(|f| (f.rule.clone(), f.severity)).collect()
+    }
+
+    /// The rules of a report's critical findings, in order.
+    fn critical_rules(report: &Report) -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.finding.severity == FindingSeverity::Critical)
+            .map(|f| f.finding.rule.clone())
+            .collect()
     }
 
     fn has(&self, rule: &str) -> bool {
@@ -329,12 +344,7 @@ fn releasing_after_a_qc_rejection_or_without_qc_is_critical() {
     bench.act(Action::Release { specimen: "GOOD".into(), test: "K".into() });
     bench.act(Action::Release { specimen: "GOOD".into(), test: "NA".into() });
     let report = bench.end();
-    let critical: Vec<&str> = report
-        .findings
-        .iter()
-        .filter(|f| f.finding.severity == FindingSeverity::Critical)
-        .map(|f| f.finding.rule.as_str())
-        .collect();
+    let critical = Bench::critical_rules(&report);
     // K measured under a rejected run; NA never had QC at all.
     assert_eq!(critical, ["QC-RELEASED-AFTER-REJECT", "QC-NOT-RUN"]);
     assert!(bench.has("QC-NO-LOOKBACK"));
@@ -487,12 +497,7 @@ fn safety_lapses_are_found() {
     bench.act(Action::WashHands);
     bench.act(Action::EndShift);
     let report = Report::new(&bench.session, "test", Mode::Practice);
-    let critical: Vec<&str> = report
-        .findings
-        .iter()
-        .filter(|f| f.finding.severity == FindingSeverity::Critical)
-        .map(|f| f.finding.rule.as_str())
-        .collect();
+    let critical = Bench::critical_rules(&report);
     assert_eq!(critical, ["SAF-EATING", "SAF-RECAP"]);
     assert!(bench.has("SAF-BIOHAZARD"));
     assert!(report.safety < 10.0, "{}", report.safety);
@@ -537,14 +542,7 @@ fn coagulation_qc_lasts_eight_hours() {
         let scenario = lab_with("", 600);
         let mut bench = Bench::new(&scenario);
         bench.qc("coag1", "INR");
-        bench.gloves_on();
-        bench.act(Action::Receive { specimen: "COAG".into() });
-        bench.act(Action::Accept { specimen: "COAG".into() });
-        bench.act(Action::LoadCentrifuge { specimen: "COAG".into() });
-        bench.act(Action::AddBalanceTube);
-        bench.act(Action::StartCentrifuge);
-        bench.t += 600;
-        bench.act(Action::OpenCentrifuge);
+        bench.prepare("COAG");
         bench.at(run_at_min);
         bench.act(Action::RunTests { specimen: "COAG".into(), analyzer: "coag1".into() });
         bench.gloves_off();
