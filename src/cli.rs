@@ -75,14 +75,81 @@ pub struct ReferenceArgs {
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct PlayArgs {
-    /// Scenario file; defaults to the bundled routine morning chemistry run.
+    /// Scenario file: opens on its briefing. Without one, the title screen
+    /// offers every scenario in the scenarios folder.
     pub scenario: Option<PathBuf>,
+    /// Seed of the shift (the briefing can draw another).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Trainee name written in the session log.
+    #[arg(long, default_value = "")]
+    pub trainee: String,
+    /// Practice (hints, findings as they happen) or assessment.
+    #[arg(long, value_enum, default_value_t = PlayMode::Practice)]
+    pub mode: PlayMode,
+    /// Folder the session logs are written to while playing.
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    pub log_dir: PathBuf,
+    /// Continue a session log on the scenario (its seed, trainee and mode).
+    #[arg(long, value_name = "LOG", requires = "scenario")]
+    pub resume: Option<PathBuf>,
+    /// With --resume: replay only the actions up to this clock time (HH:MM or HH:MM:SS).
+    #[arg(long, value_name = "TIME", requires = "resume")]
+    pub until: Option<String>,
+    /// Open on this screen.
+    #[arg(long, value_enum)]
+    pub screen: Option<ScreenArg>,
+    /// Open this panel on the bench: reception, centrifuge, analyzer:N, qc:N:TEST,
+    /// lis, phone, ppe, sink, sharps, biohazard, spill, specimen:ID, result:ID:TEST, call:ID:TEST.
+    #[arg(long, value_name = "PANEL")]
+    pub panel: Option<String>,
+    /// Interface scale for projectors, 1 to 2 (F9/F10 change it while playing).
+    #[arg(long, default_value_t = 1.0)]
+    pub ui_scale: f32,
     /// Save a screenshot of the window to this PNG file, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
     /// Frames to render before the screenshot is taken.
     #[arg(long, default_value_t = 20, requires = "screenshot")]
     pub frames: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum PlayMode {
+    #[default]
+    Practice,
+    Assessment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScreenArg {
+    Title,
+    Select,
+    Briefing,
+}
+
+/// Reads a `--panel` value.
+pub fn parse_panel(text: &str) -> Result<crate::panels::Panel, String> {
+    use crate::panels::Panel;
+    let parts: Vec<&str> = text.split(':').collect();
+    let index = |s: &str| s.parse::<usize>().map_err(|_| format!("`{s}` is not an analyzer number (0, 1, …)"));
+    Ok(match parts.as_slice() {
+        ["reception"] => Panel::Reception,
+        ["centrifuge"] => Panel::Centrifuge,
+        ["analyzer", n] => Panel::Analyzer(index(n)?),
+        ["qc", n, test] => Panel::Qc(index(n)?, (*test).to_owned()),
+        ["lis"] => Panel::Lis,
+        ["phone"] => Panel::Phone,
+        ["ppe"] => Panel::Ppe,
+        ["sink"] => Panel::Sink,
+        ["sharps"] => Panel::Sharps,
+        ["biohazard"] => Panel::Biohazard,
+        ["spill"] => Panel::Spill,
+        ["specimen", id] => Panel::Specimen((*id).to_owned()),
+        ["result", id, test] => Panel::Result((*id).to_owned(), (*test).to_owned()),
+        ["call", id, test] => Panel::Call((*id).to_owned(), (*test).to_owned()),
+        _ => return Err(format!("unknown panel `{text}`")),
+    })
 }
 
 #[derive(Debug, clap::Args)]

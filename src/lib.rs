@@ -3,17 +3,28 @@
 
 pub mod bench;
 pub mod capture;
+pub mod catalog;
 pub mod cli;
 pub mod files;
+pub mod panels;
+pub mod play;
 pub mod screens;
 pub mod ui;
 
 use bevy::camera::ScalingMode;
 use bevy::prelude::*;
+use std::sync::Arc;
+
+use labshift_core::log::SessionLog;
+use labshift_core::time::{ClockTime, SimTime};
 use labshift_core::{Diagnostic, Scenario, load_scenario};
 
+use crate::catalog::Catalog;
 use crate::files::DiskFiles;
+use crate::panels::Panel;
+use crate::play::{Debrief, Play, Setup};
 use crate::screens::Screen;
+use crate::ui::command::BenchUi;
 
 /// The scenario the app was opened on: checked, or the reasons it is not.
 #[derive(Resource, Debug, Clone)]
@@ -31,17 +42,80 @@ impl CurrentScenario {
     }
 }
 
-/// Everything LabShift adds to a Bevy app. Needs a [`CurrentScenario`]
-/// resource; opens on the bench if it is valid, else on its diagnostics.
+/// How the app opens, beyond the defaults.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Launch {
+    /// Open on this screen.
+    pub screen: Option<Screen>,
+    /// Continue a session log on the current scenario, up to a clock time.
+    pub resume: Option<(SessionLog, Option<ClockTime>)>,
+    /// Open this panel on the bench.
+    pub panel: Option<Panel>,
+}
+
+/// Everything LabShift adds to a Bevy app. With a [`CurrentScenario`] it
+/// opens on its briefing (or its diagnostics if it is invalid), else on the
+/// title screen; a [`Launch`] can resume a log on the bench.
 pub struct AppPlugin;
 
 impl Plugin for AppPlugin {
     fn build(&self, app: &mut App) {
-        let valid = app.world().get_resource::<CurrentScenario>().is_some_and(|c| c.scenario.is_some());
-        app.insert_state(if valid { Screen::Bench } else { Screen::Diagnostics });
-        app.add_plugins((ui::plugin, screens::plugin, bench::plugin, capture::plugin));
+        app.init_resource::<Setup>().init_resource::<BenchUi>();
+        if !app.world().contains_resource::<Catalog>() {
+            app.insert_resource(Catalog::load(&files::scenarios_dir()));
+        }
+        let launch = app.world_mut().remove_resource::<Launch>().unwrap_or_default();
+        let current = app.world().get_resource::<CurrentScenario>().cloned();
+        let mut screen = match &current {
+            Some(c) if c.scenario.is_some() => Screen::Briefing,
+            Some(_) => Screen::Diagnostics,
+            None => Screen::Title,
+        };
+        if let (Some((log, until)), Some(scenario)) = (&launch.resume, current.and_then(|c| c.scenario)) {
+            let setup = app.world().resource::<Setup>().clone();
+            let play = resume(Arc::new(scenario), log, *until, &setup);
+            screen = if play.session.is_ended() { Screen::Debrief } else { Screen::Bench };
+            if play.session.is_ended() {
+                app.insert_resource(Debrief::of(&play));
+            }
+            app.insert_resource(play);
+        }
+        if let Some(panel) = launch.panel {
+            app.world_mut().resource_mut::<BenchUi>().panel = Some(panel);
+        }
+        app.insert_state(launch.screen.unwrap_or(screen));
+        app.add_plugins((ui::plugin, play::plugin, screens::plugin, bench::plugin, capture::plugin));
         app.add_systems(Startup, spawn_camera);
     }
+}
+
+/// Plays a session log's actions up to `until` (all of them without), as
+/// the trainee's own, into a new shift with the log's seed, trainee and mode.
+pub fn resume(scenario: Arc<Scenario>, log: &SessionLog, until: Option<ClockTime>, setup: &Setup) -> Play {
+    let start = scenario.meta.start;
+    let setup = Setup {
+        trainee: log.header.trainee.clone(),
+        mode: log.header.mode,
+        seed: log.header.seed,
+        log_dir: setup.log_dir.clone(),
+    };
+    let mut play = Play::start(scenario, &setup);
+    for entry in &log.actions {
+        let Some(at) = ClockTime::parse(&entry.at) else { break };
+        if until.is_some_and(|u| at.0 > u.0) {
+            play.clock = until.map_or(0, |u| u.since(start).0).max(play.session.now().0) as f64;
+            break;
+        }
+        play.clock = at.since(start).0.max(SimTime::ZERO.0) as f64;
+        if play.act(entry.action.clone()).is_err() {
+            break;
+        }
+    }
+    if let Some(u) = until {
+        play.clock = play.clock.max(u.since(start).0 as f64);
+        let _ = play.act(labshift_core::action::Action::Wait);
+    }
+    play
 }
 
 /// The 1280×720 bench, scaled to fit any window (a projector, a laptop).
@@ -57,18 +131,24 @@ fn spawn_camera(mut commands: Commands) {
 }
 
 /// Builds the windowed app for a scenario file.
-pub fn windowed_app(current: CurrentScenario, capture: Option<capture::CapturePlan>) -> App {
+pub fn windowed_app(
+    current: Option<CurrentScenario>,
+    launch: Launch,
+    setup: Setup,
+    capture: Option<capture::CapturePlan>,
+) -> App {
     let mut app = App::new();
-    let title = match &current.scenario {
-        Some(s) => format!("LabShift — {}", s.meta.title),
-        None => "LabShift".to_owned(),
-    };
+    let title = "LabShift".to_owned();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window { title, resolution: (1280, 720).into(), ..default() }),
         ..default()
     }));
     app.insert_resource(ClearColor(ui::theme::palette::WALL));
-    app.insert_resource(current);
+    if let Some(current) = current {
+        app.insert_resource(current);
+    }
+    app.insert_resource(launch);
+    app.insert_resource(setup);
     if let Some(plan) = capture {
         app.insert_resource(plan);
     }

@@ -3,8 +3,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use labshift::cli::{Cli, Command, DEFAULT_SCENARIO, PlayArgs};
-use labshift::{CurrentScenario, capture::CapturePlan, files::scenarios_dir, windowed_app};
+use labshift::cli::{Cli, Command, PlayArgs};
+use labshift::play::Setup;
+use labshift::{CurrentScenario, Launch, capture::CapturePlan, windowed_app};
+use labshift_core::log::SessionLog;
+use labshift_core::time::ClockTime;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -33,17 +36,62 @@ fn main() -> ExitCode {
 }
 
 fn play(args: PlayArgs) -> ExitCode {
-    let path = args
-        .scenario
-        .unwrap_or_else(|| scenarios_dir().join(DEFAULT_SCENARIO))
-        .to_string_lossy()
-        .into_owned();
-    let current = CurrentScenario::load(&path);
-    for d in &current.diagnostics {
+    use labshift::cli::{PlayMode, ScreenArg, exit, parse_panel};
+    use labshift::screens::Screen;
+    use labshift_core::action::Mode;
+    let current = args.scenario.as_ref().map(|p| CurrentScenario::load(&p.to_string_lossy()));
+    for d in current.iter().flat_map(|c| &c.diagnostics) {
         eprint!("{d}");
     }
+    let mut launch = Launch {
+        screen: args.screen.map(|s| match s {
+            ScreenArg::Title => Screen::Title,
+            ScreenArg::Select => Screen::Select,
+            ScreenArg::Briefing => Screen::Briefing,
+        }),
+        ..Launch::default()
+    };
+    if let Some(path) = &args.resume {
+        let name = path.to_string_lossy();
+        let log = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read file: {e}"))
+            .and_then(|text| SessionLog::parse(&name, &text).map_err(|e| e.to_string()));
+        let until = match args.until.as_deref().map(|t| ClockTime::parse(t).ok_or(t)) {
+            Some(Err(t)) => {
+                eprintln!("error: --until `{t}` is not a clock time (HH:MM or HH:MM:SS)");
+                return ExitCode::from(exit::USAGE);
+            }
+            Some(Ok(t)) => Some(t),
+            None => None,
+        };
+        match log {
+            Ok(log) => launch.resume = Some((log, until)),
+            Err(e) => {
+                eprintln!("error: {name}: {e}");
+                return ExitCode::from(exit::USAGE);
+            }
+        }
+    }
+    if let Some(panel) = &args.panel {
+        match parse_panel(panel) {
+            Ok(p) => launch.panel = Some(p),
+            Err(e) => {
+                eprintln!("error: --panel: {e}");
+                return ExitCode::from(exit::USAGE);
+            }
+        }
+    }
+    let setup = Setup {
+        trainee: args.trainee.clone(),
+        mode: if args.mode == PlayMode::Assessment { Mode::Assessment } else { Mode::Practice },
+        seed: args.seed,
+        log_dir: Some(args.log_dir.clone()),
+    };
+    let scale = args.ui_scale.clamp(1.0, 2.0);
     let capture = args.screenshot.map(|path| CapturePlan { path, after_frames: args.frames });
-    match windowed_app(current, capture).run() {
+    let mut app = windowed_app(current, launch, setup, capture);
+    app.insert_resource(labshift::ui::widgets::UiScaleSetting(scale));
+    match app.run() {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
         bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
     }

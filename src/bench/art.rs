@@ -361,7 +361,7 @@ pub fn biohazard(p: &mut Painter, w: f32, h: f32) {
 }
 
 /// A specimen tube: cap colour and printed additive, as on a real tube.
-pub fn tube(p: &mut Painter, tube: TubeKind, id: &str, fill_pct: u8, stat: bool, arrives: &str) {
+pub fn tube(p: &mut Painter, tube: TubeKind, id: &str, fill_pct: u8, stat: bool) {
     let [r, g, b] = tube.cap_rgb();
     let cap = Color::srgb_u8(r, g, b);
     let body = Vec2::new(18.0, 74.0);
@@ -395,8 +395,6 @@ pub fn tube(p: &mut Painter, tube: TubeKind, id: &str, fill_pct: u8, stat: bool,
     ));
     let font = p.fonts.bold(11.0);
     p.text(id, Vec2::new(0.0, body.y / 2.0 + 24.0), 0.4, font, palette::PLATE_TEXT);
-    let font = p.fonts.regular(10.0);
-    p.text(arrives, Vec2::new(0.0, -body.y / 2.0 - 22.0), 0.4, font, palette::PLATE_TEXT);
     if stat {
         p.rect(Vec2::new(0.0, body.y / 2.0 + 40.0), Vec2::new(34.0, 14.0), 0.4, palette::DANGER);
         let font = p.fonts.bold(9.0);

@@ -8,7 +8,8 @@ use bevy::prelude::*;
 use labshift_core::model::Scenario;
 use labshift_core::raw::Priority;
 
-use crate::CurrentScenario;
+use crate::play::Play;
+use crate::ui::command::BenchUi;
 use crate::screens::Screen;
 use crate::ui::theme::{UiFonts, palette};
 use art::Painter;
@@ -16,7 +17,28 @@ use layout::{BACK_COUNTER_Y, FRONT_COUNTER_Y, Placement, StationKind, bench_layo
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Bench), spawn_bench);
+    app.add_systems(Update, sync_tubes.run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)));
 }
+
+/// Where a tube stands in the reception rack.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct RackSlot(pub Vec3);
+
+/// The status line under a tube.
+#[derive(Component, Debug)]
+pub struct TubeBadge;
+
+/// The ring around the tube in hand.
+#[derive(Component, Debug)]
+pub struct TubeRing;
+
+/// The spill on the back counter, shown while a spill waits.
+#[derive(Component, Debug)]
+pub struct SpillMark;
+
+/// Where the spill mark lies, and its size (world units).
+pub const SPILL_AT: Vec2 = Vec2::new(-470.0, -3.0);
+pub const SPILL_SIZE: Vec2 = Vec2::new(90.0, 18.0);
 
 /// A station of the bench.
 #[derive(Component, Debug, Clone, PartialEq, Eq)]
@@ -30,13 +52,21 @@ pub struct TubeView {
 
 fn spawn_bench(
     mut commands: Commands,
-    current: Res<CurrentScenario>,
+    play: Option<Res<Play>>,
     fonts: Res<UiFonts>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
 ) {
-    let Some(scenario) = &current.scenario else { return };
+    let Some(play) = play else { return };
+    let scenario = &play.scenario;
     spawn_room(&mut commands);
+    commands.spawn((
+        SpillMark,
+        DespawnOnExit(Screen::Bench),
+        Sprite::from_color(Color::srgba(0.62, 0.05, 0.08, 0.9), SPILL_SIZE),
+        Transform::from_translation(SPILL_AT.extend(8.0)),
+        Visibility::Hidden,
+    ));
     let layout = bench_layout(scenario.lab.analyzers.len());
     for placement in &layout {
         spawn_station(&mut commands, placement, scenario, &fonts, &mut meshes, &mut materials);
@@ -160,25 +190,86 @@ fn spawn_tubes(
         let (row, col) = (i / per_row, i % per_row);
         let x = left + pitch * (col as f32 + 0.5) + (row % 2) as f32 * pitch / 2.0;
         let y = tray.min.y + 82.0 + row as f32 * 12.0;
-        let arrives = scenario.meta.start.plus(specimen.arrives).to_string();
+        let home = Vec3::new(x, y, 5.0 - row as f32);
         commands
             .spawn((
                 Name::new(format!("Tube {}", specimen.id)),
                 TubeView { specimen: specimen.id.clone() },
+                RackSlot(home),
                 DespawnOnExit(Screen::Bench),
-                Transform::from_xyz(x, y, 5.0 - row as f32),
-                Visibility::default(),
+                Transform::from_translation(home),
+                Visibility::Hidden,
             ))
             .with_children(|parent| {
+                parent.spawn((
+                    TubeRing,
+                    Sprite::from_color(palette::FOCUS, Vec2::new(30.0, 112.0)),
+                    Transform::from_xyz(0.0, 8.0, -0.5),
+                    Visibility::Hidden,
+                ));
+                parent.spawn((
+                    TubeBadge,
+                    Text2d::new(""),
+                    fonts.bold(10.0),
+                    TextColor(palette::PLATE_TEXT),
+                    Transform::from_xyz(0.0, -59.0, 0.4),
+                ));
                 let mut p = Painter { parent, meshes, materials, fonts };
-                art::tube(
-                    &mut p,
-                    specimen.tube,
-                    &specimen.id,
-                    specimen.fill_pct,
-                    specimen.priority == Priority::Stat,
-                    &arrives,
-                );
+                art::tube(&mut p, specimen.tube, &specimen.id, specimen.fill_pct, specimen.priority == Priority::Stat);
             });
+    }
+}
+
+/// A tube's state in one short word, under the tube.
+fn badge(v: &labshift_core::session::SpecimenView) -> &'static str {
+    if v.results.iter().any(|r| r.released) && v.results.iter().all(|r| r.released || r.held) {
+        "done"
+    } else if !v.results.is_empty() {
+        "resulted"
+    } else if v.centrifuged {
+        "spun"
+    } else if v.accepted {
+        "accepted"
+    } else if v.received {
+        "received"
+    } else {
+        "new"
+    }
+}
+
+/// Shows arrived tubes in the rack (hidden while in the centrifuge, or once
+/// rejected or broken), their state, and a ring around the tube in hand.
+fn sync_tubes(
+    play: Res<Play>,
+    ui: Res<BenchUi>,
+    mut tubes: Query<(&TubeView, &RackSlot, &mut Transform, &mut Visibility, &Children), Without<SpillMark>>,
+    mut rings: Query<&mut Visibility, (With<TubeRing>, Without<TubeView>, Without<SpillMark>)>,
+    mut badges: Query<&mut Text2d, With<TubeBadge>>,
+    mut spill: Query<&mut Visibility, (With<SpillMark>, Without<TubeView>, Without<TubeRing>)>,
+    mut drawn: Local<Option<(u64, Option<String>)>>,
+) {
+    let key = (play.revision, ui.selected.clone());
+    if drawn.as_ref() == Some(&key) {
+        return;
+    }
+    *drawn = Some(key);
+    let views = play.session.specimen_views();
+    for (tube, slot, mut transform, mut visibility, children) in &mut tubes {
+        let Some(v) = views.iter().find(|v| v.id == tube.specimen) else { continue };
+        let shown = v.arrived && v.rejected.is_none() && !v.broken && !v.in_centrifuge;
+        *visibility = if shown { Visibility::Inherited } else { Visibility::Hidden };
+        transform.translation = slot.0;
+        for child in children.iter() {
+            if let Ok(mut ring) = rings.get_mut(child) {
+                let held = ui.selected.as_deref() == Some(v.id.as_str());
+                *ring = if held { Visibility::Inherited } else { Visibility::Hidden };
+            }
+            if let Ok(mut text) = badges.get_mut(child) {
+                text.0 = badge(v).to_owned();
+            }
+        }
+    }
+    for mut mark in &mut spill {
+        *mark = if play.session.spills().is_empty() { Visibility::Hidden } else { Visibility::Inherited };
     }
 }

@@ -1,48 +1,481 @@
-//! The bench screen: the header bar over the 2D bench of the current scenario.
+//! The bench screen's interface: the HUD (clock, speed, STATs, critical-call
+//! countdowns, PPE), the feed of what happens, practice hints, the open
+//! panel, the pause overlay, and the keys and clicks that drive them.
 
 use bevy::prelude::*;
+use bevy::ui::RelativeCursorPosition;
+use labshift_core::action::Mode;
+use labshift_core::raw::{Ppe, Priority};
 
-use crate::CurrentScenario;
+use crate::bench::layout::StationKind;
+use crate::bench::TubeView;
+use crate::panels::view::{CARD_WIDTH, PanelCard, fill_card, tone_colour};
+use crate::panels::{Panel, panel_spec, qc_panel};
+use crate::play::{Play, SPEEDS};
 use crate::screens::Screen;
+use crate::ui::command::{BenchUi, Run, UiCommand};
 use crate::ui::theme::{UiFonts, palette};
+use crate::ui::widgets::{Focus, button};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(OnEnter(Screen::Bench), spawn_header);
+    app.add_systems(OnEnter(Screen::Bench), spawn_hud);
+    app.add_systems(
+        Update,
+        (bench_keys, pointer, refresh_hud, refresh_panel, refresh_pause)
+            .run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
+    );
 }
 
-/// The header bar: scenario, tier, clock and what the trainee wears.
-fn spawn_header(mut commands: Commands, current: Res<CurrentScenario>, fonts: Res<UiFonts>) {
-    let Some(scenario) = &current.scenario else { return };
-    let meta = &scenario.meta;
+/// The HUD's root.
+#[derive(Component, Debug)]
+pub struct Hud;
+
+/// A HUD text kept up to date every frame.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HudText {
+    Clock,
+    Ppe,
+    Alerts,
+    Feed,
+    Hint,
+}
+
+#[derive(Component)]
+struct PauseOverlay;
+
+fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>>) {
+    let Some(play) = play else { return };
+    let title = play.scenario.meta.title.clone();
+    let mode = play.mode();
+    commands
+        .spawn((
+            Hud,
+            DespawnOnExit(Screen::Bench),
+            Node { width: percent(100), height: percent(100), flex_direction: FlexDirection::Column, ..default() },
+            Pickable::IGNORE,
+        ))
+        .with_children(|root| {
+            // Header: title, clock and speed, PPE.
+            root.spawn((
+                Node {
+                    height: px(40),
+                    padding: UiRect::horizontal(px(14)),
+                    align_items: AlignItems::Center,
+                    column_gap: px(14),
+                    ..default()
+                },
+                BackgroundColor(palette::HEADER),
+                RelativeCursorPosition::default(),
+            ))
+            .with_children(|h| {
+                h.spawn((Text::new(format!("LabShift · {title}")), fonts.bold(15.0), TextColor(palette::PLATE_TEXT)));
+                h.spawn((HudText::Clock, Text::new(""), fonts.bold(17.0), TextColor(palette::SCREEN_TEXT)));
+                for speed in SPEEDS {
+                    h.spawn(button(&format!("{speed}×"), UiCommand::Speed(speed), None, &fonts, 13.0));
+                }
+                h.spawn(button("Pause (Esc)", UiCommand::TogglePause, None, &fonts, 13.0));
+                h.spawn(button("Next event (N)", UiCommand::WaitForNext, None, &fonts, 13.0));
+                h.spawn(Node { flex_grow: 1.0, ..default() });
+                h.spawn((HudText::Ppe, Text::new(""), fonts.regular(14.0), TextColor(palette::PLATE_TEXT)));
+            });
+            // Alerts: STATs, critical calls, spills, hands.
+            root.spawn((
+                Node { padding: UiRect::axes(px(14), px(3)), ..default() },
+                BackgroundColor(palette::HEADER.with_alpha(0.85)),
+            ))
+            .with_children(|a| {
+                a.spawn((HudText::Alerts, Text::new(""), fonts.bold(14.0), TextColor(palette::WARN)));
+            });
+            root.spawn(Node { flex_grow: 1.0, ..default() });
+            // Feed and hint at the bottom.
+            root.spawn((
+                Node {
+                    flex_direction: FlexDirection::Column,
+                    padding: UiRect::axes(px(14), px(4)),
+                    max_width: px(1280.0 - CARD_WIDTH - 24.0),
+                    ..default()
+                },
+                BackgroundColor(palette::HEADER.with_alpha(0.82)),
+                RelativeCursorPosition::default(),
+            ))
+            .with_children(|f| {
+                f.spawn((HudText::Feed, Text::new(""), fonts.regular(13.0), TextColor(palette::PLATE_TEXT)));
+                if mode == Mode::Practice {
+                    f.spawn((HudText::Hint, Text::new(""), fonts.regular(13.0), TextColor(palette::FOCUS)));
+                }
+                f.spawn((
+                    Text::new(
+                        "Keys: R reception  C centrifuge  A analyzer  Q QC  L LIS  P phone  E PPE  W sink  S sharps  B biohazard  K spill kit  T next tube  N next event  +/− speed  Esc pause  End: end shift",
+                    ),
+                    fonts.regular(11.0),
+                    TextColor(palette::MUTED),
+                ));
+            });
+        });
     commands.spawn((
-        Name::new("Header"),
+        PanelCard,
         DespawnOnExit(Screen::Bench),
         Node {
-            width: percent(100),
-            height: px(40),
-            padding: UiRect::horizontal(px(16)),
-            align_items: AlignItems::Center,
-            justify_content: JustifyContent::SpaceBetween,
+            position_type: PositionType::Absolute,
+            right: px(8),
+            top: px(68),
+            width: px(CARD_WIDTH),
+            max_height: px(640),
+            flex_direction: FlexDirection::Column,
+            row_gap: px(4),
+            padding: UiRect::all(px(12)),
+            border: UiRect::all(px(2)),
+            border_radius: BorderRadius::all(px(6)),
+            overflow: Overflow::clip(),
+            display: Display::None,
             ..default()
         },
-        BackgroundColor(palette::HEADER),
-        children![
-            (
-                Text::new(format!("LabShift  ·  {}", meta.title)),
-                fonts.bold(17.0),
-                TextColor(palette::PLATE_TEXT),
-            ),
-            (
-                Text::new(format!(
-                    "{:?}  ·  {} {}  ·  {} specimens due  ·  PPE: none",
-                    meta.tier,
-                    meta.date,
-                    meta.start,
-                    scenario.specimens.len()
-                )),
-                fonts.regular(15.0),
-                TextColor(palette::SCREEN_TEXT),
-            ),
-        ],
+        BackgroundColor(palette::CARD),
+        BorderColor::all(palette::CARD_EDGE),
+        RelativeCursorPosition::default(),
+        GlobalZIndex(5),
     ));
+    commands.spawn((
+        PauseOverlay,
+        DespawnOnExit(Screen::Bench),
+        Node {
+            position_type: PositionType::Absolute,
+            width: percent(100),
+            height: percent(100),
+            flex_direction: FlexDirection::Column,
+            align_items: AlignItems::Center,
+            justify_content: JustifyContent::Center,
+            row_gap: px(12),
+            display: Display::None,
+            ..default()
+        },
+        BackgroundColor(Color::srgba(0.02, 0.04, 0.06, 0.78)),
+        GlobalZIndex(20),
+    ));
+}
+
+/// Minutes and seconds, `m:ss`, never negative.
+fn mmss(seconds: i64) -> String {
+    let s = seconds.max(0);
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// What the alerts line says: pending STATs with their turnaround left,
+/// critical calls with their countdown, spills and hands to wash.
+pub fn alerts(play: &Play) -> String {
+    let scenario = &play.scenario;
+    let now = play.now();
+    let mut parts = Vec::new();
+    let tat = i64::from(scenario.policy.pack.stat_turnaround_min) * 60;
+    for v in play.session.specimen_views() {
+        let Some(spec) = scenario.specimens.iter().find(|s| s.id == v.id) else { continue };
+        if spec.priority != Priority::Stat || !v.arrived || v.rejected.is_some() {
+            continue;
+        }
+        let pending = v.tests.iter().any(|t| !v.results.iter().any(|r| &r.test == t && r.released));
+        if pending {
+            let left = spec.arrives.0 + tat - now.0;
+            parts.push(if left >= 0 {
+                format!("STAT {} {} left", v.id, mmss(left))
+            } else {
+                format!("STAT {} LATE {}", v.id, mmss(-left))
+            });
+        }
+    }
+    let deadline = i64::from(scenario.policy.pack.critical_call.deadline_min) * 60;
+    for c in play.session.critical_calls() {
+        if c.completed_at.is_none() {
+            let left = c.available_at.0 + deadline - now.0;
+            parts.push(if left >= 0 {
+                format!("CALL {} {} {} left", c.specimen, c.test, mmss(left))
+            } else {
+                format!("CALL {} {} OVERDUE {}", c.specimen, c.test, mmss(-left))
+            });
+        }
+    }
+    let contact = i64::from(scenario.policy.pack.spill.contact_time_min) * 60;
+    for since in play.session.spills() {
+        parts.push(match since {
+            None => "SPILL on the bench (K)".to_owned(),
+            Some(t) => format!("SPILL contact time {} left", mmss(t.0 + contact - now.0)),
+        });
+    }
+    if let (_, _, Some(until)) = play.session.centrifuge_view() {
+        parts.push(if until > now { format!("Centrifuge {}", mmss(until.0 - now.0)) } else { "Centrifuge stopped".into() });
+    }
+    if play.session.hands_to_wash() {
+        parts.push("Wash your hands (W)".to_owned());
+    }
+    if let Some(e) = &play.log_error {
+        parts.push(format!("LOG NOT SAVED: {e}"));
+    }
+    if parts.is_empty() { "No pending STAT, call or hazard.".to_owned() } else { parts.join("   ·   ") }
+}
+
+fn ppe_text(play: &Play) -> String {
+    let wearing = play.session.wearing();
+    [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves]
+        .iter()
+        .map(|p| format!("{} {}", crate::panels::words::ppe(*p), if wearing.contains(p) { "ON" } else { "off" }))
+        .collect::<Vec<_>>()
+        .join("  ·  ")
+}
+
+fn refresh_hud(
+    play: Res<Play>,
+    mut texts: Query<(&HudText, &mut Text, &mut TextColor)>,
+    mut hint: Local<(u64, String)>,
+) {
+    if play.mode() == Mode::Practice && hint.0 != play.revision + 1 {
+        *hint = (play.revision + 1, hint_text(&play));
+    }
+    for (kind, mut text, mut colour) in &mut texts {
+        let shown = match kind {
+            HudText::Clock => format!(
+                "{}  ×{}{}",
+                play.clock_text(),
+                play.speed,
+                if play.paused { "  PAUSED" } else { "" }
+            ),
+            HudText::Ppe => format!("PPE: {}", ppe_text(&play)),
+            HudText::Alerts => alerts(&play),
+            HudText::Feed => {
+                let lines: Vec<String> = play.feed.iter().rev().take(5).rev().map(|l| format!("{}  {}", l.clock, l.text)).collect();
+                if let Some(last) = play.feed.last() {
+                    colour.0 = tone_colour(last.tone);
+                }
+                lines.join("\n")
+            }
+            HudText::Hint => hint.1.clone(),
+        };
+        if text.0 != shown {
+            text.0 = shown;
+        }
+    }
+}
+
+/// The practice hint: what a careful technician would do next.
+fn hint_text(play: &Play) -> String {
+    match labshift_core::reference::next_step(&play.session, play.now()) {
+        Some(action) => format!("Hint: {}", crate::panels::describe(&action)),
+        None => "Hint: nothing needs doing right now; press N to let the clock run to the next event.".to_owned(),
+    }
+}
+
+/// Rebuilds the panel card when the shift or the open panel changes.
+fn refresh_panel(
+    mut commands: Commands,
+    play: Res<Play>,
+    ui: Res<BenchUi>,
+    fonts: Res<UiFonts>,
+    mut card: Query<(Entity, &mut Node), With<PanelCard>>,
+    mut drawn: Local<Option<(u64, Option<Panel>, Option<String>)>>,
+) {
+    let Ok((entity, mut node)) = card.single_mut() else { return };
+    let key = (play.revision, ui.panel.clone(), ui.selected.clone());
+    // Timers in a panel tick with the clock: redraw those once a second of game time.
+    let timed = matches!(ui.panel, Some(Panel::Centrifuge | Panel::Spill)) && play.now().0 % 5 == 0;
+    if drawn.as_ref() == Some(&key) && !timed {
+        return;
+    }
+    *drawn = Some(key);
+    commands.entity(entity).despawn_children();
+    match &ui.panel {
+        None => node.display = Display::None,
+        Some(panel) => {
+            node.display = Display::Flex;
+            let spec = panel_spec(panel, &play, ui.selected.as_deref());
+            commands.entity(entity).with_children(|c| fill_card(c, &spec, &fonts));
+        }
+    }
+}
+
+fn refresh_pause(
+    mut commands: Commands,
+    play: Res<Play>,
+    fonts: Res<UiFonts>,
+    mut overlay: Query<(Entity, &mut Node), With<PauseOverlay>>,
+    mut shown: Local<bool>,
+) {
+    let Ok((entity, mut node)) = overlay.single_mut() else { return };
+    if *shown == play.paused {
+        return;
+    }
+    *shown = play.paused;
+    commands.entity(entity).despawn_children();
+    if !play.paused {
+        node.display = Display::None;
+        return;
+    }
+    node.display = Display::Flex;
+    commands.entity(entity).with_children(|p| {
+        p.spawn((Text::new("Paused"), fonts.bold(42.0), TextColor(palette::PLATE_TEXT)));
+        p.spawn((
+            Text::new(format!("Simulated time is stopped at {}.", play.clock_text())),
+            fonts.regular(18.0),
+            TextColor(palette::MUTED),
+        ));
+        p.spawn(button("Resume (Esc)", UiCommand::TogglePause, None, &fonts, 18.0));
+        p.spawn(button("End the shift now and see the debrief (End)", UiCommand::Act(labshift_core::action::Action::EndShift), None, &fonts, 16.0));
+    });
+}
+
+/// The bench's keys: stations, tubes, speed, pause.
+fn bench_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    play: Res<Play>,
+    ui: Res<BenchUi>,
+    mut run: MessageWriter<Run>,
+) {
+    let scenario = &play.scenario;
+    if keys.just_pressed(KeyCode::Escape) {
+        run.write(Run(UiCommand::TogglePause));
+    }
+    if keys.just_pressed(KeyCode::End) {
+        run.write(Run(UiCommand::Act(labshift_core::action::Action::EndShift)));
+    }
+    if play.paused {
+        return;
+    }
+    let speed_index = SPEEDS.iter().position(|s| *s == play.speed).unwrap_or(0);
+    if keys.any_just_pressed([KeyCode::Equal, KeyCode::NumpadAdd]) {
+        run.write(Run(UiCommand::Speed(SPEEDS[(speed_index + 1).min(SPEEDS.len() - 1)])));
+    }
+    if keys.any_just_pressed([KeyCode::Minus, KeyCode::NumpadSubtract]) {
+        run.write(Run(UiCommand::Speed(SPEEDS[speed_index.saturating_sub(1)])));
+    }
+    if keys.just_pressed(KeyCode::KeyN) {
+        run.write(Run(UiCommand::WaitForNext));
+    }
+    if keys.just_pressed(KeyCode::Backspace) {
+        run.write(Run(UiCommand::ClosePanel));
+    }
+    let analyzers = scenario.lab.analyzers.len().max(1);
+    let open = |panel: Panel| Run(UiCommand::Open(panel));
+    for (key, panel) in [
+        (KeyCode::KeyR, Panel::Reception),
+        (KeyCode::KeyC, Panel::Centrifuge),
+        (KeyCode::KeyL, Panel::Lis),
+        (KeyCode::KeyP, Panel::Phone),
+        (KeyCode::KeyE, Panel::Ppe),
+        (KeyCode::KeyW, Panel::Sink),
+        (KeyCode::KeyS, Panel::Sharps),
+        (KeyCode::KeyB, Panel::Biohazard),
+        (KeyCode::KeyK, Panel::Spill),
+    ] {
+        if keys.just_pressed(key) {
+            run.write(open(panel));
+        }
+    }
+    if keys.just_pressed(KeyCode::KeyA) {
+        let next = match ui.panel {
+            Some(Panel::Analyzer(i)) => (i + 1) % analyzers,
+            _ => 0,
+        };
+        run.write(open(Panel::Analyzer(next)));
+    }
+    if keys.just_pressed(KeyCode::KeyQ) {
+        let next = match &ui.panel {
+            Some(Panel::Qc(i, _)) => (i + 1) % analyzers,
+            Some(Panel::Analyzer(i)) => *i,
+            _ => 0,
+        };
+        run.write(open(qc_panel(scenario, next)));
+    }
+    if keys.just_pressed(KeyCode::KeyT) {
+        let on_bench: Vec<String> = play
+            .session
+            .specimen_views()
+            .into_iter()
+            .filter(|v| v.arrived && v.rejected.is_none() && !v.broken)
+            .map(|v| v.id)
+            .collect();
+        if !on_bench.is_empty() {
+            let at = ui.selected.as_ref().and_then(|s| on_bench.iter().position(|id| id == s));
+            let next = at.map_or(0, |i| (i + 1) % on_bench.len());
+            run.write(Run(UiCommand::Select(on_bench[next].clone())));
+        }
+    }
+}
+
+/// A tube being dragged: which, and where the press began (world units).
+#[derive(Debug, Clone)]
+struct Drag {
+    specimen: String,
+    from: Vec2,
+}
+
+/// Mouse on the bench: click a station to open its panel, click a tube to
+/// pick it up, drag a tube onto a station to take it there.
+fn pointer(
+    buttons: Res<ButtonInput<MouseButton>>,
+    windows: Query<&Window>,
+    cameras: Query<(&Camera, &GlobalTransform)>,
+    over_ui: Query<&RelativeCursorPosition>,
+    mut tubes: Query<(&TubeView, &mut Transform, &Visibility, &GlobalTransform)>,
+    play: Res<Play>,
+    mut run: MessageWriter<Run>,
+    mut drag: Local<Option<Drag>>,
+    mut focus: ResMut<Focus>,
+) {
+    let Ok(window) = windows.single() else { return };
+    let Some(cursor) = window.cursor_position() else { return };
+    let Ok((camera, camera_at)) = cameras.single() else { return };
+    let Ok(world) = camera.viewport_to_world_2d(camera_at, cursor) else { return };
+    if play.paused {
+        return;
+    }
+    let on_ui = over_ui.iter().any(|r| r.cursor_over());
+    if buttons.just_pressed(MouseButton::Left) && !on_ui {
+        let hit = tubes
+            .iter()
+            .filter(|(_, _, vis, _)| **vis != Visibility::Hidden)
+            .find(|(_, _, _, at)| {
+                let p = at.translation().truncate();
+                (world.x - p.x).abs() < 14.0 && world.y > p.y - 40.0 && world.y < p.y + 46.0
+            })
+            .map(|(t, _, _, _)| t.specimen.clone());
+        match hit {
+            Some(specimen) => *drag = Some(Drag { specimen, from: world }),
+            None => {
+                let spill = Rect::from_center_size(crate::bench::SPILL_AT, crate::bench::SPILL_SIZE);
+                if !play.session.spills().is_empty() && spill.contains(world) {
+                    run.write(Run(UiCommand::Open(Panel::Spill)));
+                } else if let Some(kind) = station_at(&play, world) {
+                    focus.0 = 0;
+                    run.write(Run(UiCommand::Open(Panel::of_station(&kind, &play.scenario))));
+                }
+            }
+        }
+    }
+    if let Some(d) = drag.clone() {
+        let moved = world.distance(d.from) > 10.0;
+        if buttons.pressed(MouseButton::Left) && moved {
+            for (t, mut transform, _, _) in &mut tubes {
+                if t.specimen == d.specimen {
+                    transform.translation.x = world.x;
+                    transform.translation.y = world.y - 20.0;
+                    transform.translation.z = 30.0;
+                }
+            }
+        }
+        if buttons.just_released(MouseButton::Left) {
+            *drag = None;
+            run.write(Run(UiCommand::Select(d.specimen.clone())));
+            if moved && let Some(kind) = station_at(&play, world) {
+                // Dropped on a station: it opens, with the tube in hand.
+                let panel = match kind {
+                    StationKind::Reception | StationKind::Labeling => Panel::Specimen(d.specimen.clone()),
+                    other => Panel::of_station(&other, &play.scenario),
+                };
+                run.write(Run(UiCommand::Open(panel)));
+            }
+        }
+    }
+}
+
+/// The station under a point of the bench.
+fn station_at(play: &Play, world: Vec2) -> Option<StationKind> {
+    let layout = crate::bench::layout::bench_layout(play.scenario.lab.analyzers.len());
+    layout.into_iter().find(|p| p.rect.contains(world)).map(|p| p.kind)
 }

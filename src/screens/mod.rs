@@ -1,20 +1,67 @@
-//! The app's screens. Entities of a screen are tied to it with `DespawnOnExit`.
+//! The app's screens: title → scenario select → briefing → bench → debrief.
+//! Entities of a screen are tied to it with `DespawnOnExit`.
 
 mod bench;
+mod briefing;
+mod debrief;
 mod diagnostics;
+mod select;
+mod title;
+
+pub use bench::{Hud, HudText};
 
 use bevy::prelude::*;
+
+use crate::ui::theme::{UiFonts, palette};
 
 /// What the user is looking at.
 #[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Screen {
-    /// The lab bench of the current scenario.
     #[default]
+    Title,
+    /// Every scenario in the scenarios folder.
+    Select,
+    /// Objectives, policy highlights, mode and trainee name.
+    Briefing,
+    /// The lab bench, playing the shift.
     Bench,
-    /// The scenario could not be loaded: its diagnostics, instead of a crash.
+    /// Pass or fail, scores, findings, charts.
+    Debrief,
+    /// A scenario that could not be loaded: its diagnostics, instead of a crash.
     Diagnostics,
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins((bench::plugin, diagnostics::plugin));
+    app.add_plugins((
+        title::plugin,
+        select::plugin,
+        briefing::plugin,
+        bench::plugin,
+        debrief::plugin,
+        diagnostics::plugin,
+    ));
+}
+
+/// A full-window column for a menu-like screen.
+pub(crate) fn page(screen: Screen) -> impl Bundle {
+    (
+        DespawnOnExit(screen),
+        Node {
+            width: percent(100),
+            height: percent(100),
+            flex_direction: FlexDirection::Column,
+            padding: UiRect::all(px(28)),
+            row_gap: px(10),
+            ..default()
+        },
+        BackgroundColor(palette::WALL),
+    )
+}
+
+pub(crate) fn heading(text: impl Into<String>, fonts: &UiFonts, size: f32) -> impl Bundle {
+    (Text::new(text), fonts.bold(size), TextColor(palette::PLATE_TEXT))
+}
+
+pub(crate) fn body(text: impl Into<String>, fonts: &UiFonts, size: f32, colour: Color) -> impl Bundle {
+    (Text::new(text), fonts.regular(size), TextColor(colour))
 }

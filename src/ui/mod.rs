@@ -1,9 +1,12 @@
-//! Look and feel shared by every screen: palette, fonts, text helpers.
+//! Look and feel shared by every screen: palette, fonts, buttons that the
+//! mouse and the keyboard reach alike, and the commands they run.
 
+pub mod command;
 pub mod theme;
+pub mod widgets;
 
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins(theme::plugin);
+    app.add_plugins((theme::plugin, widgets::plugin, command::plugin));
 }

@@ -427,3 +427,24 @@ pub fn reference_log(scenario: &Arc<Scenario>, seed: u64) -> Result<SessionLog, 
     player.act(Action::EndShift)?;
     Ok(player.log)
 }
+
+/// What the reference technician would do next in `session` at `at`: the
+/// practice mode's hint. `None` when nothing needs doing until the clock runs.
+///
+/// It plays one step on a copy of the session, so it never changes the shift.
+pub fn next_step(session: &Session, at: SimTime) -> Option<Action> {
+    let scenario = Arc::clone(session.scenario_arc());
+    let mut player = Player {
+        log: SessionLog::new(&scenario, session.seed(), "", Mode::Practice),
+        scenario,
+        session: session.clone(),
+        t: at.max(session.now()),
+        last_rejection: BTreeMap::new(),
+    };
+    if session.is_ended() {
+        return None;
+    }
+    // A refusal still leaves the actions before it in the log.
+    let _ = player.step();
+    player.log.actions.into_iter().next().map(|entry| entry.action)
+}

@@ -225,6 +225,8 @@ struct QcState {
     status: QcStatus,
     open: BTreeMap<u8, f64>,
     history: Vec<Vec<ControlPoint>>,
+    /// Every judged run, for the Levey-Jennings chart (corrections do not clear it).
+    plotted: Vec<ChartRun>,
     corrected_since_reject: bool,
     rejections: u32,
     look_backs: u32,
@@ -359,6 +361,7 @@ impl Session {
                         status: QcStatus::NotRun,
                         open: BTreeMap::new(),
                         history: Vec::new(),
+                        plotted: Vec::new(),
                         corrected_since_reject: false,
                         rejections: 0,
                         look_backs: 0,
@@ -415,6 +418,11 @@ impl Session {
     }
 
     pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The scenario, shared.
+    pub fn scenario_arc(&self) -> &Arc<Scenario> {
         &self.scenario
     }
 
@@ -1165,6 +1173,12 @@ impl Session {
                 if let Some(q) = self.qc_mut(&analyzer, &test) {
                     let run: Vec<ControlPoint> =
                         q.open.iter().map(|(l, z)| ControlPoint { level: *l, z: *z }).collect();
+                    q.plotted.push(ChartRun {
+                        at,
+                        points: run.clone(),
+                        violations: verdict.violations.clone(),
+                        accepted: true,
+                    });
                     q.history.push(run);
                     q.open.clear();
                     q.status = QcStatus::Passed(at);
@@ -1191,6 +1205,8 @@ impl Session {
                     );
                 }
                 if let Some(q) = self.qc_mut(&analyzer, &test) {
+                    let run = q.open.iter().map(|(l, z)| ControlPoint { level: *l, z: *z }).collect();
+                    q.plotted.push(ChartRun { at, points: run, violations: verdict.violations.clone(), accepted: false });
                     q.open.clear();
                     q.status = QcStatus::Rejected(at);
                     q.corrected_since_reject = false;
@@ -2004,6 +2020,28 @@ pub struct QcView {
     pub levels_needed: usize,
 }
 
+/// One judged QC run on the Levey-Jennings chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChartRun {
+    pub at: SimTime,
+    pub points: Vec<ControlPoint>,
+    /// Rules the run broke when it was judged (`["1-2s"]` alone for a warning).
+    pub violations: Vec<String>,
+    /// Whether the trainee accepted it.
+    pub accepted: bool,
+}
+
+/// The Levey-Jennings chart of one test on one analyzer: judged runs, then
+/// the controls measured in the open run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QcChart {
+    pub analyzer: String,
+    pub test: String,
+    pub levels: u8,
+    pub runs: Vec<ChartRun>,
+    pub open: Vec<ControlPoint>,
+}
+
 /// A critical result's call, as far as it got.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallView {
@@ -2070,6 +2108,25 @@ impl Session {
             look_back_due: q.rejections > q.look_backs,
             open_levels: q.open.keys().copied().collect(),
             levels_needed: self.levels_needed(analyzer, test),
+        })
+    }
+
+    /// The Levey-Jennings chart of a test on an analyzer.
+    pub fn qc_chart(&self, analyzer: &str, test: &str) -> Option<QcChart> {
+        let q = self.qc.get(&(analyzer.to_owned(), test.to_owned()))?;
+        let levels = self
+            .scenario
+            .lab
+            .analyzers
+            .iter()
+            .find(|a| a.id == analyzer)
+            .map_or(0, |a| a.controls.iter().filter(|c| c.test == test).count());
+        Some(QcChart {
+            analyzer: analyzer.to_owned(),
+            test: test.to_owned(),
+            levels: u8::try_from(levels).unwrap_or(u8::MAX),
+            runs: q.plotted.clone(),
+            open: q.open.iter().map(|(l, z)| ControlPoint { level: *l, z: *z }).collect(),
         })
     }
 

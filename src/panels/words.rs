@@ -1,0 +1,107 @@
+//! The engine's vocabulary in the words a technician uses.
+
+use labshift_core::action::{Corrective, RejectReason};
+use labshift_core::model::Specimen;
+use labshift_core::raw::{Ppe, Transport, TubeKind};
+
+pub const REJECT_REASONS: [RejectReason; 13] = [
+    RejectReason::Unlabeled,
+    RejectReason::Mislabeled,
+    RejectReason::InsufficientIdentifiers,
+    RejectReason::NoCollectionTime,
+    RejectReason::WrongTube,
+    RejectReason::Clotted,
+    RejectReason::QuantityNotSufficient,
+    RejectReason::Hemolyzed,
+    RejectReason::Lipemic,
+    RejectReason::Icteric,
+    RejectReason::DelayedTransport,
+    RejectReason::WrongTemperature,
+    RejectReason::Leaking,
+];
+
+pub const CORRECTIVES: [Corrective; 5] = [
+    Corrective::Recalibrate,
+    Corrective::NewReagentLot,
+    Corrective::NewControlVial,
+    Corrective::Maintenance,
+    Corrective::CallService,
+];
+
+pub const PPE: [Ppe; 3] = [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves];
+
+pub fn reason(r: RejectReason) -> &'static str {
+    match r {
+        RejectReason::Unlabeled => "unlabeled",
+        RejectReason::Mislabeled => "mislabeled (label and requisition disagree)",
+        RejectReason::InsufficientIdentifiers => "fewer than two patient identifiers",
+        RejectReason::NoCollectionTime => "no collection time",
+        RejectReason::WrongTube => "wrong tube for the tests",
+        RejectReason::Clotted => "clotted",
+        RejectReason::QuantityNotSufficient => "quantity not sufficient",
+        RejectReason::Hemolyzed => "hemolyzed",
+        RejectReason::Lipemic => "lipemic",
+        RejectReason::Icteric => "icteric",
+        RejectReason::DelayedTransport => "delayed transport",
+        RejectReason::WrongTemperature => "wrong transport temperature",
+        RejectReason::Leaking => "leaking",
+    }
+}
+
+pub fn corrective(c: Corrective) -> &'static str {
+    match c {
+        Corrective::Recalibrate => "Recalibrate",
+        Corrective::NewReagentLot => "New reagent lot",
+        Corrective::NewControlVial => "New control vial",
+        Corrective::Maintenance => "Maintenance",
+        Corrective::CallService => "Call service",
+    }
+}
+
+pub fn ppe(p: Ppe) -> &'static str {
+    match p {
+        Ppe::Gloves => "gloves",
+        Ppe::Coat => "lab coat",
+        Ppe::FaceShield => "face shield",
+    }
+}
+
+pub fn tube(t: TubeKind) -> String {
+    let (cap, additive) = t.cap_and_additive();
+    format!("{cap} top, {additive}")
+}
+
+pub fn transport(t: Transport) -> &'static str {
+    match t {
+        Transport::Ambient => "at room temperature",
+        Transport::Refrigerated => "refrigerated",
+        Transport::OnIce => "on ice",
+        Transport::Frozen => "frozen",
+    }
+}
+
+/// What a technician sees looking at the tube: facts, not verdicts.
+/// Lipemia and icterus are described as clearly visible from the policy's limits on.
+pub fn appearance(s: &Specimen, lipemia_limit: u8, icterus_limit: u8) -> Vec<String> {
+    let mut seen = Vec::new();
+    seen.push(match s.hemolysis_index {
+        0 => "serum/plasma: clear straw colour".to_owned(),
+        1 => "serum/plasma: faintly pink".to_owned(),
+        2 => "serum/plasma: pink".to_owned(),
+        3 => "serum/plasma: red".to_owned(),
+        _ => "serum/plasma: dark red, like diluted blood".to_owned(),
+    });
+    if s.lipemia_index >= lipemia_limit {
+        seen.push("turbid, milky".to_owned());
+    }
+    if s.icterus_index >= icterus_limit {
+        seen.push("dark yellow-orange".to_owned());
+    }
+    if s.clotted {
+        seen.push("clots visible when the tube is inverted".to_owned());
+    }
+    if s.leaking {
+        seen.push("wet outside: the cap is leaking".to_owned());
+    }
+    seen
+}

@@ -1,0 +1,434 @@
+//! The input bridge between the app and the engine. Everything the trainee
+//! does reaches the shift as a [`Do`] message carrying an engine [`Action`];
+//! this module applies it at the simulated clock time, records it in the
+//! session log (written to disk after every action) and turns the engine's
+//! events into lines of the bench's feed. It never decides a score.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use labshift_core::action::{Action, Mode};
+use labshift_core::log::SessionLog;
+use labshift_core::model::{Label, Scenario};
+use labshift_core::report::Report;
+use labshift_core::rules::FindingSeverity;
+use labshift_core::session::{Event, QcChart, Requisition, Session};
+use labshift_core::time::SimTime;
+
+use crate::screens::Screen;
+
+/// Simulated seconds per real second at 1×.
+pub const SIM_RATE: f64 = 10.0;
+
+/// The speeds the trainee can choose.
+pub const SPEEDS: [u32; 4] = [1, 2, 4, 8];
+
+/// Feed lines kept for the bench.
+const FEED_KEEP: usize = 200;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<Do>();
+    app.add_systems(
+        Update,
+        (tick_clock, apply_actions).chain().run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
+    );
+}
+
+/// The trainee does something: the one door from input to the engine.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct Do(pub Action);
+
+/// How a feed line reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Good,
+    Warn,
+    /// A finding (shown as it happens in practice mode only).
+    Finding,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedLine {
+    pub clock: String,
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// Who plays and how: chosen on the briefing screen.
+#[derive(Resource, Debug, Clone)]
+pub struct Setup {
+    pub trainee: String,
+    pub mode: Mode,
+    pub seed: u64,
+    /// Folder the session logs are written to; `None` keeps them in memory.
+    pub log_dir: Option<PathBuf>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup { trainee: String::new(), mode: Mode::Practice, seed: 1, log_dir: Some(PathBuf::from("sessions")) }
+    }
+}
+
+/// A shift being played.
+#[derive(Resource, Debug)]
+pub struct Play {
+    pub scenario: Arc<Scenario>,
+    pub session: Session,
+    pub log: SessionLog,
+    /// Where the log is written, once it has been.
+    pub log_path: Option<PathBuf>,
+    /// Why the log could not be written, if it could not.
+    pub log_error: Option<String>,
+    /// Simulated seconds since the shift started, with fractions.
+    pub clock: f64,
+    pub speed: u32,
+    pub paused: bool,
+    pub feed: Vec<FeedLine>,
+    /// Bumped whenever the shift changes, so views know to redraw.
+    pub revision: u64,
+    /// Labels compared with their requisitions, by specimen.
+    pub compared: BTreeMap<String, (Option<Label>, Requisition)>,
+    /// Callers who did not answer, by (specimen, test).
+    pub unanswered: BTreeMap<(String, String), Vec<String>>,
+    /// A colleague offered a coffee at the bench (and it is still there).
+    pub coffee_offered: bool,
+}
+
+impl Play {
+    /// Starts a shift. The log file is created at once, so a crash loses nothing.
+    pub fn start(scenario: Arc<Scenario>, setup: &Setup) -> Play {
+        let trainee = if setup.trainee.trim().is_empty() { "Trainee" } else { setup.trainee.trim() };
+        let log = SessionLog::new(&scenario, setup.seed, trainee, setup.mode);
+        let log_path = setup.log_dir.as_deref().map(|dir| free_log_path(dir, &log));
+        let mut play = Play {
+            session: Session::new(&scenario, setup.seed),
+            scenario,
+            log,
+            log_path,
+            log_error: None,
+            clock: 0.0,
+            speed: 1,
+            paused: false,
+            feed: Vec::new(),
+            revision: 0,
+            compared: BTreeMap::new(),
+            unanswered: BTreeMap::new(),
+            coffee_offered: false,
+        };
+        play.save_log();
+        play.say(Tone::Info, format!("Shift started: {}.", play.scenario.meta.title));
+        play
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.log.header.mode
+    }
+
+    /// Whole simulated seconds: the time actions are taken at.
+    pub fn now(&self) -> SimTime {
+        SimTime(self.clock.floor() as i64).max(self.session.now())
+    }
+
+    pub fn clock_text(&self) -> String {
+        self.scenario.meta.start.plus(self.now()).to_string_full()
+    }
+
+    fn say(&mut self, tone: Tone, text: String) {
+        let clock = self.scenario.meta.start.plus(self.now()).to_string();
+        self.feed.push(FeedLine { clock, text, tone });
+        if self.feed.len() > FEED_KEEP {
+            self.feed.drain(..self.feed.len() - FEED_KEEP);
+        }
+    }
+
+    /// Applies one action at the clock time: accepted actions go to the log
+    /// and their events to the feed; a refusal is said and changes nothing.
+    pub fn act(&mut self, action: Action) -> Result<Vec<Event>, String> {
+        let at = self.now();
+        match self.session.apply(action.clone(), at) {
+            Ok(events) => {
+                if action != Action::Wait || !events.is_empty() {
+                    self.revision += 1;
+                }
+                if let Action::CallCaregiver { specimen, test, caregiver } = &action
+                    && events.iter().any(|e| matches!(e, Event::NoAnswer { .. }))
+                {
+                    let who = self.person(caregiver);
+                    self.unanswered.entry((specimen.clone(), test.clone())).or_default().push(who);
+                }
+                if action == Action::EatOrDrink {
+                    self.coffee_offered = false;
+                }
+                if action != Action::Wait {
+                    self.log.push(&self.scenario, at, action);
+                    self.save_log();
+                }
+                for event in &events {
+                    self.narrate(event);
+                }
+                Ok(events)
+            }
+            Err(refused) => {
+                self.revision += 1;
+                self.say(Tone::Warn, format!("Not possible: {refused}"));
+                Err(refused.0)
+            }
+        }
+    }
+
+    /// Writes the whole log next to its final name and renames it into place,
+    /// so the file on disk is always a complete log.
+    fn save_log(&mut self) {
+        let Some(path) = self.log_path.clone() else { return };
+        let text = format!("// LabShift session log, written while the shift was played.\n{}\n", self.log.to_ron());
+        let result = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                let tmp = path.with_extension("ron.tmp");
+                std::fs::write(&tmp, text)?;
+                std::fs::rename(&tmp, &path)
+            });
+        self.log_error = result.err().map(|e| format!("cannot write {}: {e}", path.display()));
+    }
+
+    fn narrate(&mut self, event: &Event) {
+        let practice = self.mode() == Mode::Practice;
+        let (tone, text) = match event {
+            Event::SpecimenArrived { specimen, stat } => {
+                (Tone::Info, format!("{specimen} arrived{}.", if *stat { " — STAT" } else { "" }))
+            }
+            Event::FaultOccurred { description } => (Tone::Warn, description.clone()),
+            Event::CoffeeOffered => {
+                self.coffee_offered = true;
+                (Tone::Warn, "A colleague offers you a coffee at the bench (PPE panel: accept it?).".into())
+            }
+            Event::LabelShown { specimen, label, requisition } => {
+                self.compared.insert(specimen.clone(), (label.clone(), requisition.clone()));
+                (Tone::Info, format!("Label of {specimen} laid beside its requisition."))
+            }
+            Event::SpecimenAccepted { specimen } => (Tone::Good, format!("{specimen} accepted.")),
+            Event::SpecimenRejected { specimen, reason } => {
+                (Tone::Info, format!("{specimen} rejected: {}.", crate::panels::words::reason(*reason)))
+            }
+            Event::RecollectionRequested { specimen } => {
+                (Tone::Info, format!("Recollection of {specimen} requested."))
+            }
+            Event::CentrifugeStarted { until, balanced } => (
+                if *balanced { Tone::Info } else { Tone::Warn },
+                format!(
+                    "Centrifuge spinning until {}{}.",
+                    self.scenario.meta.start.plus(*until),
+                    if *balanced { "" } else { " — it is not balanced" }
+                ),
+            ),
+            Event::TubeBroke { specimen } => {
+                (Tone::Warn, format!("{specimen} broke in the centrifuge: aerosol risk, a spill to clean."))
+            }
+            Event::CentrifugeUnloaded { specimens } => {
+                (Tone::Info, format!("Centrifuge unloaded: {}.", specimens.join(", ")))
+            }
+            Event::ControlMeasured { analyzer, test, level, value, z } => {
+                (Tone::Info, format!("{analyzer} {test} control level {level}: {value} ({z:+.1} SD)."))
+            }
+            Event::QcAccepted { analyzer, test } => (Tone::Good, format!("{test} QC on {analyzer} accepted.")),
+            Event::QcRejected { analyzer, test, violations } => (
+                Tone::Warn,
+                format!("{test} QC on {analyzer} rejected ({}): correct before patient testing.", violations.join(", ")),
+            ),
+            Event::CorrectionDone { analyzer, test, action } => (
+                Tone::Info,
+                format!("{}: done for {test} on {analyzer}; rerun the controls.", crate::panels::words::corrective(*action)),
+            ),
+            Event::ResultReady { specimen, test, value, flags } => {
+                let mut text = format!("{specimen} {test} = {value}");
+                for (on, flag) in [
+                    (flags.critical, " CRITICAL"),
+                    (flags.high && !flags.critical, " H"),
+                    (flags.low && !flags.critical, " L"),
+                    (flags.hemolyzed, " hemolyzed"),
+                    (flags.above_amr, " above range"),
+                    (flags.delta_failed, " delta"),
+                ] {
+                    if on {
+                        text.push_str(flag);
+                    }
+                }
+                (if flags.critical { Tone::Warn } else { Tone::Info }, text)
+            }
+            Event::TestNotRun { specimen, test, reason } => {
+                (Tone::Warn, format!("{test} on {specimen} not run: {reason}"))
+            }
+            Event::ResultReleased { specimen, test } => (Tone::Good, format!("{specimen} {test} released.")),
+            Event::ResultHeld { specimen, test } => (Tone::Info, format!("{specimen} {test} on hold.")),
+            Event::CallAnswered { caregiver } => (Tone::Good, format!("{} answers the phone.", self.person(caregiver))),
+            Event::NoAnswer { caregiver } => (Tone::Warn, format!("{} does not answer.", self.person(caregiver))),
+            Event::ReadBackConfirmed { specimen, test } => {
+                (Tone::Good, format!("Read-back of {specimen} {test} confirmed."))
+            }
+            Event::CallDocumented { specimen, test } => (Tone::Good, format!("Call for {specimen} {test} documented.")),
+            Event::LookBackDone { analyzer, test, affected } => (
+                Tone::Info,
+                if affected.is_empty() {
+                    format!("Look-back on {analyzer} {test}: no released result affected.")
+                } else {
+                    format!("Look-back on {analyzer} {test}: review {}.", affected.join(", "))
+                },
+            ),
+            Event::SpillCleaningStarted => (Tone::Info, "Disinfectant applied: let it stand for the contact time.".into()),
+            Event::SpillCleared => (Tone::Good, "Spill cleared.".into()),
+            Event::WasteDisposed { into, items } => (Tone::Info, format!("{items} item(s) into the {into} bin.")),
+            Event::Finding(f) => {
+                if !practice {
+                    return;
+                }
+                let tone = if f.severity == FindingSeverity::GoodPractice { Tone::Good } else { Tone::Finding };
+                (tone, format!("[{}] {} {}", f.rule, f.what, f.requirement))
+            }
+            Event::ShiftEnded => (Tone::Info, "Shift ended.".into()),
+        };
+        self.say(tone, text);
+    }
+
+    /// Moves the clock to the next arrival, timeline fault, end of a spin or
+    /// end of a contact time; the timeline then plays up to it.
+    pub fn skip_to_next_moment(&mut self) {
+        let now = self.now();
+        let scenario = &self.scenario;
+        let contact = i64::from(scenario.policy.pack.spill.contact_time_min) * 60;
+        let next = scenario
+            .specimens
+            .iter()
+            .map(|s| s.arrives)
+            .chain(scenario.events.iter().map(|e| e.at))
+            .chain(self.session.centrifuge_view().2)
+            .chain(self.session.spills().into_iter().flatten().map(|since| SimTime(since.0 + contact)))
+            .filter(|t| *t > now)
+            .min();
+        match next {
+            Some(t) => self.clock = (t.0 as f64).min(scenario.meta.time_limit.0 as f64),
+            None => self.say(Tone::Info, "Nothing more is scheduled: end the shift when your work is done.".into()),
+        }
+    }
+
+    /// A caregiver's name, for the feed.
+    fn person(&self, id: &str) -> String {
+        self.scenario
+            .caregivers
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(|| id.to_owned(), |c| format!("{} ({})", c.name, c.credentials))
+    }
+}
+
+/// `<dir>/<scenario>-<trainee>-seed<N>.log.ron`, numbered so an earlier log is never overwritten.
+fn free_log_path(dir: &Path, log: &SessionLog) -> PathBuf {
+    let trainee: String = log
+        .header
+        .trainee
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let stem = format!("{}-{}-seed{}", log.header.scenario, trainee.trim_matches('-'), log.header.seed);
+    (1..)
+        .map(|n| if n == 1 { format!("{stem}.log.ron") } else { format!("{stem}-{n}.log.ron") })
+        .map(|name| dir.join(name))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| dir.join(format!("{stem}.log.ron")))
+}
+
+/// The finished shift, for the debrief.
+#[derive(Resource, Debug, Clone)]
+pub struct Debrief {
+    pub report: Report,
+    pub charts: Vec<QcChart>,
+    pub log_path: Option<PathBuf>,
+    pub log_error: Option<String>,
+    /// Where "save report" wrote, or why it could not.
+    pub saved: Option<String>,
+}
+
+impl Debrief {
+    pub fn of(play: &Play) -> Debrief {
+        let charts = play
+            .scenario
+            .lab
+            .analyzers
+            .iter()
+            .flat_map(|a| a.menu.iter().filter_map(|t| play.session.qc_chart(&a.id, t)))
+            .filter(|c| !c.runs.is_empty())
+            .collect();
+        Debrief {
+            report: Report::new(&play.session, &play.log.header.trainee, play.mode()),
+            charts,
+            log_path: play.log_path.clone(),
+            log_error: play.log_error.clone(),
+            saved: None,
+        }
+    }
+}
+
+impl Debrief {
+    /// Writes the report beside the session log (text for people, JSON for
+    /// programs) and remembers where, or why it could not.
+    pub fn save_report(&mut self) {
+        let base = match &self.log_path {
+            Some(log) => {
+                let name = log.file_name().map(|n| n.to_string_lossy().replace(".log.ron", "")).unwrap_or_default();
+                log.with_file_name(format!("{name}.report"))
+            }
+            None => PathBuf::from(format!("{}-report", self.report.scenario)),
+        };
+        let text = base.with_extension("report.txt");
+        let json = base.with_extension("report.json");
+        let written = std::fs::write(&text, self.report.to_text()).and_then(|()| {
+            let body = serde_json::to_string_pretty(&self.report).map_err(std::io::Error::other)?;
+            std::fs::write(&json, body)
+        });
+        self.saved = Some(match written {
+            Ok(()) => format!("Report saved to {} and {}", text.display(), json.display()),
+            Err(e) => format!("Could not save the report: {e}"),
+        });
+    }
+}
+
+/// Runs the simulated clock and lets the timeline play (arrivals, faults).
+fn tick_clock(time: Res<Time>, mut play: ResMut<Play>, mut actions: MessageWriter<Do>) {
+    if play.paused || play.session.is_ended() {
+        return;
+    }
+    let limit = play.scenario.meta.time_limit.0 as f64;
+    let step = time.delta_secs_f64() * SIM_RATE * f64::from(play.speed);
+    let before = play.now();
+    play.clock = (play.clock + step).min(limit);
+    if play.now() > before {
+        let _ = play.act(Action::Wait);
+    }
+    if play.clock >= limit {
+        play.say(Tone::Warn, "The shift's time is up.".into());
+        actions.write(Do(Action::EndShift));
+    }
+}
+
+/// Applies the trainee's actions; the end of the shift opens the debrief.
+fn apply_actions(
+    mut commands: Commands,
+    mut actions: MessageReader<Do>,
+    mut play: ResMut<Play>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    for Do(action) in actions.read() {
+        if play.session.is_ended() {
+            break;
+        }
+        let _ = play.act(action.clone());
+        if play.session.is_ended() {
+            commands.insert_resource(Debrief::of(&play));
+            next.set(Screen::Debrief);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The title screen.
+
+use bevy::prelude::*;
+
+use super::{Screen, body, heading};
+use crate::ui::command::UiCommand;
+use crate::ui::theme::{UiFonts, palette};
+use crate::ui::widgets::button;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Title), spawn_title);
+}
+
+fn spawn_title(mut commands: Commands, fonts: Res<UiFonts>) {
+    commands
+        .spawn((
+            DespawnOnExit(Screen::Title),
+            Node {
+                width: percent(100),
+                height: percent(100),
+                flex_direction: FlexDirection::Column,
+                align_items: AlignItems::Center,
+                justify_content: JustifyContent::Center,
+                row_gap: px(14),
+                ..default()
+            },
+            BackgroundColor(palette::WALL),
+        ))
+        .with_children(|p| {
+            p.spawn(heading("LabShift", &fonts, 64.0));
+            p.spawn(body("A shift at the clinical laboratory bench", &fonts, 22.0, palette::SCREEN_TEXT));
+            p.spawn(body(
+                "Identify and label specimens, run QC, verify results, call critical values, stay safe.",
+                &fonts,
+                16.0,
+                palette::MUTED,
+            ));
+            p.spawn(Node { height: px(24), ..default() });
+            p.spawn(button("Choose a shift", UiCommand::Goto(Screen::Select), Some(0), &fonts, 20.0));
+            p.spawn(button("Quit", UiCommand::Quit, Some(1), &fonts, 20.0));
+            p.spawn(Node { height: px(24), ..default() });
+            p.spawn(body(
+                "Mouse, or keyboard: ↑ ↓ to choose, Enter to press, the digits for numbered buttons. F9/F10: text size.",
+                &fonts,
+                14.0,
+                palette::MUTED,
+            ));
+        });
+}

@@ -1,0 +1,154 @@
+//! What buttons and keys ask for, and the one place that carries it out.
+//! Engine actions go on to the input bridge ([`crate::play::Do`]); the rest
+//! moves between screens and panels.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use labshift_core::action::{Action, Mode};
+
+use crate::CurrentScenario;
+use crate::catalog::Catalog;
+use crate::panels::Panel;
+use crate::play::{Debrief, Do, Play, SPEEDS, Setup};
+use crate::screens::Screen;
+use crate::ui::widgets::Focus;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<Run>().init_resource::<BenchUi>();
+    app.add_systems(PostUpdate, execute);
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiCommand {
+    /// An engine action.
+    Act(Action),
+    Open(Panel),
+    ClosePanel,
+    /// Pick up a tube.
+    Select(String),
+    Speed(u32),
+    TogglePause,
+    /// Let the clock run to the next arrival, fault or timer.
+    WaitForNext,
+    Goto(Screen),
+    /// Open the briefing of the catalog's n-th scenario.
+    Choose(usize),
+    SetMode(Mode),
+    NewSeed,
+    StartShift,
+    PlayAgain,
+    SaveReport,
+    Quit,
+}
+
+#[derive(Message, Debug, Clone)]
+pub struct Run(pub UiCommand);
+
+/// The bench's open panel and the tube in hand.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct BenchUi {
+    pub panel: Option<Panel>,
+    pub selected: Option<String>,
+}
+
+fn execute(world: &mut World) {
+    let commands: Vec<UiCommand> =
+        world.resource_mut::<Messages<Run>>().drain().map(|Run(command)| command).collect();
+    for command in commands {
+        run(world, command);
+    }
+}
+
+fn goto(world: &mut World, screen: Screen) {
+    world.resource_mut::<NextState<Screen>>().set(screen);
+    world.resource_mut::<Focus>().0 = 0;
+}
+
+fn run(world: &mut World, command: UiCommand) {
+    match command {
+        UiCommand::Act(action) => {
+            world.write_message(Do(action));
+        }
+        UiCommand::Open(panel) => {
+            if let Panel::Specimen(id) = &panel {
+                world.resource_mut::<BenchUi>().selected = Some(id.clone());
+            }
+            world.resource_mut::<BenchUi>().panel = Some(panel);
+            world.resource_mut::<Focus>().0 = 0;
+        }
+        UiCommand::ClosePanel => {
+            world.resource_mut::<BenchUi>().panel = None;
+        }
+        UiCommand::Select(id) => {
+            let mut ui = world.resource_mut::<BenchUi>();
+            ui.selected = Some(id.clone());
+            ui.panel = Some(Panel::Specimen(id));
+            world.resource_mut::<Focus>().0 = 0;
+        }
+        UiCommand::Speed(speed) => {
+            if let Some(mut play) = world.get_resource_mut::<Play>()
+                && SPEEDS.contains(&speed)
+            {
+                play.speed = speed;
+            }
+        }
+        UiCommand::TogglePause => {
+            if let Some(mut play) = world.get_resource_mut::<Play>() {
+                play.paused = !play.paused;
+            }
+        }
+        UiCommand::WaitForNext => {
+            if let Some(mut play) = world.get_resource_mut::<Play>() {
+                play.skip_to_next_moment();
+            }
+        }
+        UiCommand::Goto(screen) => goto(world, screen),
+        UiCommand::Choose(i) => {
+            let entry = world.resource::<Catalog>().entries.get(i).cloned();
+            if let Some(entry) = entry {
+                world.insert_resource(entry.current());
+                goto(world, if entry.scenario.is_some() { Screen::Briefing } else { Screen::Diagnostics });
+            }
+        }
+        UiCommand::SetMode(mode) => world.resource_mut::<Setup>().mode = mode,
+        UiCommand::NewSeed => {
+            let mut setup = world.resource_mut::<Setup>();
+            setup.seed = fresh_seed(setup.seed);
+        }
+        UiCommand::StartShift => start_shift(world),
+        UiCommand::PlayAgain => {
+            let mut setup = world.resource_mut::<Setup>();
+            setup.seed = fresh_seed(setup.seed);
+            start_shift(world);
+        }
+        UiCommand::SaveReport => {
+            if let Some(mut debrief) = world.get_resource_mut::<Debrief>() {
+                debrief.save_report();
+            }
+        }
+        UiCommand::Quit => {
+            world.write_message(AppExit::Success);
+        }
+    }
+}
+
+/// Starts the current scenario's shift with the briefing's setup.
+pub fn start_shift(world: &mut World) {
+    let Some(scenario) = world.get_resource::<CurrentScenario>().and_then(|c| c.scenario.clone()) else {
+        return;
+    };
+    let play = Play::start(Arc::new(scenario), world.resource::<Setup>());
+    world.insert_resource(play);
+    world.insert_resource(BenchUi::default());
+    world.remove_resource::<Debrief>();
+    // Leaving the bench for the bench (play again) must still respawn it.
+    goto(world, Screen::Bench);
+}
+
+/// A different seed: the next one in a fixed, well-mixed sequence, so a
+/// class gets varied shifts without reading the clock.
+fn fresh_seed(seed: u64) -> u64 {
+    let mixed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    (mixed ^ (mixed >> 31)) % 1_000_000 + 1
+}

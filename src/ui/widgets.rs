@@ -1,0 +1,199 @@
+//! Buttons. Every button runs a [`UiCommand`]; the mouse presses it, the
+//! keyboard focuses it with the arrow keys and presses it with Enter, or
+//! with its number (1–9) where it is numbered.
+
+use bevy::input::keyboard::KeyboardInput;
+use bevy::prelude::*;
+
+use crate::ui::command::{Run, UiCommand};
+use crate::ui::theme::{UiFonts, palette};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Focus>().init_resource::<TextEntry>().init_resource::<UiScaleSetting>();
+    app.add_systems(Update, (press_buttons, keyboard_buttons, paint_buttons, ui_scale_keys).chain());
+}
+
+/// A button and what it runs.
+#[derive(Component, Debug, Clone)]
+pub struct Btn {
+    pub command: UiCommand,
+    pub enabled: bool,
+}
+
+/// Position of a button in the keyboard's focus order, starting at 0.
+/// Buttons 0–8 also answer to the digit keys 1–9.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Focusable(pub usize);
+
+/// The focused button's position.
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct Focus(pub usize);
+
+/// A text field has the keyboard: digits and letters type instead of acting.
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct TextEntry(pub bool);
+
+/// UI scale for projectors: 1× to 2×.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct UiScaleSetting(pub f32);
+
+impl Default for UiScaleSetting {
+    fn default() -> Self {
+        UiScaleSetting(1.0)
+    }
+}
+
+pub const MIN_SCALE: f32 = 1.0;
+pub const MAX_SCALE: f32 = 2.0;
+
+/// A button: a label on a plate, numbered when it has a focus position under 9.
+pub fn button(label: &str, command: UiCommand, order: Option<usize>, fonts: &UiFonts, size: f32) -> impl Bundle {
+    let text = match order {
+        Some(i) if i < 9 => format!("{}  {label}", i + 1),
+        _ => label.to_owned(),
+    };
+    (
+        Button,
+        Btn { command, enabled: true },
+        FocusOrder(order),
+        Node {
+            padding: UiRect::axes(px(10), px(4)),
+            border: UiRect::all(px(2)),
+            border_radius: BorderRadius::all(px(4)),
+            align_items: AlignItems::Center,
+            ..default()
+        },
+        BackgroundColor(palette::BUTTON),
+        BorderColor::all(palette::BUTTON),
+        children![(Text::new(text), fonts.regular(size), TextColor(palette::PLATE_TEXT))],
+    )
+}
+
+/// Becomes a [`Focusable`] when the button is spawned with a position.
+#[derive(Component, Debug, Clone, Copy)]
+#[component(on_add = add_focusable)]
+pub struct FocusOrder(pub Option<usize>);
+
+fn add_focusable(mut world: bevy::ecs::world::DeferredWorld, ctx: bevy::ecs::lifecycle::HookContext) {
+    let order = world.get::<FocusOrder>(ctx.entity).and_then(|o| o.0);
+    if let Some(i) = order {
+        world.commands().entity(ctx.entity).insert(Focusable(i));
+    }
+}
+
+fn press_buttons(buttons: Query<(&Interaction, &Btn, Option<&Focusable>), Changed<Interaction>>, mut run: MessageWriter<Run>, mut focus: ResMut<Focus>) {
+    for (interaction, btn, order) in &buttons {
+        if *interaction == Interaction::Pressed && btn.enabled {
+            if let Some(order) = order {
+                focus.0 = order.0;
+            }
+            run.write(Run(btn.command.clone()));
+        }
+    }
+}
+
+fn keyboard_buttons(
+    keys: Res<ButtonInput<KeyCode>>,
+    entry: Res<TextEntry>,
+    buttons: Query<(&Btn, &Focusable)>,
+    mut focus: ResMut<Focus>,
+    mut run: MessageWriter<Run>,
+) {
+    let mut order: Vec<(usize, &Btn)> = buttons.iter().map(|(b, f)| (f.0, b)).collect();
+    if order.is_empty() {
+        return;
+    }
+    order.sort_by_key(|(i, _)| *i);
+    let max = order.last().map_or(0, |(i, _)| *i);
+    focus.0 = focus.0.min(max);
+    let shift = keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight);
+    let back = keys.just_pressed(KeyCode::ArrowUp) || (keys.just_pressed(KeyCode::Tab) && shift);
+    let forward = keys.just_pressed(KeyCode::ArrowDown) || (keys.just_pressed(KeyCode::Tab) && !shift);
+    let position = order.iter().position(|(i, _)| *i == focus.0).unwrap_or(0);
+    if back {
+        focus.0 = order[(position + order.len() - 1) % order.len()].0;
+    } else if forward {
+        focus.0 = order[(position + 1) % order.len()].0;
+    }
+    if keys.just_pressed(KeyCode::Enter) || keys.just_pressed(KeyCode::NumpadEnter) {
+        if let Some((_, btn)) = order.iter().find(|(i, _)| *i == focus.0)
+            && btn.enabled
+        {
+            run.write(Run(btn.command.clone()));
+        }
+        return;
+    }
+    if entry.0 {
+        return;
+    }
+    for (n, key) in DIGITS.iter().enumerate() {
+        if keys.just_pressed(*key)
+            && let Some((_, btn)) = order.iter().find(|(i, _)| *i == n)
+            && btn.enabled
+        {
+            focus.0 = n;
+            run.write(Run(btn.command.clone()));
+        }
+    }
+}
+
+pub const DIGITS: [KeyCode; 9] = [
+    KeyCode::Digit1,
+    KeyCode::Digit2,
+    KeyCode::Digit3,
+    KeyCode::Digit4,
+    KeyCode::Digit5,
+    KeyCode::Digit6,
+    KeyCode::Digit7,
+    KeyCode::Digit8,
+    KeyCode::Digit9,
+];
+
+fn paint_buttons(
+    focus: Res<Focus>,
+    mut buttons: Query<(&Interaction, &Btn, Option<&Focusable>, &mut BackgroundColor, &mut BorderColor)>,
+) {
+    for (interaction, btn, order, mut bg, mut border) in &mut buttons {
+        let focused = order.is_some_and(|o| o.0 == focus.0);
+        bg.0 = match (btn.enabled, interaction) {
+            (false, _) => palette::BUTTON_DISABLED,
+            (true, Interaction::Pressed) => palette::BUTTON_PRESSED,
+            (true, Interaction::Hovered) => palette::BUTTON_HOVER,
+            (true, Interaction::None) => palette::BUTTON,
+        };
+        *border = BorderColor::all(if focused { palette::FOCUS } else { bg.0 });
+    }
+}
+
+/// F9 and F10 make the interface smaller and larger, for projectors.
+fn ui_scale_keys(keys: Res<ButtonInput<KeyCode>>, mut setting: ResMut<UiScaleSetting>, mut scale: ResMut<UiScale>) {
+    if keys.just_pressed(KeyCode::F10) {
+        setting.0 = (setting.0 + 0.25).min(MAX_SCALE);
+    }
+    if keys.just_pressed(KeyCode::F9) {
+        setting.0 = (setting.0 - 0.25).max(MIN_SCALE);
+    }
+    if scale.0 != setting.0 {
+        scale.0 = setting.0;
+    }
+}
+
+/// Typed characters for a text field (printable only), and whether Backspace was pressed.
+pub fn typed(events: &mut MessageReader<KeyboardInput>) -> (String, bool) {
+    use bevy::input::ButtonState;
+    use bevy::input::keyboard::Key;
+    let mut text = String::new();
+    let mut backspace = false;
+    for e in events.read() {
+        if e.state != ButtonState::Pressed {
+            continue;
+        }
+        match &e.logical_key {
+            Key::Character(c) => text.extend(c.chars().filter(|c| !c.is_control())),
+            Key::Space => text.push(' '),
+            Key::Backspace => backspace = true,
+            _ => {}
+        }
+    }
+    (text, backspace)
+}
