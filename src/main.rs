@@ -64,6 +64,11 @@ fn play(args: PlayArgs) -> ExitCode {
             Some(Ok(t)) => Some(t),
             None => None,
         };
+        let scenario = current.as_ref().and_then(|c| c.scenario.as_ref());
+        let log = log.and_then(|log| match scenario {
+            Some(s) => log.check_header(s).map(|()| log).map_err(|e| e.to_string()),
+            None => Ok(log),
+        });
         match log {
             Ok(log) => launch.resume = Some((log, until)),
             Err(e) => {

@@ -403,9 +403,9 @@ fn tick_clock(time: Res<Time>, mut play: ResMut<Play>, mut actions: MessageWrite
     }
     let limit = play.scenario.meta.time_limit.0 as f64;
     let step = time.delta_secs_f64() * SIM_RATE * f64::from(play.speed);
-    let before = play.now();
     play.clock = (play.clock + step).min(limit);
-    if play.now() > before {
+    // The timeline plays up to the clock (also after a jump to the next event).
+    if SimTime(play.clock.floor() as i64) > play.session.now() {
         let _ = play.act(Action::Wait);
     }
     if play.clock >= limit {
@@ -424,6 +424,10 @@ fn apply_actions(
     for Do(action) in actions.read() {
         if play.session.is_ended() {
             break;
+        }
+        // Paused, the bench is frozen: only ending the shift (from the pause menu) goes through.
+        if play.paused && *action != Action::EndShift {
+            continue;
         }
         let _ = play.act(action.clone());
         if play.session.is_ended() {

@@ -1,79 +1,299 @@
-//! The app's plugins in a headless Bevy app (no window, no GPU): the bench of
-//! a scenario is spawned with every station and every specimen's tube, and an
-//! invalid scenario opens on its diagnostics instead.
+//! The app in a headless Bevy app (no window, no GPU), driven the way a
+//! trainee drives it: the briefing's Start button, then every action of a
+//! scenario's reference solution pressed on the panel that offers it — by
+//! mouse (a button's `Interaction`) or by keyboard (arrow keys and Enter) —
+//! at the clock time the reference log gives. The debrief must equal what
+//! `labshift grade` prints for the log the app wrote while playing.
 
+mod support;
+
+use std::time::Duration;
+
+use bevy::input::keyboard::KeyboardInput;
+use bevy::input::mouse::AccumulatedMouseScroll;
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
+use bevy::time::TimeUpdateStrategy;
 use labshift::bench::layout::StationKind;
 use labshift::bench::{Station, TubeView};
+use labshift::panels::{Panel, panel_for};
+use labshift::play::{Debrief, Play, Setup};
 use labshift::screens::Screen;
+use labshift::ui::command::{BenchUi, UiCommand};
+use labshift::ui::widgets::{Btn, Focus, Focusable};
 use labshift::{AppPlugin, CurrentScenario};
+use labshift_core::action::{Action, Mode};
+use labshift_core::log::SessionLog;
+use labshift_core::time::ClockTime;
 
-fn headless_app(scenario: &str) -> App {
+fn root(path: &str) -> String {
+    format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A headless app on `scenario`, writing its session logs to `log_dir`.
+fn headless_app(scenario: &str, log_dir: Option<&std::path::Path>) -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, AssetPlugin::default(), StatesPlugin));
     app.init_asset::<Mesh>().init_asset::<ColorMaterial>().init_asset::<Font>();
-    let path = format!("{}/{scenario}", env!("CARGO_MANIFEST_DIR"));
-    app.insert_resource(CurrentScenario::load(&path));
+    app.init_resource::<ButtonInput<KeyCode>>()
+        .init_resource::<ButtonInput<MouseButton>>()
+        .init_resource::<AccumulatedMouseScroll>()
+        .add_message::<KeyboardInput>();
+    // The simulated clock moves only when the test moves it.
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::ZERO));
+    app.insert_resource(CurrentScenario::load(&root(scenario)));
+    app.insert_resource(Setup {
+        trainee: "Headless trainee".into(),
+        mode: Mode::Assessment,
+        seed: 1,
+        log_dir: log_dir.map(std::path::Path::to_path_buf),
+    });
     app.add_plugins(AppPlugin);
     app.update();
     app
 }
 
-fn stations(app: &mut App) -> Vec<StationKind> {
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+/// The buttons on screen: (focus position, command, entity).
+fn buttons(app: &mut App) -> Vec<(usize, UiCommand, Entity)> {
+    let mut query = app.world_mut().query::<(Entity, &Btn, &Focusable)>();
+    let mut found: Vec<_> = query.iter(app.world()).map(|(e, b, f)| (f.0, b.command.clone(), e)).collect();
+    found.sort_by_key(|(i, _, _)| *i);
+    found
+}
+
+/// Clicks the button that runs `command`.
+fn click(app: &mut App, command: &UiCommand) {
+    let mut query = app.world_mut().query::<(Entity, &Btn)>();
+    let target = query.iter(app.world()).find(|(_, b)| &b.command == command).map(|(e, _)| e);
+    let Some(entity) = target else {
+        panic!("no button for {command:?} on {:?}", app.world().resource::<BenchUi>().panel);
+    };
+    app.world_mut().entity_mut(entity).insert(Interaction::Pressed);
+    app.update();
+    // The press may have rebuilt the panel the button was on.
+    if let Ok(mut button) = app.world_mut().get_entity_mut(entity) {
+        button.insert(Interaction::None);
+    }
+}
+
+fn tap(app: &mut App, key: KeyCode) {
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(key);
+    app.update();
+    let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+    input.release(key);
+    input.clear();
+}
+
+/// Moves the focus with ↓ to the button that runs `command`, then presses Enter.
+fn keyboard(app: &mut App, command: &UiCommand) {
+    let all = buttons(app);
+    let Some(target) = all.iter().position(|(_, c, _)| c == command) else {
+        panic!("no button for {command:?} on {:?}", app.world().resource::<BenchUi>().panel);
+    };
+    let focus = app.world().resource::<Focus>().0;
+    let start = all.iter().position(|(i, _, _)| *i == focus).unwrap_or(0);
+
+    for _ in 0..(target + all.len() - start) % all.len() {
+        tap(app, KeyCode::ArrowDown);
+    }
+    tap(app, KeyCode::Enter);
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Input {
+    Mouse,
+    Keyboard,
+}
+
+/// Plays a reference log through the app's panels; returns the app, on its debrief.
+fn play_reference(scenario: &str, reference: &str, input: Input, log_dir: &std::path::Path) -> App {
+    let mut app = headless_app(scenario, Some(log_dir));
+    assert_eq!(screen(&app), Screen::Briefing);
+    match input {
+        Input::Mouse => click(&mut app, &UiCommand::StartShift),
+        Input::Keyboard => keyboard(&mut app, &UiCommand::StartShift),
+    }
+    app.update();
+    assert_eq!(screen(&app), Screen::Bench);
+    let text = std::fs::read_to_string(root(reference)).expect("reference log");
+    let log = SessionLog::parse(reference, &text).expect("reference log parses");
+    let start = app.world().resource::<Play>().scenario.meta.start;
+    for entry in &log.actions {
+        let at = ClockTime::parse(&entry.at).expect("clock time").since(start);
+        app.world_mut().resource_mut::<Play>().clock = at.0 as f64;
+        app.update();
+        let command = UiCommand::Act(entry.action.clone());
+        if entry.action == Action::EndShift {
+            match input {
+                Input::Mouse => {
+                    click(&mut app, &UiCommand::TogglePause);
+                    app.update();
+                    click(&mut app, &command);
+                }
+                Input::Keyboard => tap(&mut app, KeyCode::End),
+            }
+            // The command, the engine, then the change of screen: a frame each.
+            app.update();
+            app.update();
+            break;
+        }
+        let scenario = app.world().resource::<Play>().scenario.clone();
+        let panel = panel_for(&entry.action, &scenario).expect("a panel offers every logged action");
+        app.world_mut().resource_mut::<BenchUi>().panel = Some(panel);
+        app.update();
+        let before = app.world().resource::<Play>().log.actions.len();
+        match input {
+            Input::Mouse => click(&mut app, &command),
+            Input::Keyboard => keyboard(&mut app, &command),
+        }
+        app.update();
+        let play = app.world().resource::<Play>();
+        assert_eq!(
+            play.log.actions.len(),
+            before + 1,
+            "{} {:?} was not accepted: {:?}",
+            entry.at,
+            entry.action,
+            play.feed.last()
+        );
+        assert_eq!(play.log.actions.last().map(|e| e.at.as_str()), Some(entry.at.as_str()));
+    }
+    assert_eq!(screen(&app), Screen::Debrief);
+    app
+}
+
+/// The report `labshift grade --format json` prints for the log the app wrote.
+fn graded_by_cli(scenario: &str, log: &std::path::Path) -> serde_json::Value {
+    let log = log.to_string_lossy();
+    let out = support::labshift(&["grade", &root(scenario), &log, "--format", "json"]);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("one JSON report")
+}
+
+fn check_debrief_matches_grade(app: &App, scenario: &str, reference: &str) {
+    let debrief = app.world().resource::<Debrief>();
+    let path = debrief.log_path.clone().expect("the log was written");
+    assert!(debrief.log_error.is_none(), "{:?}", debrief.log_error);
+    let on_screen = serde_json::to_value(&debrief.report).expect("report as JSON");
+    assert_eq!(on_screen, graded_by_cli(scenario, &path), "debrief differs from `labshift grade`");
+    assert_eq!(debrief.report.overall, 100.0, "{}", debrief.report.to_text());
+    // The same actions at the same times as the reference solution.
+    let written = SessionLog::parse("written", &std::fs::read_to_string(&path).expect("log")).expect("parses");
+    let reference = SessionLog::parse(reference, &std::fs::read_to_string(root(reference)).expect("ref"))
+        .expect("reference parses");
+    assert_eq!(written.actions, reference.actions);
+    assert_eq!(written.header.trainee, "Headless trainee");
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("labshift-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn scenario_b_played_with_the_mouse_debriefs_as_labshift_grade() {
+    let dir = temp_dir("mouse-b");
+    let (scenario, reference) = ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
+    let app = play_reference(scenario, reference, Input::Mouse, &dir);
+    check_debrief_matches_grade(&app, scenario, reference);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn scenario_b_played_with_the_keyboard_debriefs_as_labshift_grade() {
+    let dir = temp_dir("keys-b");
+    let (scenario, reference) = ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
+    let app = play_reference(scenario, reference, Input::Keyboard, &dir);
+    check_debrief_matches_grade(&app, scenario, reference);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_other_sample_scenarios_play_through_the_panels() {
+    for (scenario, reference) in [
+        ("scenarios/a-morning-chemistry.ron", "scenarios/reference/a-morning-chemistry.log.ron"),
+        ("scenarios/c-qc-shift.ron", "scenarios/reference/c-qc-shift.log.ron"),
+        ("scenarios/d-critical-calls-spill.ron", "scenarios/reference/d-critical-calls-spill.log.ron"),
+    ] {
+        let dir = temp_dir(&format!("mouse-{}", &scenario[10..11]));
+        let app = play_reference(scenario, reference, Input::Mouse, &dir);
+        check_debrief_matches_grade(&app, scenario, reference);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn a_mistake_shows_in_the_debrief_as_labshift_grade_scores_it() {
+    // Accepting QC without running the controls, then ending: the debrief
+    // and the grader agree on the findings.
+    let dir = temp_dir("mistake");
+    let scenario = "scenarios/a-morning-chemistry.ron";
+    let mut app = headless_app(scenario, Some(&dir));
+    click(&mut app, &UiCommand::StartShift);
+    app.update();
+    // The first specimen arrives; accept it bare-handed, without comparing its label.
+    click(&mut app, &UiCommand::WaitForNext);
+    app.update();
+    app.world_mut().resource_mut::<BenchUi>().panel = Some(Panel::Specimen("S01".into()));
+    app.update();
+    click(&mut app, &UiCommand::Act(Action::Accept { specimen: "S01".into() }));
+    tap(&mut app, KeyCode::End);
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Debrief);
+    let debrief = app.world().resource::<Debrief>();
+    assert!(!debrief.report.findings.is_empty());
+    assert!(debrief.report.overall < 100.0);
+    let path = debrief.log_path.clone().expect("log written");
+    assert_eq!(serde_json::to_value(&debrief.report).expect("json"), graded_by_cli(scenario, &path));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_clock_runs_specimens_arrive_and_esc_pauses() {
+    let mut app = headless_app("scenarios/b-mislabel-hemolysis.ron", None);
+    click(&mut app, &UiCommand::StartShift);
+    app.update();
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(200)));
+    for _ in 0..4 {
+        app.update();
+    }
+    let t = app.world().resource::<Play>().clock;
+    assert!(t > 5.0, "the clock runs at {t}");
+    tap(&mut app, KeyCode::Escape);
+    let paused = app.world().resource::<Play>().clock;
+    for _ in 0..4 {
+        app.update();
+    }
+    assert_eq!(app.world().resource::<Play>().clock, paused, "Esc stops simulated time");
+    tap(&mut app, KeyCode::Escape);
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::ZERO));
+    // Skipping to the next event lets the first specimen arrive.
+    click(&mut app, &UiCommand::WaitForNext);
+    app.update();
+    app.update();
+    let play = app.world().resource::<Play>();
+    assert!(play.session.specimen_views().iter().any(|v| v.arrived), "{:?}", play.feed);
+    let mut tubes = app.world_mut().query::<(&TubeView, &Visibility)>();
+    assert!(tubes.iter(app.world()).any(|(_, v)| *v != Visibility::Hidden), "an arrived tube shows");
+}
+
+#[test]
+fn stations_and_tubes_are_on_the_bench() {
+    let mut app = headless_app("scenarios/a-morning-chemistry.ron", None);
+    click(&mut app, &UiCommand::StartShift);
+    app.update();
     let mut query = app.world_mut().query::<&Station>();
-    query.iter(app.world()).map(|s| s.0.clone()).collect()
-}
-
-fn tubes(app: &mut App) -> Vec<String> {
-    let mut query = app.world_mut().query::<&TubeView>();
-    let mut ids: Vec<String> = query.iter(app.world()).map(|t| t.specimen.clone()).collect();
-    ids.sort();
-    ids
-}
-
-#[test]
-fn the_bench_of_scenario_a_has_every_station_and_tube() {
-    let mut app = headless_app("scenarios/a-morning-chemistry.ron");
-    assert_eq!(*app.world().resource::<State<Screen>>().get(), Screen::Bench);
-    let kinds = stations(&mut app);
-    for expected in [
-        StationKind::Reception,
-        StationKind::Labeling,
-        StationKind::Centrifuge,
-        StationKind::Analyzer(0),
-        StationKind::Analyzer(1),
-        StationKind::QcFridge,
-        StationKind::Lis,
-        StationKind::Ppe,
-        StationKind::Sink,
-        StationKind::Sharps,
-        StationKind::Biohazard,
-    ] {
-        assert_eq!(kinds.iter().filter(|k| **k == expected).count(), 1, "{expected:?} in {kinds:?}");
-    }
+    let kinds: Vec<StationKind> = query.iter(app.world()).map(|s| s.0.clone()).collect();
     assert_eq!(kinds.len(), 11);
-    assert_eq!(tubes(&mut app), ["S01", "S02", "S03", "S04", "S05", "S06"]);
-}
-
-#[test]
-fn each_sample_scenario_gets_one_analyzer_station_per_analyzer() {
-    for (scenario, analyzers, specimens) in [
-        ("scenarios/b-mislabel-hemolysis.ron", 2, 6),
-        ("scenarios/c-qc-shift.ron", 1, 5),
-        ("scenarios/d-critical-calls-spill.ron", 2, 5),
-    ] {
-        let mut app = headless_app(scenario);
-        let kinds = stations(&mut app);
-        let count = kinds.iter().filter(|k| matches!(k, StationKind::Analyzer(_))).count();
-        assert_eq!(count, analyzers, "{scenario}");
-        assert_eq!(tubes(&mut app).len(), specimens, "{scenario}");
-    }
-}
-
-#[test]
-fn tubes_carry_their_additive_as_text() {
-    let mut app = headless_app("scenarios/a-morning-chemistry.ron");
+    assert_eq!(kinds.iter().filter(|k| matches!(k, StationKind::Analyzer(_))).count(), 2);
+    let mut tubes = app.world_mut().query::<&TubeView>();
+    assert_eq!(tubes.iter(app.world()).count(), 6);
     let mut texts = app.world_mut().query::<&Text2d>();
     let all: Vec<String> = texts.iter(app.world()).map(|t| t.0.clone()).collect();
     for additive in ["SST", "EDTA", "LI HEP", "NaF"] {
@@ -83,11 +303,27 @@ fn tubes_carry_their_additive_as_text() {
 
 #[test]
 fn an_invalid_scenario_opens_on_its_diagnostics() {
-    let mut app = headless_app("tests/fixtures/broken/unknown-analyzer.ron");
-    assert_eq!(*app.world().resource::<State<Screen>>().get(), Screen::Diagnostics);
-    assert!(stations(&mut app).is_empty());
+    let mut app = headless_app("tests/fixtures/broken/unknown-analyzer.ron", None);
+    assert_eq!(screen(&app), Screen::Diagnostics);
     let mut texts = app.world_mut().query::<&Text>();
     let shown: String = texts.iter(app.world()).map(|t| t.0.clone()).collect::<Vec<_>>().join("\n");
     assert!(shown.contains("unknown analyzer `chem2`"), "{shown}");
     assert!(shown.contains("unknown-analyzer.ron:49:48"), "{shown}");
+}
+
+#[test]
+fn the_select_screen_lists_every_sample_scenario() {
+    let mut app = headless_app("scenarios/a-morning-chemistry.ron", None);
+    click(&mut app, &UiCommand::Goto(Screen::Select));
+    app.update();
+    assert_eq!(screen(&app), Screen::Select);
+    let commands: Vec<UiCommand> = buttons(&mut app).into_iter().map(|(_, c, _)| c).collect();
+    for i in 0..4 {
+        assert!(commands.contains(&UiCommand::Choose(i)), "{commands:?}");
+    }
+    click(&mut app, &UiCommand::Choose(2));
+    app.update();
+    assert_eq!(screen(&app), Screen::Briefing);
+    let current = app.world().resource::<CurrentScenario>();
+    assert!(current.path.ends_with("c-qc-shift.ron"), "{}", current.path);
 }

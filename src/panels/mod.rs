@@ -73,6 +73,8 @@ pub struct ButtonSpec {
     pub label: String,
     pub command: UiCommand,
     pub enabled: bool,
+    /// Drawn small, in a row with the other compact buttons (tabs, "back").
+    pub compact: bool,
 }
 
 /// A label compared with its requisition, field by field.
@@ -106,7 +108,17 @@ impl PanelSpec {
     }
 
     fn button(&mut self, label: impl Into<String>, command: UiCommand) {
-        self.buttons.push(ButtonSpec { label: label.into(), command, enabled: true });
+        self.buttons.push(ButtonSpec { label: label.into(), command, enabled: true, compact: false });
+    }
+
+    /// A small button in the row at the bottom: switching charts, going back.
+    fn tab(&mut self, label: impl Into<String>, panel: Panel) {
+        self.buttons.push(ButtonSpec {
+            label: label.into(),
+            command: UiCommand::Open(panel),
+            enabled: true,
+            compact: true,
+        });
     }
 
     fn act(&mut self, label: impl Into<String>, action: Action) {
@@ -160,7 +172,7 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
             for r in REJECT_REASONS {
                 p.act(capitalised(words::reason(r)), Action::Reject { specimen: id.clone(), reason: r });
             }
-            p.open("Back", Panel::Specimen(id.clone()));
+            p.tab("Back", Panel::Specimen(id.clone()));
             p
         }
         Panel::Centrifuge => {
@@ -209,7 +221,7 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
                     p.act(rule.clone(), Action::RejectQc { analyzer: analyzer.clone(), test: test.clone(), rule: rule.clone() });
                 }
             }
-            p.open("Back", Panel::Qc(*i, test.clone()));
+            p.tab("Back", Panel::Qc(*i, test.clone()));
             p
         }
         Panel::Corrective(i, test) => {
@@ -227,7 +239,7 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
                 "Look back at results since the last good QC",
                 Action::LookBack { analyzer: analyzer.clone(), test: test.clone() },
             );
-            p.open("Back", Panel::Qc(*i, test.clone()));
+            p.tab("Back", Panel::Qc(*i, test.clone()));
             p
         }
         Panel::Lis => {
@@ -392,10 +404,15 @@ fn specimen_panel(play: &Play, id: &str, view: Option<&SpecimenView>) -> PanelSp
     let mut p = PanelSpec::new(format!("Specimen {id}"));
     let (Some(spec), Some(v)) = (scenario.specimens.iter().find(|s| s.id == id), view) else {
         p.line("This specimen is not on the bench.");
-        p.open("Back", Panel::Reception);
+        p.tab("Back", Panel::Reception);
         return p;
     };
     let start = scenario.meta.start;
+    if !v.arrived {
+        p.line(format!("{id} has not arrived yet: due at {}.", start.plus(spec.arrives)));
+        p.tab("Back to reception", Panel::Reception);
+        return p;
+    }
     p.line(format!(
         "{} — {}; ordered: {}",
         words::tube(spec.tube),
@@ -462,7 +479,7 @@ fn specimen_panel(play: &Play, id: &str, view: Option<&SpecimenView>) -> PanelSp
             p.open(format!("Result {} = {}{}", r.test, r.value, flag_text(r.flags)), Panel::Result(id.to_owned(), r.test.clone()));
         }
     }
-    p.open("Back to reception", Panel::Reception);
+    p.tab("Back to reception", Panel::Reception);
     p
 }
 
@@ -578,11 +595,11 @@ fn qc_panel_spec(play: &Play, i: usize, test: &str) -> PanelSpec {
     p.open("Reject the run…", Panel::QcReject(i, test.to_owned()));
     p.open("Corrective action…", Panel::Corrective(i, test.to_owned()));
     for other in a.menu.iter().filter(|t| *t != test) {
-        p.open(format!("Chart of {other}"), Panel::Qc(i, other.clone()));
+        p.tab(format!("{other} chart"), Panel::Qc(i, other.clone()));
     }
     if scenario.lab.analyzers.len() > 1 {
         let next = (i + 1) % scenario.lab.analyzers.len();
-        p.open(format!("QC of {}", scenario.lab.analyzers[next].name), qc_panel(scenario, next));
+        p.tab(format!("QC of {}", scenario.lab.analyzers[next].name), qc_panel(scenario, next));
     }
     p
 }
@@ -592,7 +609,7 @@ fn result_panel(play: &Play, id: &str, test: &str, view: Option<&SpecimenView>) 
     let mut p = PanelSpec::new(format!("Result: {id} {test}"));
     let Some(r) = view.and_then(|v| v.results.iter().find(|r| r.test == test)) else {
         p.line("No result yet.");
-        p.open("Back to the LIS", Panel::Lis);
+        p.tab("Back to the LIS", Panel::Lis);
         return p;
     };
     let unit = scenario.policy.test(test).map(|t| t.unit.clone()).unwrap_or_default();
@@ -632,7 +649,7 @@ fn result_panel(play: &Play, id: &str, test: &str, view: Option<&SpecimenView>) 
     if r.flags.critical {
         p.open("Call the critical result…", Panel::Call(id.clone(), test.clone()));
     }
-    p.open("Back to the LIS", Panel::Lis);
+    p.tab("Back to the LIS", Panel::Lis);
     p
 }
 
@@ -681,7 +698,7 @@ fn call_panel(play: &Play, id: &str, test: &str) -> PanelSpec {
             },
         );
     }
-    p.open("Back to the phone list", Panel::Phone);
+    p.tab("Back to the phone list", Panel::Phone);
     p
 }
 
@@ -730,4 +747,39 @@ pub fn describe(action: &Action) -> String {
         Wait => "let the clock run (N)".to_owned(),
         EndShift => "end the shift (End)".to_owned(),
     }
+}
+
+/// The panel that offers `action`: where a trainee (or the demo) finds it.
+/// `None` for the clock's own action and for ending the shift (End key, pause menu).
+pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
+    use Action::*;
+    let analyzer = |id: &str| scenario.lab.analyzers.iter().position(|a| a.id == id).unwrap_or(0);
+    Some(match action {
+        PutOn(_) | TakeOff(_) | EatOrDrink => Panel::Ppe,
+        WashHands => Panel::Sink,
+        RecapNeedle | DisposeSharps | ReplaceSharpsContainer => Panel::Sharps,
+        DisposeBiohazard => Panel::Biohazard,
+        Receive { specimen } | CompareLabel { specimen } | Accept { specimen } | RequestRecollection { specimen } => {
+            Panel::Specimen(specimen.clone())
+        }
+        RunTests { specimen, .. } => Panel::Specimen(specimen.clone()),
+        Reject { specimen, .. } => Panel::RejectReasons(specimen.clone()),
+        LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge => Panel::Centrifuge,
+        RunControl { analyzer: a, test, .. } | AcceptQc { analyzer: a, test } => Panel::Qc(analyzer(a), test.clone()),
+        RejectQc { analyzer: a, test, .. } => Panel::QcReject(analyzer(a), test.clone()),
+        CorrectiveAction { analyzer: a, test, .. } | LookBack { analyzer: a, test } => {
+            Panel::Corrective(analyzer(a), test.clone())
+        }
+        Calibrate { analyzer: a, .. } | LoadReagent { analyzer: a, .. } => Panel::Analyzer(analyzer(a)),
+        Dilute { specimen, test, .. }
+        | Review { specimen, test }
+        | Repeat { specimen, test }
+        | Hold { specimen, test }
+        | Release { specimen, test } => Panel::Result(specimen.clone(), test.clone()),
+        CallCaregiver { specimen, test, .. }
+        | ConfirmReadBack { specimen, test }
+        | DocumentCall { specimen, test, .. } => Panel::Call(specimen.clone(), test.clone()),
+        CleanSpill { .. } | FinishSpill => Panel::Spill,
+        Wait | EndShift => return None,
+    })
 }

@@ -40,13 +40,19 @@ pub fn fill_card(card: &mut ChildSpawnerCommands, spec: &PanelSpec, fonts: &UiFo
     }
     card.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(3), margin: UiRect::top(px(6)), ..default() })
         .with_children(|list| {
-            for (i, b) in spec.buttons.iter().enumerate() {
-                let mut spawned = list.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 13.5));
+            for (i, b) in spec.buttons.iter().enumerate().filter(|(_, b)| !b.compact) {
+                let mut spawned = list.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 13.0));
                 if !b.enabled {
                     spawned.insert(crate::ui::widgets::Btn { command: b.command.clone(), enabled: false });
                 }
             }
-            list.spawn(button("Close  (Backspace)", UiCommand::ClosePanel, None, fonts, 12.5));
+        });
+    card.spawn(Node { flex_wrap: FlexWrap::Wrap, column_gap: px(4), row_gap: px(4), margin: UiRect::top(px(4)), ..default() })
+        .with_children(|row| {
+            for (i, b) in spec.buttons.iter().enumerate().filter(|(_, b)| b.compact) {
+                row.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 12.0));
+            }
+            row.spawn(button("Close  ⌫", UiCommand::ClosePanel, None, fonts, 12.0));
         });
 }
 

@@ -55,59 +55,69 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
             Pickable::IGNORE,
         ))
         .with_children(|root| {
-            // Header: title, clock and speed, PPE.
+            // Header: clock and speed, title, PPE.
             root.spawn((
                 Node {
-                    height: px(40),
-                    padding: UiRect::horizontal(px(14)),
+                    height: px(36),
+                    padding: UiRect::horizontal(px(12)),
                     align_items: AlignItems::Center,
-                    column_gap: px(14),
+                    column_gap: px(8),
                     ..default()
                 },
                 BackgroundColor(palette::HEADER),
                 RelativeCursorPosition::default(),
             ))
             .with_children(|h| {
-                h.spawn((Text::new(format!("LabShift · {title}")), fonts.bold(15.0), TextColor(palette::PLATE_TEXT)));
-                h.spawn((HudText::Clock, Text::new(""), fonts.bold(17.0), TextColor(palette::SCREEN_TEXT)));
+                h.spawn((
+                    HudText::Clock,
+                    Text::new(""),
+                    fonts.bold(17.0),
+                    TextColor(palette::SCREEN_TEXT),
+                    Node { width: px(196), ..default() },
+                ));
                 for speed in SPEEDS {
                     h.spawn(button(&format!("{speed}×"), UiCommand::Speed(speed), None, &fonts, 13.0));
                 }
-                h.spawn(button("Pause (Esc)", UiCommand::TogglePause, None, &fonts, 13.0));
-                h.spawn(button("Next event (N)", UiCommand::WaitForNext, None, &fonts, 13.0));
-                h.spawn(Node { flex_grow: 1.0, ..default() });
-                h.spawn((HudText::Ppe, Text::new(""), fonts.regular(14.0), TextColor(palette::PLATE_TEXT)));
+                h.spawn(button("Pause  Esc", UiCommand::TogglePause, None, &fonts, 13.0));
+                h.spawn(button("Next event  N", UiCommand::WaitForNext, None, &fonts, 13.0));
+                h.spawn((
+                    Text::new(title),
+                    fonts.regular(13.0),
+                    TextColor(palette::MUTED),
+                    Node { flex_grow: 1.0, flex_shrink: 1.0, margin: UiRect::left(px(8)), overflow: Overflow::clip(), ..default() },
+                    TextLayout::new(Justify::Left, LineBreak::NoWrap),
+                ));
+                h.spawn((HudText::Ppe, Text::new(""), fonts.bold(13.0), TextColor(palette::PLATE_TEXT)));
             });
-            // Alerts: STATs, critical calls, spills, hands.
-            root.spawn((
-                Node { padding: UiRect::axes(px(14), px(3)), ..default() },
-                BackgroundColor(palette::HEADER.with_alpha(0.85)),
-            ))
-            .with_children(|a| {
-                a.spawn((HudText::Alerts, Text::new(""), fonts.bold(14.0), TextColor(palette::WARN)));
-            });
-            root.spawn(Node { flex_grow: 1.0, ..default() });
-            // Feed and hint at the bottom.
+            // Alerts (STATs, critical calls, spills, hands), then the feed and the hint.
             root.spawn((
                 Node {
                     flex_direction: FlexDirection::Column,
-                    padding: UiRect::axes(px(14), px(4)),
+                    padding: UiRect::axes(px(12), px(3)),
                     max_width: px(1280.0 - CARD_WIDTH - 24.0),
                     ..default()
                 },
-                BackgroundColor(palette::HEADER.with_alpha(0.82)),
+                BackgroundColor(palette::HEADER.with_alpha(0.80)),
                 RelativeCursorPosition::default(),
             ))
-            .with_children(|f| {
-                f.spawn((HudText::Feed, Text::new(""), fonts.regular(13.0), TextColor(palette::PLATE_TEXT)));
+            .with_children(|a| {
+                a.spawn((HudText::Alerts, Text::new(""), fonts.bold(14.0), TextColor(palette::WARN)));
+                a.spawn((HudText::Feed, Text::new(""), fonts.regular(13.0), TextColor(palette::PLATE_TEXT)));
                 if mode == Mode::Practice {
-                    f.spawn((HudText::Hint, Text::new(""), fonts.regular(13.0), TextColor(palette::FOCUS)));
+                    a.spawn((HudText::Hint, Text::new(""), fonts.regular(13.0), TextColor(palette::FOCUS)));
                 }
+            });
+            root.spawn(Node { flex_grow: 1.0, ..default() });
+            root.spawn((
+                Node { padding: UiRect::axes(px(12), px(1)), ..default() },
+                BackgroundColor(palette::HEADER.with_alpha(0.80)),
+            ))
+            .with_children(|f| {
                 f.spawn((
                     Text::new(
-                        "Keys: R reception  C centrifuge  A analyzer  Q QC  L LIS  P phone  E PPE  W sink  S sharps  B biohazard  K spill kit  T next tube  N next event  +/− speed  Esc pause  End: end shift",
+                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · ↑↓ Enter 1–9 panel · Backspace close · N next event · +/− speed · Esc pause · End end shift",
                     ),
-                    fonts.regular(11.0),
+                    fonts.regular(10.5),
                     TextColor(palette::MUTED),
                 ));
             });
@@ -118,9 +128,9 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
         Node {
             position_type: PositionType::Absolute,
             right: px(8),
-            top: px(68),
+            top: px(40),
             width: px(CARD_WIDTH),
-            max_height: px(640),
+            max_height: px(660),
             flex_direction: FlexDirection::Column,
             row_gap: px(4),
             padding: UiRect::all(px(12)),
@@ -216,9 +226,9 @@ fn ppe_text(play: &Play) -> String {
     let wearing = play.session.wearing();
     [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves]
         .iter()
-        .map(|p| format!("{} {}", crate::panels::words::ppe(*p), if wearing.contains(p) { "ON" } else { "off" }))
+        .map(|p| format!("{}{}", if wearing.contains(p) { "✔ " } else { "✘ " }, crate::panels::words::ppe(*p)))
         .collect::<Vec<_>>()
-        .join("  ·  ")
+        .join("  ")
 }
 
 fn refresh_hud(
@@ -232,7 +242,7 @@ fn refresh_hud(
     for (kind, mut text, mut colour) in &mut texts {
         let shown = match kind {
             HudText::Clock => format!(
-                "{}  ×{}{}",
+                "{} ×{}{}",
                 play.clock_text(),
                 play.speed,
                 if play.paused { "  PAUSED" } else { "" }
@@ -240,7 +250,7 @@ fn refresh_hud(
             HudText::Ppe => format!("PPE: {}", ppe_text(&play)),
             HudText::Alerts => alerts(&play),
             HudText::Feed => {
-                let lines: Vec<String> = play.feed.iter().rev().take(5).rev().map(|l| format!("{}  {}", l.clock, l.text)).collect();
+                let lines: Vec<String> = play.feed.iter().rev().take(3).rev().map(|l| format!("{}  {}", l.clock, l.text)).collect();
                 if let Some(last) = play.feed.last() {
                     colour.0 = tone_colour(last.tone);
                 }

@@ -22,7 +22,7 @@ fn spawn_select(mut commands: Commands, fonts: Res<UiFonts>, catalog: Res<Catalo
     commands.spawn(page(Screen::Select)).with_children(|p| {
         p.spawn(heading("Choose a shift", &fonts, 30.0));
         p.spawn(Node { column_gap: px(24), flex_grow: 1.0, ..default() }).with_children(|row| {
-            row.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(6), width: px(430), ..default() })
+            row.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(6), width: px(520), ..default() })
                 .with_children(|list| {
                     for (i, entry) in catalog.entries.iter().enumerate() {
                         let label = match &entry.scenario {

@@ -57,7 +57,7 @@ pub fn button(label: &str, command: UiCommand, order: Option<usize>, fonts: &UiF
         Btn { command, enabled: true },
         FocusOrder(order),
         Node {
-            padding: UiRect::axes(px(10), px(4)),
+            padding: UiRect::axes(px(9), px(3)),
             border: UiRect::all(px(2)),
             border_radius: BorderRadius::all(px(4)),
             align_items: AlignItems::Center,
@@ -166,14 +166,16 @@ fn paint_buttons(
 }
 
 /// F9 and F10 make the interface smaller and larger, for projectors.
-fn ui_scale_keys(keys: Res<ButtonInput<KeyCode>>, mut setting: ResMut<UiScaleSetting>, mut scale: ResMut<UiScale>) {
+fn ui_scale_keys(keys: Res<ButtonInput<KeyCode>>, mut setting: ResMut<UiScaleSetting>, scale: Option<ResMut<UiScale>>) {
     if keys.just_pressed(KeyCode::F10) {
         setting.0 = (setting.0 + 0.25).min(MAX_SCALE);
     }
     if keys.just_pressed(KeyCode::F9) {
         setting.0 = (setting.0 - 0.25).max(MIN_SCALE);
     }
-    if scale.0 != setting.0 {
+    if let Some(mut scale) = scale
+        && scale.0 != setting.0
+    {
         scale.0 = setting.0;
     }
 }

@@ -127,6 +127,27 @@ impl SessionLog {
 
     /// Replays the log; the session is finished (at its end or the time limit).
     pub fn replay(&self, scenario: &Arc<Scenario>) -> Result<Session, GradeError> {
+        self.check_header(scenario)?;
+        let h = &self.header;
+        let mut session = Session::new(scenario, h.seed);
+        for (index, entry) in self.actions.iter().enumerate() {
+            let index = index + 1;
+            let at = ClockTime::parse(&entry.at)
+                .ok_or_else(|| GradeError::BadTime { index, at: entry.at.clone() })?
+                .since(scenario.meta.start);
+            session.apply(entry.action.clone(), at).map_err(|reason| GradeError::Replay {
+                index,
+                at: entry.at.clone(),
+                action: format!("{:?}", entry.action),
+                reason,
+            })?;
+        }
+        session.finish_at_limit();
+        Ok(session)
+    }
+
+    /// Whether the log was written by this format, for this scenario, as it is now.
+    pub fn check_header(&self, scenario: &Scenario) -> Result<(), GradeError> {
         let h = &self.header;
         if h.format != LOG_FORMAT {
             return Err(GradeError::Format(h.format));
@@ -145,21 +166,7 @@ impl SessionLog {
                 file: hash,
             });
         }
-        let mut session = Session::new(scenario, h.seed);
-        for (index, entry) in self.actions.iter().enumerate() {
-            let index = index + 1;
-            let at = ClockTime::parse(&entry.at)
-                .ok_or_else(|| GradeError::BadTime { index, at: entry.at.clone() })?
-                .since(scenario.meta.start);
-            session.apply(entry.action.clone(), at).map_err(|reason| GradeError::Replay {
-                index,
-                at: entry.at.clone(),
-                action: format!("{:?}", entry.action),
-                reason,
-            })?;
-        }
-        session.finish_at_limit();
-        Ok(session)
+        Ok(())
     }
 }
 
