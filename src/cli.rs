@@ -132,7 +132,8 @@ pub enum ScreenArg {
 pub fn parse_panel(text: &str) -> Result<crate::panels::Panel, String> {
     use crate::panels::Panel;
     let parts: Vec<&str> = text.split(':').collect();
-    let index = |s: &str| s.parse::<usize>().map_err(|_| format!("`{s}` is not an analyzer number (0, 1, …)"));
+    let index =
+        |s: &str| s.parse::<usize>().map_err(|_| format!("`{s}` is not an analyzer number (0, 1, …)"));
     Ok(match parts.as_slice() {
         ["reception"] => Panel::Reception,
         ["centrifuge"] => Panel::Centrifuge,

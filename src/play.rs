@@ -69,7 +69,12 @@ pub struct Setup {
 
 impl Default for Setup {
     fn default() -> Self {
-        Setup { trainee: String::new(), mode: Mode::Practice, seed: 1, log_dir: Some(PathBuf::from("sessions")) }
+        Setup {
+            trainee: String::new(),
+            mode: Mode::Practice,
+            seed: 1,
+            log_dir: Some(PathBuf::from("sessions")),
+        }
     }
 }
 
@@ -184,15 +189,13 @@ impl Play {
     /// so the file on disk is always a complete log.
     fn save_log(&mut self) {
         let Some(path) = self.log_path.clone() else { return };
-        let text = format!("// LabShift session log, written while the shift was played.\n{}\n", self.log.to_ron());
-        let result = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| {
-                let tmp = path.with_extension("ron.tmp");
-                std::fs::write(&tmp, text)?;
-                std::fs::rename(&tmp, &path)
-            });
+        let text =
+            format!("// LabShift session log, written while the shift was played.\n{}\n", self.log.to_ron());
+        let result = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| {
+            let tmp = path.with_extension("ron.tmp");
+            std::fs::write(&tmp, text)?;
+            std::fs::rename(&tmp, &path)
+        });
         self.log_error = result.err().map(|e| format!("cannot write {}: {e}", path.display()));
     }
 
@@ -235,14 +238,22 @@ impl Play {
             Event::ControlMeasured { analyzer, test, level, value, z } => {
                 (Tone::Info, format!("{analyzer} {test} control level {level}: {value} ({z:+.1} SD)."))
             }
-            Event::QcAccepted { analyzer, test } => (Tone::Good, format!("{test} QC on {analyzer} accepted.")),
+            Event::QcAccepted { analyzer, test } => {
+                (Tone::Good, format!("{test} QC on {analyzer} accepted."))
+            }
             Event::QcRejected { analyzer, test, violations } => (
                 Tone::Warn,
-                format!("{test} QC on {analyzer} rejected ({}): correct before patient testing.", violations.join(", ")),
+                format!(
+                    "{test} QC on {analyzer} rejected ({}): correct before patient testing.",
+                    violations.join(", ")
+                ),
             ),
             Event::CorrectionDone { analyzer, test, action } => (
                 Tone::Info,
-                format!("{}: done for {test} on {analyzer}; rerun the controls.", crate::panels::words::corrective(*action)),
+                format!(
+                    "{}: done for {test} on {analyzer}; rerun the controls.",
+                    crate::panels::words::corrective(*action)
+                ),
             ),
             Event::ResultReady { specimen, test, value, flags } => {
                 let mut text = format!("{specimen} {test} = {value}");
@@ -265,12 +276,18 @@ impl Play {
             }
             Event::ResultReleased { specimen, test } => (Tone::Good, format!("{specimen} {test} released.")),
             Event::ResultHeld { specimen, test } => (Tone::Info, format!("{specimen} {test} on hold.")),
-            Event::CallAnswered { caregiver } => (Tone::Good, format!("{} answers the phone.", self.person(caregiver))),
-            Event::NoAnswer { caregiver } => (Tone::Warn, format!("{} does not answer.", self.person(caregiver))),
+            Event::CallAnswered { caregiver } => {
+                (Tone::Good, format!("{} answers the phone.", self.person(caregiver)))
+            }
+            Event::NoAnswer { caregiver } => {
+                (Tone::Warn, format!("{} does not answer.", self.person(caregiver)))
+            }
             Event::ReadBackConfirmed { specimen, test } => {
                 (Tone::Good, format!("Read-back of {specimen} {test} confirmed."))
             }
-            Event::CallDocumented { specimen, test } => (Tone::Good, format!("Call for {specimen} {test} documented.")),
+            Event::CallDocumented { specimen, test } => {
+                (Tone::Good, format!("Call for {specimen} {test} documented."))
+            }
             Event::LookBackDone { analyzer, test, affected } => (
                 Tone::Info,
                 if affected.is_empty() {
@@ -279,14 +296,19 @@ impl Play {
                     format!("Look-back on {analyzer} {test}: review {}.", affected.join(", "))
                 },
             ),
-            Event::SpillCleaningStarted => (Tone::Info, "Disinfectant applied: let it stand for the contact time.".into()),
+            Event::SpillCleaningStarted => {
+                (Tone::Info, "Disinfectant applied: let it stand for the contact time.".into())
+            }
             Event::SpillCleared => (Tone::Good, "Spill cleared.".into()),
-            Event::WasteDisposed { into, items } => (Tone::Info, format!("{items} item(s) into the {into} bin.")),
+            Event::WasteDisposed { into, items } => {
+                (Tone::Info, format!("{items} item(s) into the {into} bin."))
+            }
             Event::Finding(f) => {
                 if !practice {
                     return;
                 }
-                let tone = if f.severity == FindingSeverity::GoodPractice { Tone::Good } else { Tone::Finding };
+                let tone =
+                    if f.severity == FindingSeverity::GoodPractice { Tone::Good } else { Tone::Finding };
                 (tone, format!("[{}] {} {}", f.rule, f.what, f.requirement))
             }
             Event::ShiftEnded => (Tone::Info, "Shift ended.".into()),
@@ -311,7 +333,8 @@ impl Play {
             .min();
         match next {
             Some(t) => self.clock = (t.0 as f64).min(scenario.meta.time_limit.0 as f64),
-            None => self.say(Tone::Info, "Nothing more is scheduled: end the shift when your work is done.".into()),
+            None => self
+                .say(Tone::Info, "Nothing more is scheduled: end the shift when your work is done.".into()),
         }
     }
 
@@ -378,7 +401,8 @@ impl Debrief {
     pub fn save_report(&mut self) {
         let base = match &self.log_path {
             Some(log) => {
-                let name = log.file_name().map(|n| n.to_string_lossy().replace(".log.ron", "")).unwrap_or_default();
+                let name =
+                    log.file_name().map(|n| n.to_string_lossy().replace(".log.ron", "")).unwrap_or_default();
                 log.with_file_name(format!("{name}.report"))
             }
             None => PathBuf::from(format!("{}-report", self.report.scenario)),

@@ -182,7 +182,8 @@ fn check_debrief_matches_grade(app: &App, scenario: &str, reference: &str) {
     assert_eq!(on_screen, graded_by_cli(scenario, &path), "debrief differs from `labshift grade`");
     assert_eq!(debrief.report.overall, 100.0, "{}", debrief.report.to_text());
     // The same actions at the same times as the reference solution.
-    let written = SessionLog::parse("written", &std::fs::read_to_string(&path).expect("log")).expect("parses");
+    let written =
+        SessionLog::parse("written", &std::fs::read_to_string(&path).expect("log")).expect("parses");
     let reference = SessionLog::parse(reference, &std::fs::read_to_string(root(reference)).expect("ref"))
         .expect("reference parses");
     assert_eq!(written.actions, reference.actions);
@@ -198,7 +199,8 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 #[test]
 fn scenario_b_played_with_the_mouse_debriefs_as_labshift_grade() {
     let dir = temp_dir("mouse-b");
-    let (scenario, reference) = ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
+    let (scenario, reference) =
+        ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
     let app = play_reference(scenario, reference, Input::Mouse, &dir);
     check_debrief_matches_grade(&app, scenario, reference);
     let _ = std::fs::remove_dir_all(dir);
@@ -207,7 +209,8 @@ fn scenario_b_played_with_the_mouse_debriefs_as_labshift_grade() {
 #[test]
 fn scenario_b_played_with_the_keyboard_debriefs_as_labshift_grade() {
     let dir = temp_dir("keys-b");
-    let (scenario, reference) = ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
+    let (scenario, reference) =
+        ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
     let app = play_reference(scenario, reference, Input::Keyboard, &dir);
     check_debrief_matches_grade(&app, scenario, reference);
     let _ = std::fs::remove_dir_all(dir);

@@ -9,8 +9,8 @@ use labshift_core::model::Scenario;
 use labshift_core::raw::Priority;
 
 use crate::play::Play;
-use crate::ui::command::BenchUi;
 use crate::screens::Screen;
+use crate::ui::command::BenchUi;
 use crate::ui::theme::{UiFonts, palette};
 use art::Painter;
 use layout::{BACK_COUNTER_Y, FRONT_COUNTER_Y, Placement, StationKind, bench_layout};
@@ -215,7 +215,13 @@ fn spawn_tubes(
                     Transform::from_xyz(0.0, -59.0, 0.4),
                 ));
                 let mut p = Painter { parent, meshes, materials, fonts };
-                art::tube(&mut p, specimen.tube, &specimen.id, specimen.fill_pct, specimen.priority == Priority::Stat);
+                art::tube(
+                    &mut p,
+                    specimen.tube,
+                    &specimen.id,
+                    specimen.fill_pct,
+                    specimen.priority == Priority::Stat,
+                );
             });
     }
 }

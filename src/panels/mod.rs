@@ -152,9 +152,10 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
                 p.line("Pick a specimen to inspect its tube and label:");
             }
             for v in waiting {
-                let stat = scenario.specimens.iter().any(|sp| {
-                    sp.id == v.id && sp.priority == labshift_core::raw::Priority::Stat
-                });
+                let stat = scenario
+                    .specimens
+                    .iter()
+                    .any(|sp| sp.id == v.id && sp.priority == labshift_core::raw::Priority::Stat);
                 let state = if v.received { "received" } else { "in the tray" };
                 p.open(
                     format!("{}{} — {} ({state})", v.id, if stat { " STAT" } else { "" }, v.tests.join(" ")),
@@ -189,13 +190,18 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
             match until {
                 Some(t) if t > play.now() => {
                     let left = t.0 - play.now().0;
-                    p.toned(Tone::Warn, format!("Spinning: {}:{:02} left. Lid locked.", left / 60, left % 60));
+                    p.toned(
+                        Tone::Warn,
+                        format!("Spinning: {}:{:02} left. Lid locked.", left / 60, left % 60),
+                    );
                 }
                 Some(_) => p.toned(Tone::Good, "Spin finished: open the lid and unload."),
                 None => {}
             }
             if until.is_none() {
-                for v in views.iter().filter(|v| v.accepted && v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge && !v.broken) {
+                for v in views.iter().filter(|v| {
+                    v.accepted && v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge && !v.broken
+                }) {
                     let held = selected == Some(v.id.as_str());
                     p.act(
                         format!("Load {}{}", v.id, if held { " (in hand)" } else { "" }),
@@ -218,7 +224,14 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
             p.line("Name the Westgard rule the run broke (read it off the chart).");
             if let Some(set) = scenario.policy.rule_set_for(test) {
                 for rule in &set.rules {
-                    p.act(rule.clone(), Action::RejectQc { analyzer: analyzer.clone(), test: test.clone(), rule: rule.clone() });
+                    p.act(
+                        rule.clone(),
+                        Action::RejectQc {
+                            analyzer: analyzer.clone(),
+                            test: test.clone(),
+                            rule: rule.clone(),
+                        },
+                    );
                 }
             }
             p.tab("Back", Panel::Qc(*i, test.clone()));
@@ -304,7 +317,9 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
                 }
             }
             for rule in &scenario.policy.pack.ppe {
-                let list = |v: &[labshift_core::raw::Ppe]| v.iter().map(|x| words::ppe(*x)).collect::<Vec<_>>().join(", ");
+                let list = |v: &[labshift_core::raw::Ppe]| {
+                    v.iter().map(|x| words::ppe(*x)).collect::<Vec<_>>().join(", ")
+                };
                 let mut text = format!("{:?}:", rule.area);
                 if !rule.require.is_empty() {
                     text.push_str(&format!(" wear {}", list(&rule.require)));
@@ -363,9 +378,15 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
                     }
                 }
             }
-            p.line(format!("Policy: bleach 1:{}, {} min contact time.", spill.dilution_one_in, spill.contact_time_min));
+            p.line(format!(
+                "Policy: bleach 1:{}, {} min contact time.",
+                spill.dilution_one_in, spill.contact_time_min
+            ));
             for one_in in [5, 10, 100] {
-                p.act(format!("Disinfect with bleach 1:{one_in}"), Action::CleanSpill { dilution_one_in: one_in });
+                p.act(
+                    format!("Disinfect with bleach 1:{one_in}"),
+                    Action::CleanSpill { dilution_one_in: one_in },
+                );
             }
             p.act("Wipe up and finish", Action::FinishSpill);
             p
@@ -471,12 +492,18 @@ fn specimen_panel(play: &Play, id: &str, view: Option<&SpecimenView>) -> PanelSp
         if !v.needs_centrifuge || v.centrifuged {
             for a in &scenario.lab.analyzers {
                 if v.tests.iter().any(|t| a.offers(t)) {
-                    p.act(format!("Run on {}", a.name), Action::RunTests { specimen: id.to_owned(), analyzer: a.id.clone() });
+                    p.act(
+                        format!("Run on {}", a.name),
+                        Action::RunTests { specimen: id.to_owned(), analyzer: a.id.clone() },
+                    );
                 }
             }
         }
         for r in &v.results {
-            p.open(format!("Result {} = {}{}", r.test, r.value, flag_text(r.flags)), Panel::Result(id.to_owned(), r.test.clone()));
+            p.open(
+                format!("Result {} = {}{}", r.test, r.value, flag_text(r.flags)),
+                Panel::Result(id.to_owned(), r.test.clone()),
+            );
         }
     }
     p.tab("Back to reception", Panel::Reception);
@@ -487,7 +514,8 @@ fn specimen_panel(play: &Play, id: &str, view: Option<&SpecimenView>) -> PanelSp
 fn compare(label: Option<&Label>, req: &Requisition) -> Comparison {
     let missing = || "—".to_owned();
     let get = |f: fn(&Label) -> Option<String>| label.and_then(f).unwrap_or_else(missing);
-    let norm = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let norm =
+        |t: &str| t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
     let row = |field: &str, want: &str, got: String| {
         let agree = norm(want) == norm(&got);
         (field.to_owned(), want.to_owned(), got, agree)
@@ -549,12 +577,18 @@ fn analyzer_panel(play: &Play, i: usize) -> PanelSpec {
         p.line("No accepted, processed specimen waits for this analyzer.");
     }
     for v in ready {
-        p.act(format!("Run {} ({})", v.id, v.tests.join(" ")), Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() });
+        p.act(
+            format!("Run {} ({})", v.id, v.tests.join(" ")),
+            Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() },
+        );
     }
     p.open("Quality control…", qc_panel(scenario, i));
     for test in &a.menu {
         p.act(format!("Calibrate {test}"), Action::Calibrate { analyzer: a.id.clone(), test: test.clone() });
-        p.act(format!("Load new {test} reagent"), Action::LoadReagent { analyzer: a.id.clone(), test: test.clone() });
+        p.act(
+            format!("Load new {test} reagent"),
+            Action::LoadReagent { analyzer: a.id.clone(), test: test.clone() },
+        );
     }
     p
 }
@@ -628,15 +662,17 @@ fn result_panel(play: &Play, id: &str, test: &str, view: Option<&SpecimenView>) 
         }
     }
     if let Some(crit) = scenario.policy.critical(test) {
-        let limit = |l: Option<labshift_core::raw::RawLimit>| l.map_or_else(|| s("—"), |l| format!("{}", l.value()));
+        let limit =
+            |l: Option<labshift_core::raw::RawLimit>| l.map_or_else(|| s("—"), |l| format!("{}", l.value()));
         p.line(format!("Critical limits: below {} / above {} {unit}", limit(crit.low), limit(crit.high)));
     }
-    let state = [(r.reviewed, "reviewed"), (r.held, "on hold"), (r.released, "released"), (r.diluted, "diluted")]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, w)| *w)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let state =
+        [(r.reviewed, "reviewed"), (r.held, "on hold"), (r.released, "released"), (r.diluted, "diluted")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(", ");
     p.line(format!("State: {}", if state.is_empty() { "awaiting review" } else { &state }));
     let (id, test) = (id.to_owned(), test.to_owned());
     p.act("Review (flags, delta, hemolysis)", Action::Review { specimen: id.clone(), test: test.clone() });
@@ -644,7 +680,10 @@ fn result_panel(play: &Play, id: &str, test: &str, view: Option<&SpecimenView>) 
     p.act("Hold", Action::Hold { specimen: id.clone(), test: test.clone() });
     p.act("Repeat the test", Action::Repeat { specimen: id.clone(), test: test.clone() });
     for factor in [2, 5, 10] {
-        p.act(format!("Dilute 1:{factor} and rerun"), Action::Dilute { specimen: id.clone(), test: test.clone(), factor });
+        p.act(
+            format!("Dilute 1:{factor} and rerun"),
+            Action::Dilute { specimen: id.clone(), test: test.clone(), factor },
+        );
     }
     if r.flags.critical {
         p.open("Call the critical result…", Panel::Call(id.clone(), test.clone()));
@@ -687,7 +726,10 @@ fn call_panel(play: &Play, id: &str, test: &str) -> PanelSpec {
     }
     if let Some(who) = answered.as_ref().and_then(|a| scenario.caregivers.iter().find(|c| &c.id == a)) {
         p.toned(Tone::Good, format!("On the line: {} ({}).", who.name, who.credentials));
-        p.act("They read the result back: confirm", Action::ConfirmReadBack { specimen: id.to_owned(), test: test.to_owned() });
+        p.act(
+            "They read the result back: confirm",
+            Action::ConfirmReadBack { specimen: id.to_owned(), test: test.to_owned() },
+        );
         p.act(
             format!("Document: {}, {}, and the time", who.name, who.credentials),
             Action::DocumentCall {
@@ -725,10 +767,14 @@ pub fn describe(action: &Action) -> String {
         AcceptQc { analyzer, test } | RejectQc { analyzer, test, .. } => {
             format!("judge the {test} QC run on {analyzer} against the Westgard rules (Q)")
         }
-        CorrectiveAction { analyzer, test, .. } => format!("take corrective action for {test} on {analyzer} (Q)"),
+        CorrectiveAction { analyzer, test, .. } => {
+            format!("take corrective action for {test} on {analyzer} (Q)")
+        }
         Calibrate { analyzer, test } => format!("calibrate {test} on {analyzer} (A)"),
         LoadReagent { analyzer, test } => format!("load fresh {test} reagent on {analyzer} (A)"),
-        LookBack { analyzer, test } => format!("look back at {test} results on {analyzer} since the last good QC (Q)"),
+        LookBack { analyzer, test } => {
+            format!("look back at {test} results on {analyzer} since the last good QC (Q)")
+        }
         RunTests { specimen, analyzer } => format!("run {specimen} on {analyzer} (A)"),
         Dilute { specimen, test, .. } => format!("dilute {specimen} and rerun {test} (L)"),
         Review { specimen, test } => format!("review the {test} result of {specimen} (L)"),
@@ -759,13 +805,16 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         WashHands => Panel::Sink,
         RecapNeedle | DisposeSharps | ReplaceSharpsContainer => Panel::Sharps,
         DisposeBiohazard => Panel::Biohazard,
-        Receive { specimen } | CompareLabel { specimen } | Accept { specimen } | RequestRecollection { specimen } => {
-            Panel::Specimen(specimen.clone())
-        }
+        Receive { specimen }
+        | CompareLabel { specimen }
+        | Accept { specimen }
+        | RequestRecollection { specimen } => Panel::Specimen(specimen.clone()),
         RunTests { specimen, .. } => Panel::Specimen(specimen.clone()),
         Reject { specimen, .. } => Panel::RejectReasons(specimen.clone()),
         LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge => Panel::Centrifuge,
-        RunControl { analyzer: a, test, .. } | AcceptQc { analyzer: a, test } => Panel::Qc(analyzer(a), test.clone()),
+        RunControl { analyzer: a, test, .. } | AcceptQc { analyzer: a, test } => {
+            Panel::Qc(analyzer(a), test.clone())
+        }
         RejectQc { analyzer: a, test, .. } => Panel::QcReject(analyzer(a), test.clone()),
         CorrectiveAction { analyzer: a, test, .. } | LookBack { analyzer: a, test } => {
             Panel::Corrective(analyzer(a), test.clone())

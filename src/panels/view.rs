@@ -38,22 +38,33 @@ pub fn fill_card(card: &mut ChildSpawnerCommands, spec: &PanelSpec, fonts: &UiFo
         card.spawn(Node { width: px(CARD_WIDTH - 24.0), height: px(190), ..default() })
             .with_children(|c| lj_chart(c, chart, CARD_WIDTH - 24.0, 190.0, fonts));
     }
-    card.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(3), margin: UiRect::top(px(6)), ..default() })
-        .with_children(|list| {
-            for (i, b) in spec.buttons.iter().enumerate().filter(|(_, b)| !b.compact) {
-                let mut spawned = list.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 13.0));
-                if !b.enabled {
-                    spawned.insert(crate::ui::widgets::Btn { command: b.command.clone(), enabled: false });
-                }
+    card.spawn(Node {
+        flex_direction: FlexDirection::Column,
+        row_gap: px(3),
+        margin: UiRect::top(px(6)),
+        ..default()
+    })
+    .with_children(|list| {
+        for (i, b) in spec.buttons.iter().enumerate().filter(|(_, b)| !b.compact) {
+            let mut spawned = list.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 13.0));
+            if !b.enabled {
+                spawned.insert(crate::ui::widgets::Btn { command: b.command.clone(), enabled: false });
             }
-        });
-    card.spawn(Node { flex_wrap: FlexWrap::Wrap, column_gap: px(4), row_gap: px(4), margin: UiRect::top(px(4)), ..default() })
-        .with_children(|row| {
-            for (i, b) in spec.buttons.iter().enumerate().filter(|(_, b)| b.compact) {
-                row.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 12.0));
-            }
-            row.spawn(button("Close  ⌫", UiCommand::ClosePanel, None, fonts, 12.0));
-        });
+        }
+    });
+    card.spawn(Node {
+        flex_wrap: FlexWrap::Wrap,
+        column_gap: px(4),
+        row_gap: px(4),
+        margin: UiRect::top(px(4)),
+        ..default()
+    })
+    .with_children(|row| {
+        for (i, b) in spec.buttons.iter().enumerate().filter(|(_, b)| b.compact) {
+            row.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 12.0));
+        }
+        row.spawn(button("Close  ⌫", UiCommand::ClosePanel, None, fonts, 12.0));
+    });
 }
 
 fn comparison_grid(card: &mut ChildSpawnerCommands, comparison: &Comparison, fonts: &UiFonts) {
@@ -121,14 +132,26 @@ pub fn lj_chart(parent: &mut ChildSpawnerCommands, chart: &QcChart, w: f32, h: f
             ] {
                 let y = y_of(z);
                 c.spawn((
-                    Node { position_type: PositionType::Absolute, left: px(left), top: px(y), width: px(plot_w), height: px(1), ..default() },
+                    Node {
+                        position_type: PositionType::Absolute,
+                        left: px(left),
+                        top: px(y),
+                        width: px(plot_w),
+                        height: px(1),
+                        ..default()
+                    },
                     BackgroundColor(colour.with_alpha(0.7)),
                 ));
                 c.spawn((
                     Text::new(format!("{label} SD")),
                     fonts.regular(9.5),
                     TextColor(colour),
-                    Node { position_type: PositionType::Absolute, left: px(2), top: px(y - 7.0), ..default() },
+                    Node {
+                        position_type: PositionType::Absolute,
+                        left: px(2),
+                        top: px(y - 7.0),
+                        ..default()
+                    },
                 ));
             }
             let slots = (chart.runs.len() + usize::from(!chart.open.is_empty())).max(8);
@@ -140,14 +163,26 @@ pub fn lj_chart(parent: &mut ChildSpawnerCommands, chart: &QcChart, w: f32, h: f
                 let x = x_of(i);
                 if broke {
                     c.spawn((
-                        Node { position_type: PositionType::Absolute, left: px(x - dx / 2.0 + 1.0), top: px(top), width: px(dx - 2.0), height: px(plot_h), ..default() },
+                        Node {
+                            position_type: PositionType::Absolute,
+                            left: px(x - dx / 2.0 + 1.0),
+                            top: px(top),
+                            width: px(dx - 2.0),
+                            height: px(plot_h),
+                            ..default()
+                        },
                         BackgroundColor(palette::DANGER.with_alpha(0.18)),
                     ));
                     c.spawn((
                         Text::new(run.violations.join(" ")),
                         fonts.bold(9.5),
                         TextColor(palette::DANGER),
-                        Node { position_type: PositionType::Absolute, left: px(x - dx / 2.0 + 2.0), top: px(top + plot_h - 13.0), ..default() },
+                        Node {
+                            position_type: PositionType::Absolute,
+                            left: px(x - dx / 2.0 + 2.0),
+                            top: px(top + plot_h - 13.0),
+                            ..default()
+                        },
                     ));
                 }
                 for p in &run.points {

@@ -7,8 +7,8 @@ use bevy::ui::RelativeCursorPosition;
 use labshift_core::action::Mode;
 use labshift_core::raw::{Ppe, Priority};
 
-use crate::bench::layout::StationKind;
 use crate::bench::TubeView;
+use crate::bench::layout::StationKind;
 use crate::panels::view::{CARD_WIDTH, PanelCard, fill_card, tone_colour};
 use crate::panels::{Panel, panel_spec, qc_panel};
 use crate::play::{Play, SPEEDS};
@@ -211,7 +211,11 @@ pub fn alerts(play: &Play) -> String {
         });
     }
     if let (_, _, Some(until)) = play.session.centrifuge_view() {
-        parts.push(if until > now { format!("Centrifuge {}", mmss(until.0 - now.0)) } else { "Centrifuge stopped".into() });
+        parts.push(if until > now {
+            format!("Centrifuge {}", mmss(until.0 - now.0))
+        } else {
+            "Centrifuge stopped".into()
+        });
     }
     if play.session.hands_to_wash() {
         parts.push("Wash your hands (W)".to_owned());
@@ -226,7 +230,9 @@ fn ppe_text(play: &Play) -> String {
     let wearing = play.session.wearing();
     [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves]
         .iter()
-        .map(|p| format!("{}{}", if wearing.contains(p) { "✔ " } else { "✘ " }, crate::panels::words::ppe(*p)))
+        .map(|p| {
+            format!("{}{}", if wearing.contains(p) { "✔ " } else { "✘ " }, crate::panels::words::ppe(*p))
+        })
         .collect::<Vec<_>>()
         .join("  ")
 }
@@ -241,16 +247,20 @@ fn refresh_hud(
     }
     for (kind, mut text, mut colour) in &mut texts {
         let shown = match kind {
-            HudText::Clock => format!(
-                "{} ×{}{}",
-                play.clock_text(),
-                play.speed,
-                if play.paused { "  PAUSED" } else { "" }
-            ),
+            HudText::Clock => {
+                format!("{} ×{}{}", play.clock_text(), play.speed, if play.paused { "  PAUSED" } else { "" })
+            }
             HudText::Ppe => format!("PPE: {}", ppe_text(&play)),
             HudText::Alerts => alerts(&play),
             HudText::Feed => {
-                let lines: Vec<String> = play.feed.iter().rev().take(3).rev().map(|l| format!("{}  {}", l.clock, l.text)).collect();
+                let lines: Vec<String> = play
+                    .feed
+                    .iter()
+                    .rev()
+                    .take(3)
+                    .rev()
+                    .map(|l| format!("{}  {}", l.clock, l.text))
+                    .collect();
                 if let Some(last) = play.feed.last() {
                     colour.0 = tone_colour(last.tone);
                 }
@@ -268,7 +278,9 @@ fn refresh_hud(
 fn hint_text(play: &Play) -> String {
     match labshift_core::reference::next_step(&play.session, play.now()) {
         Some(action) => format!("Hint: {}", crate::panels::describe(&action)),
-        None => "Hint: nothing needs doing right now; press N to let the clock run to the next event.".to_owned(),
+        None => {
+            "Hint: nothing needs doing right now; press N to let the clock run to the next event.".to_owned()
+        }
     }
 }
 
@@ -326,7 +338,13 @@ fn refresh_pause(
             TextColor(palette::MUTED),
         ));
         p.spawn(button("Resume (Esc)", UiCommand::TogglePause, None, &fonts, 18.0));
-        p.spawn(button("End the shift now and see the debrief (End)", UiCommand::Act(labshift_core::action::Action::EndShift), None, &fonts, 16.0));
+        p.spawn(button(
+            "End the shift now and see the debrief (End)",
+            UiCommand::Act(labshift_core::action::Action::EndShift),
+            None,
+            &fonts,
+            16.0,
+        ));
     });
 }
 

@@ -51,7 +51,10 @@ fn spawn_briefing(
         })
         .collect();
     let highlights = [
-        format!("Critical values: {}.", if criticals.is_empty() { "none for these tests".into() } else { criticals.join("; ") }),
+        format!(
+            "Critical values: {}.",
+            if criticals.is_empty() { "none for these tests".into() } else { criticals.join("; ") }
+        ),
         format!(
             "Critical calls: within {} min, to {} only, with read-back{}.",
             pack.critical_call.deadline_min,
@@ -64,12 +67,20 @@ fn spawn_briefing(
             "Spills: bleach 1:{}, {} min contact time. Centrifuge: balance every load, lid closed until it stops.",
             pack.spill.dilution_one_in, pack.spill.contact_time_min
         ),
-        "PPE: coat, gloves and face shield at the bench; gloves off at the phone and the LIS; wash after.".to_owned(),
+        "PPE: coat, gloves and face shield at the bench; gloves off at the phone and the LIS; wash after."
+            .to_owned(),
     ];
     commands.spawn(page(Screen::Briefing)).with_children(|p| {
         p.spawn(heading(format!("Briefing — {}", s.meta.title), &fonts, 28.0));
         p.spawn(body(
-            format!("{:?} tier · shift starts {} on {} · {} h {} min", s.meta.tier, s.meta.start, s.meta.date, s.meta.time_limit.0 / 3600, s.meta.time_limit.0 / 60 % 60),
+            format!(
+                "{:?} tier · shift starts {} on {} · {} h {} min",
+                s.meta.tier,
+                s.meta.start,
+                s.meta.date,
+                s.meta.time_limit.0 / 3600,
+                s.meta.time_limit.0 / 60 % 60
+            ),
             &fonts,
             15.0,
             palette::MUTED,
@@ -83,23 +94,40 @@ fn spawn_briefing(
         for h in highlights {
             p.spawn(body(format!("•  {h}"), &fonts, 14.5, palette::SCREEN_TEXT));
         }
-        p.spawn(Node { column_gap: px(12), align_items: AlignItems::Center, margin: UiRect::top(px(10)), ..default() })
-            .with_children(|row| {
-                row.spawn(body("Trainee name (type it):", &fonts, 16.0, palette::PLATE_TEXT));
-                row.spawn((
-                    NameField,
-                    Text::new(""),
-                    fonts.bold(18.0),
-                    TextColor(palette::FOCUS),
-                    Node { min_width: px(260), padding: UiRect::axes(px(8), px(4)), ..default() },
-                    BackgroundColor(palette::CARD),
-                ));
-                row.spawn((ModeLabel, body("", &fonts, 16.0, palette::PLATE_TEXT)));
-            });
+        p.spawn(Node {
+            column_gap: px(12),
+            align_items: AlignItems::Center,
+            margin: UiRect::top(px(10)),
+            ..default()
+        })
+        .with_children(|row| {
+            row.spawn(body("Trainee name (type it):", &fonts, 16.0, palette::PLATE_TEXT));
+            row.spawn((
+                NameField,
+                Text::new(""),
+                fonts.bold(18.0),
+                TextColor(palette::FOCUS),
+                Node { min_width: px(260), padding: UiRect::axes(px(8), px(4)), ..default() },
+                BackgroundColor(palette::CARD),
+            ));
+            row.spawn((ModeLabel, body("", &fonts, 16.0, palette::PLATE_TEXT)));
+        });
         p.spawn(Node { column_gap: px(10), margin: UiRect::top(px(8)), ..default() }).with_children(|row| {
             row.spawn(button("Start the shift", UiCommand::StartShift, Some(0), &fonts, 18.0));
-            row.spawn(button("Practice (hints, findings shown)", UiCommand::SetMode(Mode::Practice), Some(1), &fonts, 16.0));
-            row.spawn(button("Assessment (no hints)", UiCommand::SetMode(Mode::Assessment), Some(2), &fonts, 16.0));
+            row.spawn(button(
+                "Practice (hints, findings shown)",
+                UiCommand::SetMode(Mode::Practice),
+                Some(1),
+                &fonts,
+                16.0,
+            ));
+            row.spawn(button(
+                "Assessment (no hints)",
+                UiCommand::SetMode(Mode::Assessment),
+                Some(2),
+                &fonts,
+                16.0,
+            ));
             row.spawn(button("Another seed", UiCommand::NewSeed, Some(3), &fonts, 16.0));
             row.spawn(button("Back", UiCommand::Goto(Screen::Select), Some(4), &fonts, 16.0));
         });
@@ -124,7 +152,7 @@ fn refresh_setup(
     mut mode: Query<&mut Text, (With<ModeLabel>, Without<NameField>)>,
     time: Res<Time>,
 ) {
-    let caret = if (time.elapsed_secs() * 2.0) as u32 % 2 == 0 { "▏" } else { " " };
+    let caret = if ((time.elapsed_secs() * 2.0) as u32).is_multiple_of(2) { "▏" } else { " " };
     for mut t in &mut name {
         let shown = format!("{}{caret}", setup.trainee);
         if t.0 != shown {

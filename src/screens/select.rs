@@ -22,24 +22,46 @@ fn spawn_select(mut commands: Commands, fonts: Res<UiFonts>, catalog: Res<Catalo
     commands.spawn(page(Screen::Select)).with_children(|p| {
         p.spawn(heading("Choose a shift", &fonts, 30.0));
         p.spawn(Node { column_gap: px(24), flex_grow: 1.0, ..default() }).with_children(|row| {
-            row.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(6), width: px(520), ..default() })
-                .with_children(|list| {
-                    for (i, entry) in catalog.entries.iter().enumerate() {
-                        let label = match &entry.scenario {
-                            Some(s) => format!("{}  ·  {:?}", s.meta.title, s.meta.tier),
-                            None => format!("⚠ {} (cannot be opened)", entry.path),
-                        };
-                        list.spawn(button(&label, UiCommand::Choose(i), Some(i), &fonts, 16.0));
-                    }
-                    if catalog.entries.is_empty() {
-                        list.spawn(body("No scenario found in the scenarios folder.", &fonts, 16.0, palette::WARN));
-                    }
-                    let back = catalog.entries.len();
-                    list.spawn(button("Back to the title", UiCommand::Goto(Screen::Title), Some(back), &fonts, 16.0));
-                });
+            row.spawn(Node {
+                flex_direction: FlexDirection::Column,
+                row_gap: px(6),
+                width: px(520),
+                ..default()
+            })
+            .with_children(|list| {
+                for (i, entry) in catalog.entries.iter().enumerate() {
+                    let label = match &entry.scenario {
+                        Some(s) => format!("{}  ·  {:?}", s.meta.title, s.meta.tier),
+                        None => format!("⚠ {} (cannot be opened)", entry.path),
+                    };
+                    list.spawn(button(&label, UiCommand::Choose(i), Some(i), &fonts, 16.0));
+                }
+                if catalog.entries.is_empty() {
+                    list.spawn(body(
+                        "No scenario found in the scenarios folder.",
+                        &fonts,
+                        16.0,
+                        palette::WARN,
+                    ));
+                }
+                let back = catalog.entries.len();
+                list.spawn(button(
+                    "Back to the title",
+                    UiCommand::Goto(Screen::Title),
+                    Some(back),
+                    &fonts,
+                    16.0,
+                ));
+            });
             row.spawn((
                 Details,
-                Node { flex_direction: FlexDirection::Column, row_gap: px(8), flex_grow: 1.0, padding: UiRect::all(px(16)), ..default() },
+                Node {
+                    flex_direction: FlexDirection::Column,
+                    row_gap: px(8),
+                    flex_grow: 1.0,
+                    padding: UiRect::all(px(16)),
+                    ..default()
+                },
                 BackgroundColor(palette::CARD),
             ));
         });
@@ -66,7 +88,13 @@ fn show_details(
         Some(s) => {
             p.spawn(heading(s.meta.title.clone(), &fonts, 22.0));
             p.spawn(body(
-                format!("{:?} tier · {} · {} specimens · {}", s.meta.tier, s.meta.date, s.specimens.len(), entry.path),
+                format!(
+                    "{:?} tier · {} · {} specimens · {}",
+                    s.meta.tier,
+                    s.meta.date,
+                    s.specimens.len(),
+                    entry.path
+                ),
                 &fonts,
                 14.0,
                 palette::MUTED,
@@ -80,7 +108,8 @@ fn show_details(
         }
         None => {
             p.spawn(heading(format!("{} cannot be opened", entry.path), &fonts, 18.0));
-            let listing: String = entry.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+            let listing: String =
+                entry.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
             p.spawn((Text::new(listing), TextFont::from_font_size(12.0), TextColor(palette::WARN)));
         }
     });

@@ -47,7 +47,13 @@ pub const MIN_SCALE: f32 = 1.0;
 pub const MAX_SCALE: f32 = 2.0;
 
 /// A button: a label on a plate, numbered when it has a focus position under 9.
-pub fn button(label: &str, command: UiCommand, order: Option<usize>, fonts: &UiFonts, size: f32) -> impl Bundle {
+pub fn button(
+    label: &str,
+    command: UiCommand,
+    order: Option<usize>,
+    fonts: &UiFonts,
+    size: f32,
+) -> impl Bundle {
     let text = match order {
         Some(i) if i < 9 => format!("{}  {label}", i + 1),
         _ => label.to_owned(),
@@ -81,7 +87,11 @@ fn add_focusable(mut world: bevy::ecs::world::DeferredWorld, ctx: bevy::ecs::lif
     }
 }
 
-fn press_buttons(buttons: Query<(&Interaction, &Btn, Option<&Focusable>), Changed<Interaction>>, mut run: MessageWriter<Run>, mut focus: ResMut<Focus>) {
+fn press_buttons(
+    buttons: Query<(&Interaction, &Btn, Option<&Focusable>), Changed<Interaction>>,
+    mut run: MessageWriter<Run>,
+    mut focus: ResMut<Focus>,
+) {
     for (interaction, btn, order) in &buttons {
         if *interaction == Interaction::Pressed && btn.enabled {
             if let Some(order) = order {
@@ -166,7 +176,11 @@ fn paint_buttons(
 }
 
 /// F9 and F10 make the interface smaller and larger, for projectors.
-fn ui_scale_keys(keys: Res<ButtonInput<KeyCode>>, mut setting: ResMut<UiScaleSetting>, scale: Option<ResMut<UiScale>>) {
+fn ui_scale_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut setting: ResMut<UiScaleSetting>,
+    scale: Option<ResMut<UiScale>>,
+) {
     if keys.just_pressed(KeyCode::F10) {
         setting.0 = (setting.0 + 0.25).min(MAX_SCALE);
     }

@@ -1206,7 +1206,12 @@ impl Session {
                 }
                 if let Some(q) = self.qc_mut(&analyzer, &test) {
                     let run = q.open.iter().map(|(l, z)| ControlPoint { level: *l, z: *z }).collect();
-                    q.plotted.push(ChartRun { at, points: run, violations: verdict.violations.clone(), accepted: false });
+                    q.plotted.push(ChartRun {
+                        at,
+                        points: run,
+                        violations: verdict.violations.clone(),
+                        accepted: false,
+                    });
                     q.open.clear();
                     q.status = QcStatus::Rejected(at);
                     q.corrected_since_reject = false;
