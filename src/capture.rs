@@ -20,6 +20,52 @@ pub(super) fn plugin(app: &mut App) {
         app.insert_resource(WinitSettings::continuous());
         app.add_systems(Update, take_screenshot);
     }
+    frame_plugin(app);
+}
+
+/// `--measure-frames`: frame times after a warm-up, printed as one JSON line.
+#[derive(Resource, Debug, Clone)]
+pub struct FramePlan {
+    pub warmup: u32,
+    pub frames: u32,
+    /// Named in the output, e.g. `bench` or `empty`.
+    pub scene: String,
+}
+
+/// Adds the frame-time measurement if the app has a [`FramePlan`].
+pub fn frame_plugin(app: &mut App) {
+    if app.world().contains_resource::<FramePlan>() {
+        app.insert_resource(WinitSettings::continuous());
+        app.add_systems(Last, measure_frames);
+    }
+}
+
+fn measure_frames(
+    time: Res<Time<Real>>,
+    plan: Res<FramePlan>,
+    mut seen: Local<u32>,
+    mut times: Local<Vec<f64>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    *seen += 1;
+    if *seen <= plan.warmup {
+        return;
+    }
+    times.push(time.delta_secs_f64() * 1000.0);
+    if times.len() as u32 >= plan.frames {
+        let mut sorted = times.clone();
+        sorted.sort_by(f64::total_cmp);
+        let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
+        let pick = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "{{\"scene\":\"{}\",\"frames\":{},\"mean_ms\":{mean:.2},\"p50_ms\":{:.2},\"p95_ms\":{:.2}}}",
+            plan.scene,
+            sorted.len(),
+            pick(0.5),
+            pick(0.95)
+        );
+        exit.write(AppExit::Success);
+    }
 }
 
 fn take_screenshot(mut commands: Commands, plan: Res<CapturePlan>, mut frames: Local<u32>) {

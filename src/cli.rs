@@ -103,6 +103,12 @@ pub struct PlayArgs {
     /// lis, phone, ppe, sink, sharps, biohazard, spill, specimen:ID, result:ID:TEST, call:ID:TEST.
     #[arg(long, value_name = "PANEL")]
     pub panel: Option<String>,
+    /// Measure the frame time over N frames (after 60 warm-up frames), print it as JSON, exit.
+    #[arg(long, value_name = "N")]
+    pub measure_frames: Option<u32>,
+    /// With --measure-frames: an empty Bevy 2D app (a camera, nothing else) as the baseline.
+    #[arg(long, requires = "measure_frames")]
+    pub empty_scene: bool,
     /// Interface scale for projectors, 1 to 2 (F9/F10 change it while playing).
     #[arg(long, default_value_t = 1.0)]
     pub ui_scale: f32,

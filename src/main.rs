@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use labshift::cli::{Cli, Command, PlayArgs};
 use labshift::play::Setup;
-use labshift::{CurrentScenario, Launch, capture::CapturePlan, windowed_app};
+use labshift::capture::{CapturePlan, FramePlan};
+use labshift::{CurrentScenario, Launch, windowed_app};
 use labshift_core::log::SessionLog;
 use labshift_core::time::ClockTime;
 
@@ -39,6 +40,9 @@ fn play(args: PlayArgs) -> ExitCode {
     use labshift::cli::{PlayMode, ScreenArg, exit, parse_panel};
     use labshift::screens::Screen;
     use labshift_core::action::Mode;
+    if args.empty_scene {
+        return empty_scene(args.measure_frames.unwrap_or(300));
+    }
     let current = args.scenario.as_ref().map(|p| CurrentScenario::load(&p.to_string_lossy()));
     for d in current.iter().flat_map(|c| &c.diagnostics) {
         eprint!("{d}");
@@ -95,9 +99,32 @@ fn play(args: PlayArgs) -> ExitCode {
     let scale = args.ui_scale.clamp(1.0, 2.0);
     let capture = args.screenshot.map(|path| CapturePlan { path, after_frames: args.frames });
     let mut app = windowed_app(current, launch, setup, capture);
+    if let Some(frames) = args.measure_frames {
+        app.insert_resource(FramePlan { warmup: 60, frames, scene: "bench".into() });
+        labshift::capture::frame_plugin(&mut app);
+    }
     app.insert_resource(labshift::ui::widgets::UiScaleSetting(scale));
     match app.run() {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
         bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+/// The frame-time baseline: an empty Bevy 2D app in the same window.
+fn empty_scene(frames: u32) -> ExitCode {
+    use bevy::prelude::*;
+    let mut app = App::new();
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window { title: "LabShift".into(), resolution: (1280, 720).into(), ..default() }),
+        ..default()
+    }));
+    app.add_systems(Startup, |mut commands: Commands| {
+        commands.spawn(Camera2d);
+    });
+    app.insert_resource(FramePlan { warmup: 60, frames, scene: "empty".into() });
+    labshift::capture::frame_plugin(&mut app);
+    match app.run() {
+        AppExit::Success => ExitCode::SUCCESS,
+        AppExit::Error(code) => ExitCode::from(code.get()),
     }
 }

@@ -271,7 +271,9 @@ fn sync_tubes(
                 *ring = if held { Visibility::Inherited } else { Visibility::Hidden };
             }
             if let Ok(mut text) = badges.get_mut(child) {
-                text.0 = badge(v).to_owned();
+                // Only the front row has room for its state under the tube.
+                let front = slot.0.z >= 5.0;
+                text.0 = if front { badge(v).to_owned() } else { String::new() };
             }
         }
     }

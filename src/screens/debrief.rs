@@ -62,7 +62,7 @@ fn spawn_debrief(mut commands: Commands, fonts: Res<UiFonts>, debrief: Option<Re
                         Node {
                             flex_direction: FlexDirection::Column,
                             row_gap: px(5),
-                            width: px(330),
+                            width: px(370),
                             padding: UiRect::all(px(12)),
                             ..default()
                         },

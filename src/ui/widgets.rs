@@ -67,11 +67,17 @@ pub fn button(
             border: UiRect::all(px(2)),
             border_radius: BorderRadius::all(px(4)),
             align_items: AlignItems::Center,
+            flex_shrink: 0.0,
             ..default()
         },
         BackgroundColor(palette::BUTTON),
         BorderColor::all(palette::BUTTON),
-        children![(Text::new(text), fonts.regular(size), TextColor(palette::PLATE_TEXT))],
+        children![(
+            Text::new(text),
+            fonts.regular(size),
+            TextColor(palette::PLATE_TEXT),
+            TextLayout::new(Justify::Left, LineBreak::NoWrap)
+        )],
     )
 }
 
