@@ -123,6 +123,8 @@ fn spawn_camera(mut commands: Commands) {
     commands.spawn((
         Name::new("Camera"),
         Camera2d,
+        // Flat shapes need no multisampling, and a software renderer pays for every sample.
+        Msaa::Off,
         Projection::Orthographic(OrthographicProjection {
             scaling_mode: ScalingMode::AutoMin { min_width: 1280.0, min_height: 720.0 },
             ..OrthographicProjection::default_2d()

@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use labshift::capture::{CapturePlan, FramePlan};
 use labshift::cli::{Cli, Command, PlayArgs};
 use labshift::play::Setup;
-use labshift::capture::{CapturePlan, FramePlan};
 use labshift::{CurrentScenario, Launch, windowed_app};
 use labshift_core::log::SessionLog;
 use labshift_core::time::ClockTime;
@@ -115,7 +115,11 @@ fn empty_scene(frames: u32) -> ExitCode {
     use bevy::prelude::*;
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
-        primary_window: Some(Window { title: "LabShift".into(), resolution: (1280, 720).into(), ..default() }),
+        primary_window: Some(Window {
+            title: "LabShift".into(),
+            resolution: (1280, 720).into(),
+            ..default()
+        }),
         ..default()
     }));
     app.add_systems(Startup, |mut commands: Commands| {

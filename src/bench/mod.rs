@@ -85,10 +85,7 @@ fn spawn_room(commands: &mut Commands) {
         Visibility::default(),
     ));
     room.with_children(|p| {
-        p.spawn((
-            Sprite::from_color(palette::WALL, Vec2::new(1400.0, 800.0)),
-            Transform::from_xyz(0.0, 0.0, -20.0),
-        ));
+        // The wall is the clear colour: no full-window sprite to fill every frame.
         for row in 0..9 {
             let y = -360.0 + row as f32 * 80.0;
             p.spawn((

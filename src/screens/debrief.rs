@@ -85,11 +85,11 @@ fn spawn_debrief(mut commands: Commands, fonts: Res<UiFonts>, debrief: Option<Re
                         for cat in &r.categories {
                             c.spawn(body(
                                 format!(
-                                    "{:?}: {} / 100 (weight {}, {} finding(s))",
+                                    "{:?}  {}/100 · weight {} · {} finding(s)",
                                     cat.category, cat.score, cat.weight, cat.findings
                                 ),
                                 &fonts,
-                                14.0,
+                                13.0,
                                 palette::PLATE_TEXT,
                             ));
                         }
