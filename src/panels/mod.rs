@@ -506,6 +506,14 @@ fn specimen_panel(play: &Play, id: &str, view: Option<&SpecimenView>) -> PanelSp
             );
         }
     }
+    if p.comparison.is_some() {
+        p.buttons.push(ButtonSpec {
+            label: "Zoom the label (Z)".to_owned(),
+            command: UiCommand::ToggleZoom,
+            enabled: true,
+            compact: true,
+        });
+    }
     p.tab("Back to reception", Panel::Reception);
     p
 }

@@ -26,13 +26,13 @@ pub fn tone_colour(tone: Tone) -> Color {
 }
 
 /// Fills `card` with the panel: title, lines, comparison, chart, numbered buttons, close.
-pub fn fill_card(card: &mut ChildSpawnerCommands, spec: &PanelSpec, fonts: &UiFonts) {
+pub fn fill_card(card: &mut ChildSpawnerCommands, spec: &PanelSpec, zoom: bool, fonts: &UiFonts) {
     card.spawn((Text::new(spec.title.clone()), fonts.bold(18.0), TextColor(palette::PLATE_TEXT)));
     for line in &spec.lines {
         card.spawn((Text::new(line.text.clone()), fonts.regular(13.5), TextColor(tone_colour(line.tone))));
     }
     if let Some(comparison) = &spec.comparison {
-        comparison_grid(card, comparison, fonts);
+        comparison_grid(card, comparison, if zoom { 1.6 } else { 1.0 }, fonts);
     }
     if let Some(chart) = &spec.chart {
         card.spawn(Node { width: px(CARD_WIDTH - 24.0), height: px(190), ..default() })
@@ -67,10 +67,10 @@ pub fn fill_card(card: &mut ChildSpawnerCommands, spec: &PanelSpec, fonts: &UiFo
     });
 }
 
-fn comparison_grid(card: &mut ChildSpawnerCommands, comparison: &Comparison, fonts: &UiFonts) {
+fn comparison_grid(card: &mut ChildSpawnerCommands, comparison: &Comparison, scale: f32, fonts: &UiFonts) {
     card.spawn(Node {
         display: Display::Grid,
-        grid_template_columns: vec![GridTrack::px(96.0), GridTrack::flex(1.0), GridTrack::flex(1.0)],
+        grid_template_columns: vec![GridTrack::px(96.0 * scale), GridTrack::flex(1.0), GridTrack::flex(1.0)],
         column_gap: px(8),
         row_gap: px(2),
         padding: UiRect::all(px(6)),
@@ -79,15 +79,21 @@ fn comparison_grid(card: &mut ChildSpawnerCommands, comparison: &Comparison, fon
     })
     .insert(BackgroundColor(palette::BODY))
     .with_children(|grid| {
+        grid.spawn((
+            Text::new(if scale > 1.0 { "Z: normal size" } else { "Z: zoom" }),
+            fonts.regular(11.0),
+            TextColor(palette::INK_SOFT),
+            Node { grid_column: GridPlacement::span(3), ..default() },
+        ));
         for head in ["", "Requisition", "Tube label"] {
-            grid.spawn((Text::new(head), fonts.bold(13.0), TextColor(palette::INK)));
+            grid.spawn((Text::new(head), fonts.bold(13.0 * scale), TextColor(palette::INK)));
         }
         for (field, want, got, agree) in &comparison.rows {
             let colour = if *agree { palette::INK } else { palette::DANGER };
-            grid.spawn((Text::new(field.clone()), fonts.bold(12.5), TextColor(palette::INK_SOFT)));
-            grid.spawn((Text::new(want.clone()), fonts.regular(13.0), TextColor(palette::INK)));
+            grid.spawn((Text::new(field.clone()), fonts.bold(12.5 * scale), TextColor(palette::INK_SOFT)));
+            grid.spawn((Text::new(want.clone()), fonts.regular(13.0 * scale), TextColor(palette::INK)));
             let marked = if *agree { got.clone() } else { format!("{got}  ≠") };
-            grid.spawn((Text::new(marked), fonts.regular(13.0), TextColor(colour)));
+            grid.spawn((Text::new(marked), fonts.regular(13.0 * scale), TextColor(colour)));
         }
     });
 }

@@ -115,7 +115,7 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
             .with_children(|f| {
                 f.spawn((
                     Text::new(
-                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · ↑↓ Enter 1–9 panel · Backspace close · N next event · +/− speed · Esc pause · End end shift",
+                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · Z zoom label · ↑↓ Enter 1–9 panel · Backspace close · N next event · +/− speed · Esc pause · End end shift",
                     ),
                     fonts.regular(10.5),
                     TextColor(palette::MUTED),
@@ -291,10 +291,10 @@ fn refresh_panel(
     ui: Res<BenchUi>,
     fonts: Res<UiFonts>,
     mut card: Query<(Entity, &mut Node), With<PanelCard>>,
-    mut drawn: Local<Option<(u64, Option<Panel>, Option<String>)>>,
+    mut drawn: Local<Option<(u64, Option<Panel>, Option<String>, bool)>>,
 ) {
     let Ok((entity, mut node)) = card.single_mut() else { return };
-    let key = (play.revision, ui.panel.clone(), ui.selected.clone());
+    let key = (play.revision, ui.panel.clone(), ui.selected.clone(), ui.zoom);
     // Timers in a panel tick with the clock: redraw those once a second of game time.
     let timed = matches!(ui.panel, Some(Panel::Centrifuge | Panel::Spill)) && play.now().0 % 5 == 0;
     if drawn.as_ref() == Some(&key) && !timed {
@@ -307,7 +307,7 @@ fn refresh_panel(
         Some(panel) => {
             node.display = Display::Flex;
             let spec = panel_spec(panel, &play, ui.selected.as_deref());
-            commands.entity(entity).with_children(|c| fill_card(c, &spec, &fonts));
+            commands.entity(entity).with_children(|c| fill_card(c, &spec, ui.zoom, &fonts));
         }
     }
 }
@@ -374,6 +374,9 @@ fn bench_keys(
     }
     if keys.just_pressed(KeyCode::KeyN) {
         run.write(Run(UiCommand::WaitForNext));
+    }
+    if keys.just_pressed(KeyCode::KeyZ) {
+        run.write(Run(UiCommand::ToggleZoom));
     }
     if keys.just_pressed(KeyCode::Backspace) {
         run.write(Run(UiCommand::ClosePanel));

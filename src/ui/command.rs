@@ -39,6 +39,8 @@ pub enum UiCommand {
     StartShift,
     PlayAgain,
     SaveReport,
+    /// Enlarge or shrink the label beside the requisition.
+    ToggleZoom,
     Quit,
 }
 
@@ -50,6 +52,8 @@ pub struct Run(pub UiCommand);
 pub struct BenchUi {
     pub panel: Option<Panel>,
     pub selected: Option<String>,
+    /// The label and requisition drawn large, to compare identifiers.
+    pub zoom: bool,
 }
 
 fn execute(world: &mut World) {
@@ -126,6 +130,10 @@ fn run(world: &mut World, command: UiCommand) {
             if let Some(mut debrief) = world.get_resource_mut::<Debrief>() {
                 debrief.save_report();
             }
+        }
+        UiCommand::ToggleZoom => {
+            let mut ui = world.resource_mut::<BenchUi>();
+            ui.zoom = !ui.zoom;
         }
         UiCommand::Quit => {
             world.write_message(AppExit::Success);
