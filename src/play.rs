@@ -255,22 +255,10 @@ impl Play {
                     crate::panels::words::corrective(*action)
                 ),
             ),
-            Event::ResultReady { specimen, test, value, flags } => {
-                let mut text = format!("{specimen} {test} = {value}");
-                for (on, flag) in [
-                    (flags.critical, " CRITICAL"),
-                    (flags.high && !flags.critical, " H"),
-                    (flags.low && !flags.critical, " L"),
-                    (flags.hemolyzed, " hemolyzed"),
-                    (flags.above_amr, " above range"),
-                    (flags.delta_failed, " delta"),
-                ] {
-                    if on {
-                        text.push_str(flag);
-                    }
-                }
-                (if flags.critical { Tone::Warn } else { Tone::Info }, text)
-            }
+            Event::ResultReady { specimen, test, value, flags } => (
+                if flags.critical { Tone::Warn } else { Tone::Info },
+                format!("{specimen} {test} = {value}{}", crate::panels::flag_text(*flags)),
+            ),
             Event::TestNotRun { specimen, test, reason } => {
                 (Tone::Warn, format!("{test} on {specimen} not run: {reason}"))
             }

@@ -196,24 +196,24 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
-#[test]
-fn scenario_b_played_with_the_mouse_debriefs_as_labshift_grade() {
-    let dir = temp_dir("mouse-b");
-    let (scenario, reference) =
-        ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
-    let app = play_reference(scenario, reference, Input::Mouse, &dir);
+fn play_and_check(scenario: &str, reference: &str, input: Input, name: &str) {
+    let dir = temp_dir(name);
+    let app = play_reference(scenario, reference, input, &dir);
     check_debrief_matches_grade(&app, scenario, reference);
     let _ = std::fs::remove_dir_all(dir);
 }
 
+const B: (&str, &str) =
+    ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
+
+#[test]
+fn scenario_b_played_with_the_mouse_debriefs_as_labshift_grade() {
+    play_and_check(B.0, B.1, Input::Mouse, "mouse-b");
+}
+
 #[test]
 fn scenario_b_played_with_the_keyboard_debriefs_as_labshift_grade() {
-    let dir = temp_dir("keys-b");
-    let (scenario, reference) =
-        ("scenarios/b-mislabel-hemolysis.ron", "scenarios/reference/b-mislabel-hemolysis.log.ron");
-    let app = play_reference(scenario, reference, Input::Keyboard, &dir);
-    check_debrief_matches_grade(&app, scenario, reference);
-    let _ = std::fs::remove_dir_all(dir);
+    play_and_check(B.0, B.1, Input::Keyboard, "keys-b");
 }
 
 #[test]
@@ -223,10 +223,7 @@ fn the_other_sample_scenarios_play_through_the_panels() {
         ("scenarios/c-qc-shift.ron", "scenarios/reference/c-qc-shift.log.ron"),
         ("scenarios/d-critical-calls-spill.ron", "scenarios/reference/d-critical-calls-spill.log.ron"),
     ] {
-        let dir = temp_dir(&format!("mouse-{}", &scenario[10..11]));
-        let app = play_reference(scenario, reference, Input::Mouse, &dir);
-        check_debrief_matches_grade(&app, scenario, reference);
-        let _ = std::fs::remove_dir_all(dir);
+        play_and_check(scenario, reference, Input::Mouse, &format!("mouse-{}", &scenario[10..11]));
     }
 }
 

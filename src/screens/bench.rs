@@ -241,7 +241,13 @@ fn refresh_hud(
     play: Res<Play>,
     mut texts: Query<(&HudText, &mut Text, &mut TextColor)>,
     mut hint: Local<(u64, String)>,
+    mut alert: Local<Option<((u64, i64), String)>>,
 ) {
+    // The alerts change with the shift and the clock's seconds, not every frame.
+    let moment = (play.revision, play.now().0);
+    if alert.as_ref().is_none_or(|(at, _)| *at != moment) {
+        *alert = Some((moment, alerts(&play)));
+    }
     if play.mode() == Mode::Practice && hint.0 != play.revision + 1 {
         *hint = (play.revision + 1, hint_text(&play));
     }
@@ -251,7 +257,7 @@ fn refresh_hud(
                 format!("{} ×{}{}", play.clock_text(), play.speed, if play.paused { "  PAUSED" } else { "" })
             }
             HudText::Ppe => format!("PPE: {}", ppe_text(&play)),
-            HudText::Alerts => alerts(&play),
+            HudText::Alerts => alert.as_ref().map(|(_, text)| text.clone()).unwrap_or_default(),
             HudText::Feed => {
                 let lines: Vec<String> = play
                     .feed
@@ -291,13 +297,14 @@ fn refresh_panel(
     ui: Res<BenchUi>,
     fonts: Res<UiFonts>,
     mut card: Query<(Entity, &mut Node), With<PanelCard>>,
-    mut drawn: Local<Option<(u64, Option<Panel>, Option<String>, bool)>>,
+    mut drawn: Local<Option<(u64, Option<Panel>, Option<String>, bool, i64)>>,
 ) {
     let Ok((entity, mut node)) = card.single_mut() else { return };
-    let key = (play.revision, ui.panel.clone(), ui.selected.clone(), ui.zoom);
-    // Timers in a panel tick with the clock: redraw those once a second of game time.
-    let timed = matches!(ui.panel, Some(Panel::Centrifuge | Panel::Spill)) && play.now().0 % 5 == 0;
-    if drawn.as_ref() == Some(&key) && !timed {
+    // Timers in a panel tick with the clock: redraw those every 5 simulated seconds.
+    let timed = matches!(ui.panel, Some(Panel::Centrifuge | Panel::Spill));
+    let tick = if timed { play.now().0 / 5 } else { 0 };
+    let key = (play.revision, ui.panel.clone(), ui.selected.clone(), ui.zoom, tick);
+    if drawn.as_ref() == Some(&key) {
         return;
     }
     *drawn = Some(key);

@@ -5,7 +5,9 @@ use bevy::prelude::*;
 
 use crate::CurrentScenario;
 use crate::screens::Screen;
+use crate::ui::command::UiCommand;
 use crate::ui::theme::{UiFonts, palette};
+use crate::ui::widgets::button;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Diagnostics), show_diagnostics);
@@ -15,16 +17,7 @@ fn show_diagnostics(mut commands: Commands, current: Res<CurrentScenario>, fonts
     let listing: String = current.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
     commands.spawn((
         Name::new("Diagnostics"),
-        DespawnOnExit(Screen::Diagnostics),
-        Node {
-            width: percent(100),
-            height: percent(100),
-            flex_direction: FlexDirection::Column,
-            padding: UiRect::all(px(24)),
-            row_gap: px(12),
-            ..default()
-        },
-        BackgroundColor(palette::WALL),
+        super::page(Screen::Diagnostics),
         children![
             (
                 Text::new(format!("{} cannot be opened", current.path)),
@@ -32,12 +25,13 @@ fn show_diagnostics(mut commands: Commands, current: Res<CurrentScenario>, fonts
                 TextColor(palette::WARN),
             ),
             (
-                Text::new("Fix these problems in the scenario file, then start LabShift again:"),
+                Text::new("Fix these problems in the scenario file, then open it again:"),
                 fonts.regular(16.0),
                 TextColor(palette::PLATE_TEXT),
             ),
             // The default font is monospaced, so the carets line up under the snippet.
             (Text::new(listing), TextFont::from_font_size(14.0), TextColor(palette::PLATE_TEXT)),
+            button("Choose another shift", UiCommand::Goto(Screen::Select), Some(0), &fonts, 16.0),
         ],
     ));
 }
