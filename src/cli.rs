@@ -106,9 +106,11 @@ pub struct PlayArgs {
     /// Measure the frame time over N frames (after 60 warm-up frames), print it as JSON, exit.
     #[arg(long, value_name = "N")]
     pub measure_frames: Option<u32>,
-    /// With --measure-frames: an empty Bevy 2D app (a camera, nothing else) as the baseline.
-    #[arg(long, requires = "measure_frames")]
-    pub empty_scene: bool,
+    /// With --measure-frames: an empty Bevy 2D app (a camera, nothing else) as the
+    /// baseline. `default` is Bevy's own 2D camera; `bench-camera` is the camera
+    /// the bench uses (no multisampling, no tone mapping).
+    #[arg(long, value_enum, value_name = "CAMERA", num_args = 0..=1, default_missing_value = "default", requires = "measure_frames")]
+    pub empty_scene: Option<EmptyCamera>,
     /// Interface scale for projectors, 1 to 2 (F9/F10 change it while playing).
     #[arg(long, default_value_t = 1.0)]
     pub ui_scale: f32,
@@ -125,6 +127,13 @@ pub enum PlayMode {
     #[default]
     Practice,
     Assessment,
+}
+
+/// The camera of the empty baseline scene.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmptyCamera {
+    Default,
+    BenchCamera,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -119,7 +119,7 @@ pub fn resume(scenario: Arc<Scenario>, log: &SessionLog, until: Option<ClockTime
 }
 
 /// The 1280×720 bench, scaled to fit any window (a projector, a laptop).
-fn spawn_camera(mut commands: Commands) {
+pub fn spawn_camera(mut commands: Commands) {
     commands.spawn((
         Name::new("Camera"),
         Camera2d,

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use labshift::capture::{CapturePlan, FramePlan};
-use labshift::cli::{Cli, Command, PlayArgs};
+use labshift::cli::{Cli, Command, EmptyCamera, PlayArgs};
 use labshift::play::Setup;
 use labshift::{CurrentScenario, Launch, windowed_app};
 use labshift_core::log::SessionLog;
@@ -40,8 +40,8 @@ fn play(args: PlayArgs) -> ExitCode {
     use labshift::cli::{PlayMode, ScreenArg, exit, parse_panel};
     use labshift::screens::Screen;
     use labshift_core::action::Mode;
-    if args.empty_scene {
-        return empty_scene(args.measure_frames.unwrap_or(300));
+    if let Some(camera) = args.empty_scene {
+        return empty_scene(args.measure_frames.unwrap_or(300), camera);
     }
     let current = args.scenario.as_ref().map(|p| CurrentScenario::load(&p.to_string_lossy()));
     for d in current.iter().flat_map(|c| &c.diagnostics) {
@@ -111,7 +111,7 @@ fn play(args: PlayArgs) -> ExitCode {
 }
 
 /// The frame-time baseline: an empty Bevy 2D app in the same window.
-fn empty_scene(frames: u32) -> ExitCode {
+fn empty_scene(frames: u32, camera: EmptyCamera) -> ExitCode {
     use bevy::prelude::*;
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
@@ -122,10 +122,19 @@ fn empty_scene(frames: u32) -> ExitCode {
         }),
         ..default()
     }));
-    app.add_systems(Startup, |mut commands: Commands| {
-        commands.spawn(Camera2d);
-    });
-    app.insert_resource(FramePlan { warmup: 60, frames, scene: "empty".into() });
+    let scene = match camera {
+        EmptyCamera::Default => {
+            app.add_systems(Startup, |mut commands: Commands| {
+                commands.spawn(Camera2d);
+            });
+            "empty"
+        }
+        EmptyCamera::BenchCamera => {
+            app.add_systems(Startup, labshift::spawn_camera);
+            "empty-bench-camera"
+        }
+    };
+    app.insert_resource(FramePlan { warmup: 60, frames, scene: scene.into() });
     labshift::capture::frame_plugin(&mut app);
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 
 use std::f32::consts::FRAC_PI_2;
 
+use bevy::camera::visibility::RenderLayers;
 use bevy::prelude::*;
 use labshift_core::model::{Analyzer, Scenario};
 use labshift_core::raw::{AnalyzerKind, TubeKind};
@@ -16,16 +17,23 @@ pub struct Painter<'a, 'w> {
     pub meshes: &'a mut Assets<Mesh>,
     pub materials: &'a mut Assets<ColorMaterial>,
     pub fonts: &'a UiFonts,
+    /// The layers every shape is drawn on: the cached art's, or the main camera's.
+    pub layer: RenderLayers,
 }
 
 impl Painter<'_, '_> {
     pub fn rect(&mut self, center: Vec2, size: Vec2, z: f32, color: Color) {
-        self.parent.spawn((Sprite::from_color(color, size), Transform::from_translation(center.extend(z))));
+        self.parent.spawn((
+            self.layer.clone(),
+            Sprite::from_color(color, size),
+            Transform::from_translation(center.extend(z)),
+        ));
     }
 
     /// A rectangle turned by `angle` radians.
     pub fn rect_turned(&mut self, center: Vec2, size: Vec2, z: f32, angle: f32, color: Color) {
         self.parent.spawn((
+            self.layer.clone(),
             Sprite::from_color(color, size),
             Transform::from_translation(center.extend(z)).with_rotation(Quat::from_rotation_z(angle)),
         ));
@@ -35,6 +43,7 @@ impl Painter<'_, '_> {
         let mesh = self.meshes.add(Circle::new(radius));
         let material = self.materials.add(color);
         self.parent.spawn((
+            self.layer.clone(),
             Mesh2d(mesh),
             MeshMaterial2d(material),
             Transform::from_translation(center.extend(z)),
@@ -45,6 +54,7 @@ impl Painter<'_, '_> {
         let mesh = self.meshes.add(Annulus::new(radius - thickness, radius));
         let material = self.materials.add(color);
         self.parent.spawn((
+            self.layer.clone(),
             Mesh2d(mesh),
             MeshMaterial2d(material),
             Transform::from_translation(center.extend(z)),
@@ -55,6 +65,7 @@ impl Painter<'_, '_> {
         let mesh = self.meshes.add(Capsule2d::new(radius, length));
         let material = self.materials.add(color);
         self.parent.spawn((
+            self.layer.clone(),
             Mesh2d(mesh),
             MeshMaterial2d(material),
             Transform::from_translation(center.extend(z)).with_rotation(Quat::from_rotation_z(angle)),
@@ -63,6 +74,7 @@ impl Painter<'_, '_> {
 
     pub fn text(&mut self, text: impl Into<String>, center: Vec2, z: f32, font: TextFont, color: Color) {
         self.parent.spawn((
+            self.layer.clone(),
             Text2d::new(text),
             font,
             TextColor(color),
@@ -73,6 +85,7 @@ impl Painter<'_, '_> {
     /// Text whose left edge is at `left`.
     pub fn text_left(&mut self, text: impl Into<String>, left: Vec2, z: f32, font: TextFont, color: Color) {
         self.parent.spawn((
+            self.layer.clone(),
             Text2d::new(text),
             font,
             TextColor(color),
@@ -388,6 +401,7 @@ pub fn tube(p: &mut Painter, tube: TubeKind, id: &str, fill_pct: u8, stat: bool)
     p.rect(Vec2::new(0.0, -2.0), Vec2::new(15.0, 50.0), 0.3, Color::WHITE);
     let font = p.fonts.bold(9.0);
     p.parent.spawn((
+        p.layer.clone(),
         Text2d::new(tube.additive_short()),
         font,
         TextColor(palette::INK),

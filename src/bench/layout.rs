@@ -28,6 +28,8 @@ pub struct Placement {
 /// Height of the back counter's top edge and the front counter's.
 pub const BACK_COUNTER_Y: f32 = 10.0;
 pub const FRONT_COUNTER_Y: f32 = -318.0;
+/// How deep the back and front counters are drawn below their top edges.
+pub const COUNTER_DEPTHS: [f32; 2] = [26.0, 60.0];
 
 /// Lays out the bench for a lab with `analyzers` analyzers (at least one).
 ///

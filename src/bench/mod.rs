@@ -2,8 +2,10 @@
 //! tubes in the reception tray.
 
 pub mod art;
+pub mod cache;
 pub mod layout;
 
+use bevy::camera::visibility::RenderLayers;
 use bevy::prelude::*;
 use labshift_core::model::Scenario;
 use labshift_core::raw::Priority;
@@ -13,9 +15,10 @@ use crate::screens::Screen;
 use crate::ui::command::BenchUi;
 use crate::ui::theme::{UiFonts, palette};
 use art::Painter;
-use layout::{BACK_COUNTER_Y, FRONT_COUNTER_Y, Placement, StationKind, bench_layout};
+use layout::{BACK_COUNTER_Y, COUNTER_DEPTHS, FRONT_COUNTER_Y, Placement, StationKind, bench_layout};
 
 pub(super) fn plugin(app: &mut App) {
+    app.add_plugins(cache::plugin);
     app.add_systems(OnEnter(Screen::Bench), spawn_bench);
     app.add_systems(Update, sync_tubes.run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)));
 }
@@ -86,19 +89,23 @@ fn spawn_room(commands: &mut Commands) {
     ));
     room.with_children(|p| {
         // The wall is the clear colour: no full-window sprite to fill every frame.
+        // Its tile lines show both in the cached art and between its pieces.
         for row in 0..9 {
             let y = -360.0 + row as f32 * 80.0;
             p.spawn((
+                RenderLayers::from_layers(&[0, cache::ART_LAYER]),
                 Sprite::from_color(palette::WALL_TILE, Vec2::new(1400.0, 2.0)),
                 Transform::from_xyz(0.0, y, -19.0),
             ));
         }
-        for (top, depth) in [(BACK_COUNTER_Y, 26.0), (FRONT_COUNTER_Y, 60.0)] {
+        for (top, depth) in [(BACK_COUNTER_Y, COUNTER_DEPTHS[0]), (FRONT_COUNTER_Y, COUNTER_DEPTHS[1])] {
             p.spawn((
+                cache::art_layer(),
                 Sprite::from_color(palette::COUNTER, Vec2::new(1400.0, depth)),
                 Transform::from_xyz(0.0, top - depth / 2.0, -10.0),
             ));
             p.spawn((
+                cache::art_layer(),
                 Sprite::from_color(palette::COUNTER_EDGE, Vec2::new(1400.0, 4.0)),
                 Transform::from_xyz(0.0, top - depth, -9.9),
             ));
@@ -143,7 +150,7 @@ fn spawn_station(
             Visibility::default(),
         ))
         .with_children(|parent| {
-            let mut p = Painter { parent, meshes, materials, fonts };
+            let mut p = Painter { parent, meshes, materials, fonts, layer: cache::art_layer() };
             match kind {
                 StationKind::Reception => art::reception(&mut p, w, h),
                 StationKind::Labeling => art::labeling(&mut p, w, h),
@@ -166,7 +173,39 @@ fn spawn_station(
         });
 }
 
-/// The specimens, standing in the reception rack in arrival order.
+/// The reception rack: two rows of tubes, the back row offset by half a tube.
+#[derive(Resource, Debug, Clone)]
+pub struct Rack {
+    /// Where each slot's tube stands, front row first.
+    pub slots: Vec<Vec3>,
+    /// Where the count of tubes without a slot is written.
+    pub overflow_at: Vec2,
+}
+
+impl Rack {
+    fn of(tray: Rect) -> Rack {
+        // Leave room for the pneumatic terminal on the left and the requisitions on the right.
+        let left = tray.min.x + 58.0;
+        let right = tray.max.x - 76.0;
+        // Wide enough for the state word under each front-row tube.
+        let pitch = 46.0;
+        let per_row = (((right - left) / pitch) as usize).max(1);
+        let mut slots = Vec::new();
+        for row in 0..2 {
+            for col in 0..per_row {
+                let x = left + pitch * (col as f32 + 0.5) + row as f32 * pitch / 2.0;
+                slots.push(Vec3::new(x, tray.min.y + 82.0 + row as f32 * 28.0, 5.0 - row as f32));
+            }
+        }
+        Rack { slots, overflow_at: Vec2::new(right - 10.0, tray.min.y + 8.0) }
+    }
+}
+
+/// The count of arrived tubes the rack has no room for.
+#[derive(Component, Debug)]
+pub struct RackOverflow;
+
+/// The specimens as tubes; [`sync_tubes`] stands the arrived ones in the rack.
 fn spawn_tubes(
     commands: &mut Commands,
     tray: Rect,
@@ -175,26 +214,25 @@ fn spawn_tubes(
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<ColorMaterial>,
 ) {
-    let mut order: Vec<_> = scenario.specimens.iter().collect();
-    order.sort_by_key(|s| (s.arrives, s.id.clone()));
-    // Leave room for the pneumatic terminal on the left and the requisitions on the right.
-    let left = tray.min.x + 58.0;
-    let right = tray.max.x - 76.0;
-    let pitch = 36.0;
-    let per_row = (((right - left) / pitch) as usize).max(1);
-    for (i, specimen) in order.iter().enumerate() {
-        // Later rows stand behind the first, offset by half a tube.
-        let (row, col) = (i / per_row, i % per_row);
-        let x = left + pitch * (col as f32 + 0.5) + (row % 2) as f32 * pitch / 2.0;
-        let y = tray.min.y + 82.0 + row as f32 * 12.0;
-        let home = Vec3::new(x, y, 5.0 - row as f32);
+    let rack = Rack::of(tray);
+    commands.spawn((
+        RackOverflow,
+        DespawnOnExit(Screen::Bench),
+        Text2d::new(""),
+        fonts.bold(11.0),
+        TextColor(palette::WARN),
+        bevy::sprite::Anchor::CENTER_RIGHT,
+        Transform::from_translation(rack.overflow_at.extend(6.0)),
+    ));
+    commands.insert_resource(rack);
+    for specimen in &scenario.specimens {
         commands
             .spawn((
                 Name::new(format!("Tube {}", specimen.id)),
                 TubeView { specimen: specimen.id.clone() },
-                RackSlot(home),
+                RackSlot(Vec3::ZERO),
                 DespawnOnExit(Screen::Bench),
-                Transform::from_translation(home),
+                Transform::default(),
                 Visibility::Hidden,
             ))
             .with_children(|parent| {
@@ -207,11 +245,11 @@ fn spawn_tubes(
                 parent.spawn((
                     TubeBadge,
                     Text2d::new(""),
-                    fonts.bold(10.0),
+                    fonts.bold(8.0),
                     TextColor(palette::PLATE_TEXT),
                     Transform::from_xyz(0.0, -59.0, 0.4),
                 ));
-                let mut p = Painter { parent, meshes, materials, fonts };
+                let mut p = Painter { parent, meshes, materials, fonts, layer: RenderLayers::default() };
                 art::tube(
                     &mut p,
                     specimen.tube,
@@ -221,6 +259,38 @@ fn spawn_tubes(
                 );
             });
     }
+}
+
+/// Whether a tube belongs in the reception rack: arrived, and not in the
+/// centrifuge, rejected or broken.
+fn at_reception(v: &labshift_core::session::SpecimenView) -> bool {
+    v.arrived && v.rejected.is_none() && !v.broken && !v.in_centrifuge
+}
+
+/// Which tubes stand in the rack's `slots`, in slot order: those still to
+/// work on first (STATs, then by arrival), then finished ones; the tube in
+/// hand always has a place. Tubes not in the rack's list wait out of sight.
+pub fn rack_order<'a>(
+    views: &'a [labshift_core::session::SpecimenView],
+    scenario: &Scenario,
+    selected: Option<&str>,
+    slots: usize,
+) -> Vec<&'a str> {
+    let urgency = |id: &str| {
+        scenario.specimens.iter().find(|s| s.id == id).map(|s| (s.priority != Priority::Stat, s.arrives))
+    };
+    let mut shown: Vec<_> = views.iter().filter(|v| at_reception(v)).collect();
+    shown.sort_by_key(|v| (badge(v) == "done", urgency(&v.id), v.id.clone()));
+    let mut ids: Vec<&str> = shown.iter().map(|v| v.id.as_str()).collect();
+    if let Some(held) = selected
+        && let Some(at) = ids.iter().position(|id| *id == held)
+        && at >= slots
+        && slots > 0
+    {
+        ids.swap(at, slots - 1);
+    }
+    ids.truncate(slots);
+    ids
 }
 
 /// A tube's state in one short word, under the tube.
@@ -240,28 +310,40 @@ fn badge(v: &labshift_core::session::SpecimenView) -> &'static str {
     }
 }
 
-/// Shows arrived tubes in the rack (hidden while in the centrifuge, or once
-/// rejected or broken), their state, and a ring around the tube in hand.
+/// Stands the tubes in the rack (see [`rack_order`]), hides the others (not
+/// arrived, in the centrifuge, rejected or broken, or no room), writes each
+/// front-row tube's state under it, rings the tube in hand and counts the
+/// tubes without a place.
+#[allow(clippy::too_many_arguments)]
 fn sync_tubes(
     play: Res<Play>,
     ui: Res<BenchUi>,
-    mut tubes: Query<(&TubeView, &RackSlot, &mut Transform, &mut Visibility, &Children), Without<SpillMark>>,
+    rack: Option<Res<Rack>>,
+    mut tubes: Query<
+        (&TubeView, &mut RackSlot, &mut Transform, &mut Visibility, &Children),
+        Without<SpillMark>,
+    >,
     mut rings: Query<&mut Visibility, (With<TubeRing>, Without<TubeView>, Without<SpillMark>)>,
-    mut badges: Query<&mut Text2d, With<TubeBadge>>,
+    mut badges: Query<&mut Text2d, (With<TubeBadge>, Without<RackOverflow>)>,
+    mut overflow: Query<&mut Text2d, (With<RackOverflow>, Without<TubeBadge>)>,
     mut spill: Query<&mut Visibility, (With<SpillMark>, Without<TubeView>, Without<TubeRing>)>,
     mut drawn: Local<Option<(u64, Option<String>)>>,
 ) {
+    let Some(rack) = rack else { return };
     let key = (play.revision, ui.selected.clone());
     if drawn.as_ref() == Some(&key) {
         return;
     }
     *drawn = Some(key);
     let views = play.session.specimen_views();
-    for (tube, slot, mut transform, mut visibility, children) in &mut tubes {
+    let order = rack_order(&views, &play.scenario, ui.selected.as_deref(), rack.slots.len());
+    for (tube, mut slot, mut transform, mut visibility, children) in &mut tubes {
+        let place = order.iter().position(|id| *id == tube.specimen).map(|i| rack.slots[i]);
+        *visibility = if place.is_some() { Visibility::Inherited } else { Visibility::Hidden };
+        let Some(place) = place else { continue };
+        slot.0 = place;
+        transform.translation = place;
         let Some(v) = views.iter().find(|v| v.id == tube.specimen) else { continue };
-        let shown = v.arrived && v.rejected.is_none() && !v.broken && !v.in_centrifuge;
-        *visibility = if shown { Visibility::Inherited } else { Visibility::Hidden };
-        transform.translation = slot.0;
         for child in children.iter() {
             if let Ok(mut ring) = rings.get_mut(child) {
                 let held = ui.selected.as_deref() == Some(v.id.as_str());
@@ -269,12 +351,80 @@ fn sync_tubes(
             }
             if let Ok(mut text) = badges.get_mut(child) {
                 // Only the front row has room for its state under the tube.
-                let front = slot.0.z >= 5.0;
+                let front = place.z >= 5.0;
                 text.0 = if front { badge(v).to_owned() } else { String::new() };
             }
         }
     }
+    let waiting = views.iter().filter(|v| at_reception(v)).count().saturating_sub(order.len());
+    for mut text in &mut overflow {
+        text.0 = if waiting > 0 { format!("+{waiting} more · T") } else { String::new() };
+    }
     for mut mark in &mut spill {
         *mark = if play.session.spills().is_empty() { Visibility::Hidden } else { Visibility::Inherited };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use labshift_core::session::{ResultView, SpecimenView};
+
+    use super::*;
+
+    fn view(id: &str) -> SpecimenView {
+        SpecimenView {
+            id: id.to_owned(),
+            arrived: true,
+            received: false,
+            accepted: false,
+            rejected: None,
+            recollect_requested: false,
+            broken: false,
+            in_centrifuge: false,
+            centrifuged: false,
+            needs_centrifuge: true,
+            tests: vec![],
+            results: vec![],
+        }
+    }
+
+    fn scenario() -> Scenario {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/b-mislabel-hemolysis.ron");
+        crate::CurrentScenario::load(path).scenario.expect("scenario (b) loads")
+    }
+
+    #[test]
+    fn the_rack_puts_stats_first_then_arrival_and_finished_tubes_last() {
+        let scenario = scenario();
+        let mut views: Vec<_> = ["S01", "S02", "S03", "S04", "S05", "S06"].map(view).into();
+        views[0].results.push(ResultView {
+            test: "K".into(),
+            analyzer: "chem1".into(),
+            value: 4.0,
+            flags: Default::default(),
+            diluted: false,
+            reviewed: true,
+            held: false,
+            released: true,
+        });
+        views[2].in_centrifuge = true;
+        views[3].arrived = false;
+        // S05 is the only STAT; S01 is done; S03 is spinning; S04 has not arrived.
+        assert_eq!(rack_order(&views, &scenario, None, 10), ["S05", "S02", "S06", "S01"]);
+        assert_eq!(rack_order(&views, &scenario, None, 2), ["S05", "S02"]);
+        // The tube in hand always has a place, in the last slot.
+        assert_eq!(rack_order(&views, &scenario, Some("S01"), 2), ["S05", "S01"]);
+        assert!(rack_order(&views, &scenario, Some("S06"), 0).is_empty());
+    }
+
+    #[test]
+    fn the_rack_has_two_rows_inside_the_reception_station() {
+        let tray = bench_layout(2).into_iter().find(|p| p.kind == StationKind::Reception).unwrap().rect;
+        let rack = Rack::of(tray);
+        assert!(rack.slots.len() >= 8, "{} slots", rack.slots.len());
+        assert_eq!(rack.slots.iter().filter(|s| s.z >= 5.0).count() * 2, rack.slots.len());
+        for slot in &rack.slots {
+            assert!(tray.contains(slot.truncate()), "{slot} is outside {tray:?}");
+        }
     }
 }

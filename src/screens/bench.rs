@@ -8,6 +8,7 @@ use labshift_core::action::Mode;
 use labshift_core::raw::{Ppe, Priority};
 
 use crate::bench::TubeView;
+use crate::bench::cache::{ArtCamera, ArtCutout};
 use crate::bench::layout::StationKind;
 use crate::panels::view::{CARD_WIDTH, PanelCard, fill_card, tone_colour};
 use crate::panels::{Panel, panel_spec, qc_panel};
@@ -24,6 +25,32 @@ pub(super) fn plugin(app: &mut App) {
         (bench_keys, pointer, refresh_hud, refresh_panel, refresh_pause)
             .run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
     );
+    app.add_systems(
+        PostUpdate,
+        card_cutout.after(bevy::ui::UiSystems::Layout).run_if(in_state(Screen::Bench)),
+    );
+}
+
+/// Tells the bench art where the open panel card hides it, so that nothing
+/// is drawn there (see [`crate::bench::cache`]).
+fn card_cutout(
+    card: Query<(&Node, &ComputedNode, &UiGlobalTransform), With<PanelCard>>,
+    cameras: Query<(&Camera, &GlobalTransform), Without<ArtCamera>>,
+    mut cutout: ResMut<ArtCutout>,
+) {
+    let hidden = card.single().ok().and_then(|(node, computed, at)| {
+        if node.display == Display::None || computed.size().min_element() <= 0.0 {
+            return None;
+        }
+        let (camera, camera_at) = cameras.iter().find(|(c, _)| c.is_active)?;
+        // The card's rounded corners show what is behind them: cut inside them.
+        let inset = 8.0 / computed.inverse_scale_factor();
+        let half = computed.size() / 2.0 - Vec2::splat(inset);
+        let corner =
+            |p: Vec2| camera.viewport_to_world_2d(camera_at, p * computed.inverse_scale_factor()).ok();
+        Some(Rect::from_corners(corner(at.translation - half)?, corner(at.translation + half)?))
+    });
+    cutout.set_if_neq(ArtCutout(hidden));
 }
 
 /// The HUD's root.
@@ -133,15 +160,14 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
             max_height: px(660),
             flex_direction: FlexDirection::Column,
             row_gap: px(4),
-            padding: UiRect::all(px(12)),
-            border: UiRect::all(px(2)),
+            // No border: a border is a second layer over the whole card.
+            padding: UiRect::all(px(14)),
             border_radius: BorderRadius::all(px(6)),
             overflow: Overflow::clip(),
             display: Display::None,
             ..default()
         },
         BackgroundColor(palette::CARD),
-        BorderColor::all(palette::CARD_EDGE),
         RelativeCursorPosition::default(),
         GlobalZIndex(5),
     ));
@@ -448,7 +474,7 @@ struct Drag {
 fn pointer(
     buttons: Res<ButtonInput<MouseButton>>,
     windows: Query<&Window>,
-    cameras: Query<(&Camera, &GlobalTransform)>,
+    cameras: Query<(&Camera, &GlobalTransform), Without<ArtCamera>>,
     over_ui: Query<&RelativeCursorPosition>,
     mut tubes: Query<(&TubeView, &mut Transform, &Visibility, &GlobalTransform)>,
     play: Res<Play>,

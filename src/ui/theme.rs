@@ -32,8 +32,7 @@ pub mod palette {
     pub const GLASS: Color = Color::srgba(0.86, 0.93, 0.97, 0.85);
     pub const GLOVE: Color = Color::srgb(0.38, 0.56, 0.90);
     pub const HEADER: Color = Color::srgb(0.08, 0.12, 0.16);
-    pub const CARD: Color = Color::srgba(0.09, 0.13, 0.18, 0.96);
-    pub const CARD_EDGE: Color = Color::srgb(0.30, 0.40, 0.50);
+    pub const CARD: Color = Color::srgb(0.09, 0.13, 0.18);
     pub const BUTTON: Color = Color::srgb(0.19, 0.28, 0.37);
     pub const BUTTON_HOVER: Color = Color::srgb(0.25, 0.37, 0.48);
     pub const BUTTON_PRESSED: Color = Color::srgb(0.20, 0.55, 0.45);

@@ -63,15 +63,16 @@ pub fn button(
         Btn { command, enabled: true },
         FocusOrder(order),
         Node {
-            padding: UiRect::axes(px(9), px(3)),
-            border: UiRect::all(px(2)),
+            padding: UiRect::axes(px(11), px(5)),
             border_radius: BorderRadius::all(px(4)),
             align_items: AlignItems::Center,
             flex_shrink: 0.0,
             ..default()
         },
         BackgroundColor(palette::BUTTON),
-        BorderColor::all(palette::BUTTON),
+        // The focus ring. A transparent outline is not drawn at all, where a
+        // border would be drawn as a second layer over the whole button.
+        Outline::new(px(2), px(0), Color::NONE),
         children![(
             Text::new(text),
             fonts.regular(size),
@@ -167,17 +168,20 @@ pub const DIGITS: [KeyCode; 9] = [
 
 fn paint_buttons(
     focus: Res<Focus>,
-    mut buttons: Query<(&Interaction, &Btn, Option<&Focusable>, &mut BackgroundColor, &mut BorderColor)>,
+    mut buttons: Query<(&Interaction, &Btn, Option<&Focusable>, &mut BackgroundColor, &mut Outline)>,
 ) {
-    for (interaction, btn, order, mut bg, mut border) in &mut buttons {
+    for (interaction, btn, order, mut bg, mut outline) in &mut buttons {
         let focused = order.is_some_and(|o| o.0 == focus.0);
-        bg.0 = match (btn.enabled, interaction) {
+        bg.set_if_neq(BackgroundColor(match (btn.enabled, interaction) {
             (false, _) => palette::BUTTON_DISABLED,
             (true, Interaction::Pressed) => palette::BUTTON_PRESSED,
             (true, Interaction::Hovered) => palette::BUTTON_HOVER,
             (true, Interaction::None) => palette::BUTTON,
-        };
-        *border = BorderColor::all(if focused { palette::FOCUS } else { bg.0 });
+        }));
+        let ring = if focused { palette::FOCUS } else { Color::NONE };
+        if outline.color != ring {
+            outline.color = ring;
+        }
     }
 }
 
