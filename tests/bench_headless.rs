@@ -299,6 +299,11 @@ fn stations_and_tubes_are_on_the_bench() {
     for additive in ["SST", "EDTA", "LI HEP", "NaF"] {
         assert!(all.iter().any(|t| t == additive), "no tube labeled {additive}");
     }
+    // The instruments' readouts are live: no QC has run yet, the centrifuge stands still.
+    app.update();
+    let all: Vec<String> = texts.iter(app.world()).map(|t| t.0.clone()).collect();
+    assert_eq!(all.iter().filter(|t| *t == "READY  ·  QC due").count(), 2, "{all:?}");
+    assert!(all.iter().any(|t| t == "0 rpm"), "{all:?}");
 }
 
 #[test]

@@ -11,6 +11,16 @@ use labshift_core::raw::{AnalyzerKind, TubeKind};
 
 use crate::ui::theme::{UiFonts, palette};
 
+/// A live line of text on an instrument, drawn over the cached art and kept
+/// up to date with the shift.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub enum Readout {
+    /// The centrifuge's speed or time left.
+    Centrifuge,
+    /// An analyzer's QC status, by analyzer id.
+    Analyzer(String),
+}
+
 /// Draws shapes and text as children of one station entity.
 pub struct Painter<'a, 'w> {
     pub parent: &'a mut ChildSpawnerCommands<'w>,
@@ -126,8 +136,13 @@ pub fn centrifuge(p: &mut Painter, w: f32, h: f32, slots: u8) {
     p.circle(center, 9.0, 1.4, Color::srgb(0.70, 0.74, 0.77));
     // Control panel: speed readout and lid-lock light.
     p.rect(Vec2::new(-18.0, -h / 2.0 + 22.0), Vec2::new(78.0, 20.0), 1.0, palette::SCREEN);
-    let font = p.fonts.bold(11.0);
-    p.text("0 rpm", Vec2::new(-18.0, -h / 2.0 + 22.0), 1.1, font, palette::SCREEN_TEXT);
+    p.parent.spawn((
+        Readout::Centrifuge,
+        Text2d::new(""),
+        p.fonts.bold(11.0),
+        TextColor(palette::SCREEN_TEXT),
+        Transform::from_xyz(-18.0, -h / 2.0 + 22.0, 1.1),
+    ));
     p.circle(Vec2::new(48.0, -h / 2.0 + 22.0), 6.0, 1.0, palette::OK);
     p.plate("Centrifuge", w, h);
 }
@@ -155,7 +170,15 @@ pub fn analyzer(p: &mut Painter, w: f32, h: f32, a: &Analyzer) {
     let left = screen.x - screen_w / 2.0 + 6.0;
     let (bold, small) = (p.fonts.bold(12.0), p.fonts.regular(10.0));
     p.text_left(a.id.clone(), Vec2::new(left, screen.y + 20.0), 0.6, bold, palette::SCREEN_TEXT);
-    p.text_left("READY  ·  QC due", Vec2::new(left, screen.y + 4.0), 0.6, small.clone(), palette::WARN);
+    // The status line is live (see `sync_instruments`), drawn over the cached art.
+    p.parent.spawn((
+        Readout::Analyzer(a.id.clone()),
+        Text2d::new(""),
+        small.clone(),
+        TextColor(palette::WARN),
+        bevy::sprite::Anchor::CENTER_LEFT,
+        Transform::from_xyz(left, screen.y + 4.0, 0.6),
+    ));
     let menu = a.menu.join(" ");
     let menu = if menu.chars().count() > 22 {
         format!("{}…", menu.chars().take(21).collect::<String>())

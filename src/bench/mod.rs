@@ -20,7 +20,10 @@ use layout::{BACK_COUNTER_Y, COUNTER_DEPTHS, FRONT_COUNTER_Y, Placement, Station
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins(cache::plugin);
     app.add_systems(OnEnter(Screen::Bench), spawn_bench);
-    app.add_systems(Update, sync_tubes.run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)));
+    app.add_systems(
+        Update,
+        (sync_tubes, sync_instruments).run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
+    );
 }
 
 /// Where a tube stands in the reception rack.
@@ -291,6 +294,53 @@ pub fn rack_order<'a>(
     }
     ids.truncate(slots);
     ids
+}
+
+/// What an instrument's readout says, and in which colour.
+pub fn readout(readout: &art::Readout, play: &Play) -> (String, Color) {
+    match readout {
+        art::Readout::Centrifuge => match play.session.centrifuge_view().2 {
+            Some(until) => {
+                let left = (until.0 - play.now().0).max(0);
+                (format!("{}:{:02} left", left / 60, left % 60), palette::WARN)
+            }
+            None => ("0 rpm".to_owned(), palette::SCREEN_TEXT),
+        },
+        art::Readout::Analyzer(id) => {
+            let Some(analyzer) = play.scenario.lab.analyzers.iter().find(|a| &a.id == id) else {
+                return (String::new(), palette::WARN);
+            };
+            let views: Vec<_> = analyzer.menu.iter().filter_map(|t| play.session.qc_view(id, t)).collect();
+            if views.iter().any(|v| v.rejected && !v.valid) {
+                ("QC REJECTED".to_owned(), palette::DANGER)
+            } else if !views.is_empty() && views.iter().all(|v| v.valid) {
+                ("READY  ·  QC OK".to_owned(), palette::OK)
+            } else {
+                ("READY  ·  QC due".to_owned(), palette::WARN)
+            }
+        }
+    }
+}
+
+/// Keeps the instruments' readouts in step with the shift.
+fn sync_instruments(
+    play: Res<Play>,
+    mut readouts: Query<(&art::Readout, &mut Text2d, &mut TextColor)>,
+    mut drawn: Local<Option<(u64, i64)>>,
+) {
+    // The readouts change with an action or as the clock passes a second.
+    let key = (play.revision, play.now().0);
+    if *drawn == Some(key) {
+        return;
+    }
+    *drawn = Some(key);
+    for (which, mut text, mut colour) in &mut readouts {
+        let (said, tone) = readout(which, &play);
+        if text.0 != said {
+            text.0 = said;
+        }
+        colour.set_if_neq(TextColor(tone));
+    }
 }
 
 /// A tube's state in one short word, under the tube.
