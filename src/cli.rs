@@ -38,6 +38,45 @@ pub enum Command {
     Qc(QcArgs),
     /// Play a scenario as the reference technician and write the log (the answer key).
     Reference(ReferenceArgs),
+    /// Write a commented scenario skeleton to start from; it validates as it is.
+    New(NewArgs),
+    /// Print the shift a scenario and seed give: specimens, values, events,
+    /// choices and expected critical calls (the instructor's answer key).
+    Preview(PreviewArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// Scenario id: lower-case letters, digits and `-` (the file is `<id>.ron`).
+    pub id: String,
+    /// Career tier the scenario is written for.
+    #[arg(long, value_enum, default_value_t = TierArg::Technician)]
+    pub tier: TierArg,
+    /// Title shown on the scenario list; defaults to one made from the id.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Folder to write it in.
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TierArg {
+    Junior,
+    Technician,
+    Senior,
+    Lead,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    pub scenario: PathBuf,
+    /// Seed of the shift.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output for people (text) or for scripts (one JSON document).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -265,7 +304,7 @@ pub fn validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
 }
 
 /// Loads a scenario for grading or playing, printing its problems to `err`.
-fn scenario_or_report(path: &std::path::Path, err: &mut dyn Write) -> Option<Arc<Scenario>> {
+pub(crate) fn scenario_or_report(path: &std::path::Path, err: &mut dyn Write) -> Option<Arc<Scenario>> {
     let loaded = load_scenario(&path.to_string_lossy(), &DiskFiles);
     if let Some(scenario) = loaded.value {
         return Some(Arc::new(scenario));

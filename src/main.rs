@@ -31,6 +31,14 @@ fn main() -> ExitCode {
         Some(Command::Reference(args)) => {
             ExitCode::from(labshift::cli::reference(&args, &mut std::io::stdout(), &mut std::io::stderr()))
         }
+        Some(Command::New(args)) => {
+            ExitCode::from(labshift::instructor::new(&args, &mut std::io::stdout(), &mut std::io::stderr()))
+        }
+        Some(Command::Preview(args)) => ExitCode::from(labshift::instructor::preview(
+            &args,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        )),
         Some(Command::Play(args)) => play(args),
         None => play(PlayArgs::default()),
     }

@@ -109,9 +109,11 @@ impl Play {
         let trainee = if setup.trainee.trim().is_empty() { "Trainee" } else { setup.trainee.trim() };
         let log = SessionLog::new(&scenario, setup.seed, trainee, setup.mode);
         let log_path = setup.log_dir.as_deref().map(|dir| free_log_path(dir, &log));
+        let session = Session::new(&scenario, setup.seed);
         let mut play = Play {
-            session: Session::new(&scenario, setup.seed),
-            scenario,
+            // The shift as the seed settled it: which specimens a choice picked, when events happen.
+            scenario: Arc::clone(session.scenario_arc()),
+            session,
             log,
             log_path,
             log_error: None,

@@ -11,6 +11,8 @@ pub mod diag;
 pub mod load;
 pub mod log;
 pub mod model;
+pub mod preview;
+pub mod random;
 pub mod raw;
 pub mod reference;
 pub mod report;

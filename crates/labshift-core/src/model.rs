@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::raw::{
-    AnalyzerKind, CalibrationStatus, Category, Priority, RawCaregiver, RawCentrifuge, RawContainer,
-    RawCriticalValue, RawFault, RawLimit, RawPolicyPack, RawRuleSet, RawTestDef, RawTrueValue, Tier,
-    Transport, TubeKind,
+    AnalyzerKind, CalibrationStatus, Category, Priority, RawCaregiver, RawCentrifuge, RawChoice,
+    RawContainer, RawCriticalValue, RawFault, RawLimit, RawPolicyPack, RawRuleSet, RawTestDef, RawTrueValue,
+    Tier, Transport, TubeKind,
 };
 use crate::time::{ClockTime, Date, SimTime};
 
@@ -23,6 +23,9 @@ pub struct Scenario {
     pub specimens: Vec<Specimen>,
     /// Sorted by time; events at the same time keep their file order.
     pub events: Vec<TimedFault>,
+    /// Random picks among specimens, made by the session's seed (see [`crate::random`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
     pub rubric: Rubric,
     /// Fingerprint of everything above, computed once when the scenario is
     /// checked (see [`crate::log::scenario_hash`]).
@@ -147,10 +150,14 @@ pub struct Label {
 
 pub type TrueValue = RawTrueValue;
 pub type Fault = RawFault;
+pub type Choice = RawChoice;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimedFault {
     pub at: SimTime,
+    /// The latest time the seed may move the event to (see [`crate::random`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest: Option<SimTime>,
     pub fault: Fault,
 }
 

@@ -138,7 +138,52 @@ pub struct RawScenario {
     pub specimens: Vec<RawSpecimen>,
     #[serde(default)]
     pub events: Vec<RawEvent>,
+    /// Random picks, made by the session's seed: "one of these specimens is hemolyzed".
+    #[serde(default)]
+    pub choices: Vec<RawChoice>,
     pub rubric: RawRubric,
+}
+
+/// The seed picks `pick` of the specimens listed in `of` and changes them as
+/// `set` says; the others stay as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Choice")]
+pub struct RawChoice {
+    #[serde(default = "one_u32")]
+    pub pick: u32,
+    /// Specimen ids to pick from.
+    pub of: Vec<String>,
+    pub set: RawSpecimenChange,
+}
+
+fn one_u32() -> u32 {
+    1
+}
+
+/// What a choice changes on the specimens it picks; fields left out stay as
+/// the specimen has them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Change")]
+pub struct RawSpecimenChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hemolysis_index: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lipemia_index: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icterus_index: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill_pct: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clotted: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaking: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<Transport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// True values replaced, by test code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, RawTrueValue>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -384,6 +429,10 @@ pub enum RawTrueValue {
 pub struct RawEvent {
     /// Clock time the event happens.
     pub at: String,
+    /// If given, the event happens at a whole minute the seed picks between
+    /// `at` and `latest`.
+    #[serde(default)]
+    pub latest: Option<String>,
     pub fault: RawFault,
 }
 
@@ -398,6 +447,10 @@ pub enum RawFault {
         analyzer: String,
         test: String,
         sd: f64,
+        /// If given, the seed picks the shift between `sd` and `sd_max`
+        /// (to a tenth of an SD).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sd_max: Option<f64>,
         #[serde(default = "one")]
         spread: f64,
     },

@@ -332,7 +332,17 @@ fn normalize(text: &str) -> String {
 impl Session {
     /// Sets up a shift. True values given as ranges are drawn now, in file
     /// order, from the seeded generator.
+    ///
+    /// Choices, event windows and shift ranges are settled first (see
+    /// [`crate::random`]); [`Session::scenario`] is the settled scenario.
     pub fn new(scenario: &Arc<Scenario>, seed: u64) -> Session {
+        let resolved;
+        let scenario = if scenario.randomizes() {
+            resolved = Arc::new(crate::random::resolve(scenario, seed));
+            &resolved
+        } else {
+            scenario
+        };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut truth = BTreeMap::new();
         for s in &scenario.specimens {
@@ -514,7 +524,7 @@ impl Session {
 
     fn fault(&mut self, fault: &RawFault, at: SimTime) -> Vec<Event> {
         let description = match fault {
-            RawFault::QcShift { analyzer, test, sd, spread } => {
+            RawFault::QcShift { analyzer, test, sd, spread, .. } => {
                 if let Some(q) = self.qc_mut(analyzer, test) {
                     q.shift_sd += sd;
                     q.spread = *spread;

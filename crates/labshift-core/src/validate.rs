@@ -140,7 +140,8 @@ pub fn a_or_an(word: &str) -> &'static str {
     if word.to_lowercase().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
-fn is_slug(id: &str) -> bool {
+/// Whether an id is lower-case letters, digits, `-` and `_`.
+pub fn is_slug(id: &str) -> bool {
     !id.is_empty()
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
@@ -687,6 +688,19 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
     for (i, e) in raw.events.iter().enumerate() {
         let p = format!("events[{i}]");
         let at = in_shift(c, &format!("{p}.at"), &e.at, "event");
+        let latest = e.latest.as_ref().map(|text| {
+            let latest = in_shift(c, &format!("{p}.latest"), text, "event window");
+            if latest < at {
+                let d = c
+                    .at(
+                        &format!("{p}.latest"),
+                        format!("the window ends at {text}, before it starts at {}", e.at),
+                    )
+                    .expected(format!("a time at or after {}", e.at));
+                c.push(d);
+            }
+            latest
+        });
         let fp = format!("{p}.fault");
         let analyzer_test = |c: &mut Checker<'_>, analyzer: &str, test: &str| {
             if c.known(
@@ -708,10 +722,22 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             }
         };
         match &e.fault {
-            RawFault::QcShift { analyzer, test, sd, spread } => {
+            RawFault::QcShift { analyzer, test, sd, sd_max, spread } => {
                 analyzer_test(c, analyzer, test);
                 if !sd.is_finite() || *sd == 0.0 {
                     c.error(&format!("{fp}.sd"), "a QC shift of 0 SD changes nothing");
+                }
+                if let Some(max) = sd_max {
+                    c.range(&format!("{fp}.sd_max"), "QC shift range", (sd.min(*max), sd.max(*max)));
+                    if sd.signum() != max.signum() {
+                        let d = c
+                            .at(
+                                &format!("{fp}.sd_max"),
+                                format!("the shift range {sd} to {max} crosses 0 SD"),
+                            )
+                            .expected("both ends high (above 0) or both low (below 0)");
+                        c.push(d);
+                    }
                 }
                 if !(spread.is_finite() && *spread > 0.0 && *spread <= 1.0) {
                     let d = c
@@ -803,9 +829,66 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             }
             RawFault::CoffeeOffered => {}
         }
-        events.push(TimedFault { at, fault: e.fault.clone() });
+        events.push(TimedFault { at, latest, fault: e.fault.clone() });
     }
     events.sort_by_key(|e| e.at);
+
+    // Random picks among specimens.
+    for (i, choice) in raw.choices.iter().enumerate() {
+        let p = format!("choices[{i}]");
+        let mut seen = BTreeMap::new();
+        for (j, id) in choice.of.iter().enumerate() {
+            let jp = format!("{p}.of[{j}]");
+            if c.known(&jp, "specimen", id, &specimen_names, "under `specimens`") {
+                c.unique(&mut seen, &jp, "specimen", id);
+            }
+        }
+        if choice.pick == 0 || choice.pick as usize > choice.of.len() {
+            let d = c
+                .at(&format!("{p}.pick"), format!("pick {} of {} specimens", choice.pick, choice.of.len()))
+                .expected(format!("a number from 1 to {}", choice.of.len().max(1)));
+            c.push(d);
+        }
+        let set = &choice.set;
+        if set.fill_pct.is_some_and(|f| f > 100) {
+            c.error(&format!("{p}.set.fill_pct"), "a fill of more than 100%");
+        }
+        for (field, index) in [
+            ("hemolysis_index", set.hemolysis_index),
+            ("lipemia_index", set.lipemia_index),
+            ("icterus_index", set.icterus_index),
+        ] {
+            if let Some(index) = index.filter(|i| *i > 5) {
+                let d = c
+                    .at(&format!("{p}.set.{field}"), format!("{field} {index} is out of range"))
+                    .expected("an index from 0 (none) to 5 (gross)");
+                c.push(d);
+            }
+        }
+        for (test, value) in &set.values {
+            let vp = format!("{p}.set.values[{test}]");
+            for id in &choice.of {
+                let ordered = raw.specimens.iter().any(|s| &s.id == id && s.values.contains_key(test));
+                if !ordered && specimen_names.contains(&id.as_str()) {
+                    let d = c
+                        .at(&vp, format!("`{id}` has no value for `{test}` to replace"))
+                        .help(format!("give `{id}` a value for `{test}`, or leave it out of `of`"));
+                    c.push(d);
+                }
+            }
+            match *value {
+                RawTrueValue::Exact(v) if !v.is_finite() => c.error(&vp, "true value must be a number"),
+                RawTrueValue::Between(lo, hi) => c.range(&vp, "value range", (lo, hi)),
+                RawTrueValue::Exact(_) => {}
+            }
+        }
+        if *set == crate::raw::RawSpecimenChange::default() {
+            let d = c
+                .at(&format!("{p}.set"), "the choice changes nothing")
+                .help("set e.g. `hemolysis_index: Some(4)` or `values: { \"K\": Exact(6.8) }`");
+            c.push(d);
+        }
+    }
 
     // Rubric.
     let r = &raw.rubric;
@@ -861,6 +944,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
         patients,
         specimens,
         events,
+        choices: raw.choices.clone(),
         rubric: Rubric { pass_pct: r.pass_pct, weights: r.weights.clone(), critical: r.critical.clone() },
         hash: String::new(),
     };

@@ -47,7 +47,8 @@ fn every_bundled_scenario_is_valid() {
             "a-morning-chemistry.ron",
             "b-mislabel-hemolysis.ron",
             "c-qc-shift.ron",
-            "d-critical-calls-spill.ron"
+            "d-critical-calls-spill.ron",
+            "e-qc-shift-random.ron"
         ]
     );
     for name in &names {
@@ -117,7 +118,7 @@ fn b_hides_a_mislabel_a_hemolyzed_potassium_and_a_single_identifier() {
 fn c_shifts_glucose_qc_past_2_2s_from_the_first_run() {
     let s = load("c-qc-shift.ron");
     let shift = s.events.iter().find_map(|e| match &e.fault {
-        RawFault::QcShift { analyzer, test, sd, spread } if analyzer == "chem1" && test == "GLU" => {
+        RawFault::QcShift { analyzer, test, sd, spread, .. } if analyzer == "chem1" && test == "GLU" => {
             Some((e.at, *sd - 3.0 * spread, *sd + 3.0 * spread))
         }
         _ => None,
@@ -149,4 +150,55 @@ fn d_has_a_true_critical_potassium_a_critical_inr_an_unreachable_doctor_and_a_sp
         RawFault::CaregiverUnreachable { caregiver, minutes: Some(m) }
             if caregiver == caregiver_of_inr && i64::from(*m) * 60 > escalate)));
     assert!(s.events.iter().any(|e| matches!(e.fault, RawFault::Spill { .. })));
+}
+
+#[test]
+fn e_is_settled_by_its_seed_and_only_by_it() {
+    use labshift_core::preview::answer_key;
+    use labshift_core::random::{draw, resolve};
+    use std::sync::Arc;
+    let e = Arc::new(load("e-qc-shift-random.ron"));
+    assert!(e.randomizes());
+    let mut picked = std::collections::BTreeSet::new();
+    let mut spills = std::collections::BTreeSet::new();
+    for seed in 0..40 {
+        let (settled, picks) = draw(&e, seed);
+        assert!(!settled.randomizes(), "seed {seed} left something to chance");
+        assert_eq!(settled.hash, e.hash, "the settled shift keeps the file's hash");
+        assert_eq!(picks.len(), 1);
+        assert_eq!(picks[0].len(), 1);
+        let hemolyzed: Vec<&str> =
+            settled.specimens.iter().filter(|s| s.hemolysis_index == 4).map(|s| s.id.as_str()).collect();
+        assert_eq!(hemolyzed, [picks[0][0].as_str()], "seed {seed}");
+        picked.insert(picks[0][0].clone());
+        for event in &settled.events {
+            match &event.fault {
+                RawFault::QcShift { sd, sd_max, .. } => {
+                    assert!((2.2..=2.8).contains(sd), "seed {seed}: {sd} SD");
+                    assert!(sd_max.is_none());
+                }
+                RawFault::Spill { .. } => {
+                    assert!(event.at >= SimTime::from_minutes(30) && event.at <= SimTime::from_minutes(60));
+                    assert_eq!(event.at.0 % 60, 0, "a whole minute");
+                    spills.insert(event.at);
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        // Same seed, same shift; the answer key too.
+        assert_eq!(resolve(&e, seed).events.len(), settled.events.len());
+        assert_eq!(answer_key(&e, seed), answer_key(&e, seed));
+    }
+    assert_eq!(picked.len(), 3, "every candidate is picked by some seed: {picked:?}");
+    assert!(spills.len() > 5, "the spill time varies: {spills:?}");
+    assert_ne!(answer_key(&e, 7), answer_key(&e, 8));
+}
+
+#[test]
+fn a_scenario_without_chance_plays_as_written() {
+    use labshift_core::random::resolve;
+    let c = load("c-qc-shift.ron");
+    assert!(!c.randomizes());
+    let settled = resolve(&c, 99);
+    assert_eq!(ron::to_string(&settled).unwrap_or_default(), ron::to_string(&c).unwrap_or_default());
 }

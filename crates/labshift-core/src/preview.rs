@@ -1,0 +1,199 @@
+//! The instructor's answer key: the shift a scenario and seed give, with
+//! every drawn value, when each event happens, what each choice picked, which
+//! specimens must be rejected and which results need a critical call.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::action::RejectReason;
+use crate::model::Scenario;
+use crate::raw::{Priority, RawFault};
+use crate::session::Session;
+
+/// The settled shift for one seed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerKey {
+    pub scenario: String,
+    pub title: String,
+    pub seed: u64,
+    pub date: String,
+    pub start: String,
+    pub time_limit_min: i64,
+    pub specimens: Vec<KeySpecimen>,
+    pub events: Vec<KeyEvent>,
+    pub choices: Vec<KeyChoice>,
+    pub critical_calls: Vec<KeyCritical>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeySpecimen {
+    pub id: String,
+    pub arrives: String,
+    pub patient: String,
+    pub tube: String,
+    pub stat: bool,
+    pub hemolysis_index: u8,
+    /// True values, by test, in test order.
+    pub values: Vec<(String, f64)>,
+    /// Why it must be rejected; empty if it is good.
+    pub reject: Vec<RejectReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyEvent {
+    pub at: String,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyChoice {
+    pub of: Vec<String>,
+    pub picked: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyCritical {
+    pub specimen: String,
+    pub test: String,
+    pub value: f64,
+    pub unit: String,
+    /// Who ordered it, and so who should be called.
+    pub caregiver: String,
+}
+
+/// The answer key of `scenario` played with `seed`.
+pub fn answer_key(scenario: &Arc<Scenario>, seed: u64) -> AnswerKey {
+    let (_, picks) = crate::random::draw(scenario, seed);
+    let session = Session::new(scenario, seed);
+    let settled = session.scenario();
+    let start = settled.meta.start;
+    let mut specimens = Vec::new();
+    let mut critical_calls = Vec::new();
+    for s in &settled.specimens {
+        let patient = settled.patients.iter().find(|p| p.mrn == s.patient);
+        let mut tests: Vec<&String> = s.tests.iter().collect();
+        tests.extend(s.values.keys().filter(|t| !s.tests.contains(t)));
+        let values: Vec<(String, f64)> =
+            tests.iter().filter_map(|t| session.true_value(&s.id, t).map(|v| ((*t).clone(), v))).collect();
+        let reject = session.defects(&s.id);
+        if reject.is_empty() {
+            for (test, value) in &values {
+                let Some(limits) = settled.policy.critical(test) else { continue };
+                let breached = limits.low.is_some_and(|l| l.breached_by(*value))
+                    || limits.high.is_some_and(|l| l.breached_by(*value));
+                if breached {
+                    let caregiver = patient
+                        .and_then(|p| settled.caregivers.iter().find(|c| c.id == p.caregiver))
+                        .map_or_else(String::new, |c| format!("{} ({})", c.name, c.credentials));
+                    critical_calls.push(KeyCritical {
+                        specimen: s.id.clone(),
+                        test: test.clone(),
+                        value: *value,
+                        unit: limits.unit.clone(),
+                        caregiver,
+                    });
+                }
+            }
+        }
+        specimens.push(KeySpecimen {
+            id: s.id.clone(),
+            arrives: start.plus(s.arrives).to_string(),
+            patient: patient.map_or_else(|| s.patient.clone(), |p| format!("{} ({})", p.name, p.mrn)),
+            tube: s.tube.cap_and_additive().0.to_owned(),
+            stat: s.priority == Priority::Stat,
+            hemolysis_index: s.hemolysis_index,
+            values,
+            reject,
+        });
+    }
+    let events = settled
+        .events
+        .iter()
+        .map(|e| KeyEvent { at: start.plus(e.at).to_string(), what: describe(&e.fault) })
+        .collect();
+    let choices = scenario
+        .choices
+        .iter()
+        .zip(picks)
+        .map(|(c, picked)| KeyChoice { of: c.of.clone(), picked })
+        .collect();
+    AnswerKey {
+        scenario: settled.meta.id.clone(),
+        title: settled.meta.title.clone(),
+        seed,
+        date: settled.meta.date.to_string(),
+        start: start.to_string(),
+        time_limit_min: settled.meta.time_limit.0 / 60,
+        specimens,
+        events,
+        choices,
+        critical_calls,
+    }
+}
+
+/// A fault in a few words.
+pub fn describe(fault: &RawFault) -> String {
+    match fault {
+        RawFault::QcShift { analyzer, test, sd, .. } => format!("QC shift on {analyzer} {test}: {sd:+.1} SD"),
+        RawFault::QcDrift { analyzer, test, sd_per_hour } => {
+            format!("QC drift on {analyzer} {test}: {sd_per_hour:+.1} SD per hour")
+        }
+        RawFault::Imprecision { analyzer, test, factor } => {
+            format!("imprecision on {analyzer} {test}: SD × {factor}")
+        }
+        RawFault::ReagentOut { analyzer, test } => format!("reagent for {test} runs out on {analyzer}"),
+        RawFault::AnalyzerError { analyzer, code, message } => format!("{analyzer} stops: {code} {message}"),
+        RawFault::Spill { area, volume_ml } => format!("blood spill at {area:?}, {volume_ml} mL"),
+        RawFault::CaregiverUnreachable { caregiver, minutes } => match minutes {
+            Some(m) => format!("{caregiver} does not answer for {m} min"),
+            None => format!("{caregiver} does not answer for the rest of the shift"),
+        },
+        RawFault::StatOrder { specimen, tests } => format!("STAT add-on on {specimen}: {}", tests.join(", ")),
+        RawFault::CoffeeOffered => "a colleague offers coffee at the bench".to_owned(),
+    }
+}
+
+impl AnswerKey {
+    /// The key as text for people.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{} ({}), seed {}", self.title, self.scenario, self.seed);
+        let _ = writeln!(out, "shift {} from {}, {} min", self.date, self.start, self.time_limit_min);
+        let _ = writeln!(out, "\nspecimens");
+        for s in &self.specimens {
+            let stat = if s.stat { "STAT" } else { "routine" };
+            let hi =
+                if s.hemolysis_index > 0 { format!("  HI {}", s.hemolysis_index) } else { String::new() };
+            let _ = writeln!(out, "  {} {}  {}  {}  {stat}{hi}", s.id, s.arrives, s.patient, s.tube);
+            let values: Vec<String> = s.values.iter().map(|(t, v)| format!("{t} {v}")).collect();
+            let _ = writeln!(out, "      values: {}", values.join(", "));
+            if !s.reject.is_empty() {
+                let why: Vec<String> = s.reject.iter().map(|r| format!("{r:?}")).collect();
+                let _ = writeln!(out, "      REJECT: {}", why.join(", "));
+            }
+        }
+        let _ = writeln!(out, "\nevents");
+        if self.events.is_empty() {
+            let _ = writeln!(out, "  none");
+        }
+        for e in &self.events {
+            let _ = writeln!(out, "  {}  {}", e.at, e.what);
+        }
+        if !self.choices.is_empty() {
+            let _ = writeln!(out, "\nchoices");
+            for c in &self.choices {
+                let _ = writeln!(out, "  of {}: picked {}", c.of.join(", "), c.picked.join(", "));
+            }
+        }
+        let _ = writeln!(out, "\nexpected critical calls");
+        if self.critical_calls.is_empty() {
+            let _ = writeln!(out, "  none");
+        }
+        for c in &self.critical_calls {
+            let _ = writeln!(out, "  {} {} {} {} → {}", c.specimen, c.test, c.value, c.unit, c.caregiver);
+        }
+        out
+    }
+}

@@ -1,0 +1,78 @@
+//! `labshift new` and `labshift preview` as an instructor runs them.
+
+mod support;
+use support::labshift;
+
+use std::path::PathBuf;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("labshift-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+#[test]
+fn a_new_scenario_validates_and_plays_as_it_is() {
+    let dir = scratch("new");
+    let scenarios = dir.join("scenarios");
+    let folder = scenarios.to_string_lossy().into_owned();
+    let out = labshift(&["new", "demo-x", "--tier", "junior", "--dir", &folder]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let path = scenarios.join("demo-x.ron");
+    let file = path.to_string_lossy().into_owned();
+    let written = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(written.contains("id: \"demo-x\"") && written.contains("tier: Junior"), "{written}");
+    assert!(scenarios.join("policies/us-default.ron").is_file(), "the policy pack is written beside it");
+
+    let out = labshift(&["validate", &file]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+
+    // The reference technician passes it: the skeleton is a playable shift.
+    let log = dir.join("ref.log.ron").to_string_lossy().into_owned();
+    assert_eq!(labshift(&["reference", &file, "-o", &log]).status.code(), Some(0));
+    let out = labshift(&["grade", &file, &log]);
+    assert!(text(&out.stdout).starts_with("PASS 100.0%"), "{}", text(&out.stdout));
+
+    // It never overwrites, and refuses an id that is not one.
+    let out = labshift(&["new", "demo-x", "--dir", &folder]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("already exists"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), written);
+    let out = labshift(&["new", "Night Shift", "--dir", &folder]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is not a scenario id"), "{}", text(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn preview_is_the_same_for_a_seed_and_differs_between_seeds() {
+    let preview = |seed: &str| {
+        let out = labshift(&["preview", "scenarios/e-qc-shift-random.ron", "--seed", seed]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let seven = preview("7");
+    assert_eq!(seven, preview("7"));
+    assert_ne!(seven, preview("8"));
+    for part in ["specimens", "events", "choices", "expected critical calls", "REJECT: Hemolyzed"] {
+        assert!(seven.contains(part), "no `{part}` in:\n{seven}");
+    }
+    // Scripts get the same key as JSON.
+    let out = labshift(&["preview", "scenarios/e-qc-shift-random.ron", "--seed", "7", "--format", "json"]);
+    let key: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert_eq!(key["seed"], 7);
+    assert_eq!(key["choices"][0]["picked"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn preview_of_a_broken_scenario_reports_why() {
+    let out = labshift(&["preview", "tests/fixtures/broken/unknown-analyzer.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown analyzer"), "{}", text(&out.stderr));
+}
