@@ -28,19 +28,19 @@ fn bundled_scenarios_are_valid() {
     let out = labshift(&["validate", "scenarios/"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let text = stdout(&out);
-    for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {
+    for name in SCENARIOS {
         assert!(
             text.contains(&format!("ok       scenarios/{name}.ron")),
             "{name} not reported valid:\n{text}"
         );
     }
-    for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {
+    for name in SCENARIOS {
         assert!(
             text.contains(&format!("ok       scenarios/reference/{name}.log.ron")),
             "{name} log:\n{text}"
         );
     }
-    assert!(text.contains("9 file(s) checked: 9 valid, 0 invalid"), "{text}");
+    assert!(text.contains("11 file(s) checked: 11 valid, 0 invalid"), "{text}");
 }
 
 #[test]
@@ -49,8 +49,17 @@ fn the_fixture_policy_pack_is_valid() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
+const SCENARIOS: [&str; 5] = [
+    "a-morning-chemistry",
+    "b-mislabel-hemolysis",
+    "c-qc-shift",
+    "d-critical-calls-spill",
+    "e-qc-shift-random",
+];
+
 /// The first line of each fixture's report: where the mistake is and what it is.
 const EXPECTED: &[(&str, &str)] = &[
+    ("bad-randomization", "49:31: error: the window ends at 07:10, before it starts at 07:30"),
     (
         "collected-after-arrival",
         "39:69: error: specimen `S01` is collected at 07:10 after it arrives at 07:05",
