@@ -81,11 +81,22 @@ pub struct PreviewArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct GradeArgs {
-    /// The scenario the logs were played on.
-    pub scenario: PathBuf,
+    /// The scenario the logs were played on. With --class it may be left
+    /// out: each log's scenario is found by its id in --scenarios.
+    pub scenario: Option<PathBuf>,
     /// Session logs.
-    #[arg(required = true, value_name = "LOG")]
+    #[arg(value_name = "LOG")]
     pub logs: Vec<PathBuf>,
+    /// Grade every session log (`*.log.ron`) in this folder and its subfolders,
+    /// and print a class summary.
+    #[arg(long, value_name = "DIR", conflicts_with = "logs")]
+    pub class: Option<PathBuf>,
+    /// With --class: write the gradebook here, one CSV row per log.
+    #[arg(long, value_name = "FILE", requires = "class")]
+    pub csv: Option<PathBuf>,
+    /// With --class and no scenario named: where to find the logs' scenarios.
+    #[arg(long, value_name = "DIR", requires = "class")]
+    pub scenarios: Option<PathBuf>,
     /// Report for people (text) or for scripts (one JSON document per log, one per line).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -318,7 +329,18 @@ pub(crate) fn scenario_or_report(path: &std::path::Path, err: &mut dyn Write) ->
 
 /// Runs `labshift grade`: exit 0 when every log passes, 1 when any fails, 2 on an error.
 pub fn grade(args: &GradeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let Some(scenario) = scenario_or_report(&args.scenario, err) else { return exit::USAGE };
+    if let Some(class) = &args.class {
+        return crate::gradebook::grade_class(args, class, out, err);
+    }
+    let Some(path) = &args.scenario else {
+        let _ = writeln!(err, "error: name the scenario and its logs, or grade a folder with --class DIR");
+        return exit::USAGE;
+    };
+    if args.logs.is_empty() {
+        let _ = writeln!(err, "error: name at least one session log after the scenario");
+        return exit::USAGE;
+    }
+    let Some(scenario) = scenario_or_report(path, err) else { return exit::USAGE };
     let mut code = exit::VALID;
     for path in &args.logs {
         let name = path.to_string_lossy();

@@ -6,6 +6,7 @@ pub mod capture;
 pub mod catalog;
 pub mod cli;
 pub mod files;
+pub mod gradebook;
 pub mod instructor;
 pub mod panels;
 pub mod play;

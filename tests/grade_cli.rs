@@ -172,3 +172,61 @@ fn reports_read_as_a_debrief() {
         labshift(&["grade", "scenarios/c-qc-shift.ron", "tests/fixtures/logs/c-accepts-failed-qc.log.ron"]);
     insta::assert_snapshot!("report-c-accepts-failed-qc", text(&out.stdout));
 }
+
+#[test]
+fn a_class_folder_grades_into_a_gradebook_with_a_row_per_log() {
+    let dir = std::env::temp_dir().join(format!("labshift-class-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("late")).unwrap_or_else(|e| panic!("{e}"));
+    // Thirty good logs: each scenario's reference with six seeds.
+    for name in SCENARIOS {
+        for seed in 1..=6 {
+            let log = dir.join(format!("{name}-seed{seed}.log.ron"));
+            let out = labshift(&[
+                "reference",
+                &format!("scenarios/{name}.ron"),
+                "--seed",
+                &seed.to_string(),
+                "-o",
+                &log.to_string_lossy(),
+            ]);
+            assert_eq!(out.status.code(), Some(0), "{name} {seed}: {}", text(&out.stderr));
+        }
+    }
+    // A failing log, a malformed one and a forged one, in a subfolder.
+    let fixture = root().join("tests/fixtures/logs/b-accepts-mislabel.log.ron");
+    std::fs::copy(&fixture, dir.join("late/mislabel.log.ron")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("late/broken.log.ron"), "SessionLog(").unwrap_or_else(|e| panic!("{e}"));
+    let genuine = std::fs::read_to_string(dir.join("c-qc-shift-seed1.log.ron")).unwrap_or_default();
+    let hash = genuine.split("fnv1a64:").nth(1).and_then(|h| h.get(..16)).unwrap_or_default().to_owned();
+    assert_eq!(hash.len(), 16, "{genuine}");
+    std::fs::write(dir.join("late/forged.log.ron"), genuine.replace(&hash, "0123456789abcdef"))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let csv = dir.join("gradebook.csv");
+    let out = labshift(&["grade", "--class", &dir.to_string_lossy(), "--csv", &csv.to_string_lossy()]);
+    let summary = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "not every log passed:\n{summary}{}", text(&out.stderr));
+    assert!(
+        summary.starts_with("graded 33 log(s): 30 passed, 1 failed, 2 could not be graded\n"),
+        "{summary}"
+    );
+    assert!(summary.contains("pass rate 96.8% of graded logs"), "{summary}");
+    assert!(summary.contains("1 × ID-MISLABELED"), "{summary}");
+    let book = std::fs::read_to_string(&csv).unwrap_or_default();
+    let rows: Vec<&str> = book.lines().collect();
+    assert_eq!(rows.len(), 34, "a header and a row per log:\n{book}");
+    let columns = rows[0].split(',').count();
+    assert_eq!(columns, 19, "{}", rows[0]);
+    assert!(rows[0].starts_with("file,trainee,scenario,seed,mode,result,overall"), "{}", rows[0]);
+    let row = |file: &str| rows.iter().find(|r| r.contains(file)).copied().unwrap_or_default();
+    assert!(row("late/mislabel.log.ron").contains(",fail,"), "{book}");
+    assert!(row("late/broken.log.ron").contains(",not graded,"), "{book}");
+    assert!(row("late/forged.log.ron").contains("different version of scenario `qc-shift`"), "{book}");
+    assert!(row("e-qc-shift-random-seed6").contains(",qc-shift-random,6,assessment,pass,100,"), "{book}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
