@@ -1,18 +1,10 @@
 //! `labshift grade`, `labshift qc` and `labshift reference` as instructors run them.
 
 mod support;
-use support::labshift;
+use support::{SCENARIOS, labshift};
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-
-const SCENARIOS: [&str; 5] = [
-    "a-morning-chemistry",
-    "b-mislabel-hemolysis",
-    "c-qc-shift",
-    "d-critical-calls-spill",
-    "e-qc-shift-random",
-];
 
 fn labshift_stdin(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_labshift"))

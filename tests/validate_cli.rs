@@ -2,7 +2,7 @@
 //! on every broken fixture, checking exit codes and the exact diagnostics.
 
 mod support;
-use support::labshift;
+use support::{SCENARIOS, labshift};
 
 use std::path::Path;
 use std::process::Output;
@@ -48,14 +48,6 @@ fn the_fixture_policy_pack_is_valid() {
     let out = labshift(&["validate", "tests/fixtures/broken/policies/mini.ron"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
-
-const SCENARIOS: [&str; 5] = [
-    "a-morning-chemistry",
-    "b-mislabel-hemolysis",
-    "c-qc-shift",
-    "d-critical-calls-spill",
-    "e-qc-shift-random",
-];
 
 /// The first line of each fixture's report: where the mistake is and what it is.
 const EXPECTED: &[(&str, &str)] = &[

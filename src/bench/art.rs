@@ -51,28 +51,21 @@ impl Painter<'_, '_> {
 
     pub fn circle(&mut self, center: Vec2, radius: f32, z: f32, color: Color) {
         let mesh = self.meshes.add(Circle::new(radius));
-        let material = self.materials.add(color);
-        self.parent.spawn((
-            self.layer.clone(),
-            Mesh2d(mesh),
-            MeshMaterial2d(material),
-            Transform::from_translation(center.extend(z)),
-        ));
+        self.mesh(mesh, center, z, 0.0, color);
     }
 
     pub fn ring(&mut self, center: Vec2, radius: f32, thickness: f32, z: f32, color: Color) {
         let mesh = self.meshes.add(Annulus::new(radius - thickness, radius));
-        let material = self.materials.add(color);
-        self.parent.spawn((
-            self.layer.clone(),
-            Mesh2d(mesh),
-            MeshMaterial2d(material),
-            Transform::from_translation(center.extend(z)),
-        ));
+        self.mesh(mesh, center, z, 0.0, color);
     }
 
     pub fn capsule(&mut self, center: Vec2, radius: f32, length: f32, z: f32, angle: f32, color: Color) {
         let mesh = self.meshes.add(Capsule2d::new(radius, length));
+        self.mesh(mesh, center, z, angle, color);
+    }
+
+    /// A flat-coloured mesh at `center`, turned by `angle` radians.
+    fn mesh(&mut self, mesh: Handle<Mesh>, center: Vec2, z: f32, angle: f32, color: Color) {
         let material = self.materials.add(color);
         self.parent.spawn((
             self.layer.clone(),

@@ -10,3 +10,13 @@ pub fn labshift(args: &[&str]) -> Output {
         .output()
         .unwrap_or_else(|e| panic!("cannot run labshift: {e}"))
 }
+
+/// The bundled sample scenarios, by file stem.
+#[allow(dead_code)] // Not every test file that shares this module uses it.
+pub const SCENARIOS: [&str; 5] = [
+    "a-morning-chemistry",
+    "b-mislabel-hemolysis",
+    "c-qc-shift",
+    "d-critical-calls-spill",
+    "e-qc-shift-random",
+];

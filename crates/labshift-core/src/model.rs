@@ -191,6 +191,13 @@ impl Policy {
     }
 }
 
+impl RawCriticalValue {
+    /// Whether `x` lies beyond either critical limit.
+    pub fn breached_by(&self, x: f64) -> bool {
+        self.low.is_some_and(|l| l.breached_by(x)) || self.high.is_some_and(|l| l.breached_by(x))
+    }
+}
+
 impl RawLimit {
     pub fn value(self) -> f64 {
         match self {

@@ -81,9 +81,7 @@ pub fn answer_key(scenario: &Arc<Scenario>, seed: u64) -> AnswerKey {
         if reject.is_empty() {
             for (test, value) in &values {
                 let Some(limits) = settled.policy.critical(test) else { continue };
-                let breached = limits.low.is_some_and(|l| l.breached_by(*value))
-                    || limits.high.is_some_and(|l| l.breached_by(*value));
-                if breached {
+                if limits.breached_by(*value) {
                     let caregiver = patient
                         .and_then(|p| settled.caregivers.iter().find(|c| c.id == p.caregiver))
                         .map_or_else(String::new, |c| format!("{} ({})", c.name, c.credentials));

@@ -1626,9 +1626,7 @@ impl Session {
         let flags = Flags {
             high: value > def.reference.1,
             low: value < def.reference.0,
-            critical: critical.as_ref().is_some_and(|c| {
-                c.low.is_some_and(|l| l.breached_by(value)) || c.high.is_some_and(|l| l.breached_by(value))
-            }),
+            critical: critical.as_ref().is_some_and(|c| c.breached_by(value)),
             hemolyzed: def.hemolysis.as_ref().is_some_and(|h| spec.hemolysis_index >= h.limit_index),
             above_amr,
             delta_failed,
@@ -1638,9 +1636,7 @@ impl Session {
         {
             *r = r.saturating_sub(1);
         }
-        let truly_critical = critical.as_ref().is_some_and(|c| {
-            c.low.is_some_and(|l| l.breached_by(truth)) || c.high.is_some_and(|l| l.breached_by(truth))
-        });
+        let truly_critical = critical.as_ref().is_some_and(|c| c.breached_by(truth));
         let key = (specimen.to_owned(), test.to_owned());
         if flags.critical && truly_critical && !flags.hemolyzed && !self.calls.contains_key(&key) {
             self.calls.insert(
