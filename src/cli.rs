@@ -43,6 +43,31 @@ pub enum Command {
     /// Print the shift a scenario and seed give: specimens, values, events,
     /// choices and expected critical calls (the instructor's answer key).
     Preview(PreviewArgs),
+    /// Replay a session log and write its debrief: a self-contained HTML page
+    /// (printable to PDF) and/or xAPI statements for a Learning Record Store.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The scenario the log was played on.
+    pub scenario: PathBuf,
+    /// The session log.
+    pub log: PathBuf,
+    /// Write the debrief as one HTML file (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write Experience API (xAPI 1.0.3) statements as a JSON array (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub xapi: Option<PathBuf>,
+    /// With --xapi: the learning platform's address, home of the trainee's
+    /// account and base of the scenario's activity id.
+    #[arg(long, value_name = "URL", default_value = crate::export::xapi::DEFAULT_HOME_PAGE, requires = "xapi")]
+    pub home_page: String,
+    /// With --xapi: the learner, when not the log's trainee name (an e-mail
+    /// address becomes a mailbox, anything else an account name).
+    #[arg(long, value_name = "WHO", requires = "xapi")]
+    pub actor: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

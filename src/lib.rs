@@ -5,6 +5,7 @@ pub mod bench;
 pub mod capture;
 pub mod catalog;
 pub mod cli;
+pub mod export;
 pub mod files;
 pub mod gradebook;
 pub mod instructor;

@@ -39,6 +39,9 @@ fn main() -> ExitCode {
             &mut std::io::stdout(),
             &mut std::io::stderr(),
         )),
+        Some(Command::Report(args)) => {
+            ExitCode::from(labshift::export::report(&args, &mut std::io::stdout(), &mut std::io::stderr()))
+        }
         Some(Command::Play(args)) => play(args),
         None => play(PlayArgs::default()),
     }

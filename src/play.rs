@@ -12,11 +12,11 @@ use bevy::prelude::*;
 use labshift_core::action::{Action, Mode};
 use labshift_core::log::SessionLog;
 use labshift_core::model::{Label, Scenario};
-use labshift_core::report::Report;
 use labshift_core::rules::FindingSeverity;
-use labshift_core::session::{Event, QcChart, Requisition, Session};
+use labshift_core::session::{Event, Requisition, Session};
 use labshift_core::time::SimTime;
 
+use crate::export::Attempt;
 use crate::screens::Screen;
 
 /// Simulated seconds per real second at 1×.
@@ -357,8 +357,7 @@ fn free_log_path(dir: &Path, log: &SessionLog) -> PathBuf {
 /// The finished shift, for the debrief.
 #[derive(Resource, Debug, Clone)]
 pub struct Debrief {
-    pub report: Report,
-    pub charts: Vec<QcChart>,
+    pub attempt: Attempt,
     pub log_path: Option<PathBuf>,
     pub log_error: Option<String>,
     /// Where "save report" wrote, or why it could not.
@@ -367,44 +366,36 @@ pub struct Debrief {
 
 impl Debrief {
     pub fn of(play: &Play) -> Debrief {
-        let charts = play
-            .scenario
-            .lab
-            .analyzers
-            .iter()
-            .flat_map(|a| a.menu.iter().filter_map(|t| play.session.qc_chart(&a.id, t)))
-            .filter(|c| !c.runs.is_empty())
-            .collect();
         Debrief {
-            report: Report::new(&play.session, &play.log.header.trainee, play.mode()),
-            charts,
+            attempt: Attempt::of(&play.session, &play.log),
             log_path: play.log_path.clone(),
             log_error: play.log_error.clone(),
             saved: None,
         }
     }
-}
 
-impl Debrief {
-    /// Writes the report beside the session log (text for people, JSON for
-    /// programs) and remembers where, or why it could not.
+    /// Writes the report beside the session log (HTML to read and print,
+    /// text, and JSON for programs) and remembers where, or why it could not.
     pub fn save_report(&mut self) {
-        let base = match &self.log_path {
+        let report = &self.attempt.report;
+        let (base, log_name) = match &self.log_path {
             Some(log) => {
-                let name =
-                    log.file_name().map(|n| n.to_string_lossy().replace(".log.ron", "")).unwrap_or_default();
-                log.with_file_name(format!("{name}.report"))
+                let name = log.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                (log.with_file_name(format!("{}.report", name.replace(".log.ron", ""))), name)
             }
-            None => PathBuf::from(format!("{}-report", self.report.scenario)),
+            None => (PathBuf::from(format!("{}-report", report.scenario)), "(not saved)".to_owned()),
         };
+        let html = base.with_extension("report.html");
         let text = base.with_extension("report.txt");
         let json = base.with_extension("report.json");
-        let written = std::fs::write(&text, self.report.to_text()).and_then(|()| {
-            let body = serde_json::to_string_pretty(&self.report).map_err(std::io::Error::other)?;
-            std::fs::write(&json, body)
-        });
+        let written = std::fs::write(&html, crate::export::html::render(&self.attempt, &log_name))
+            .and_then(|()| std::fs::write(&text, report.to_text()))
+            .and_then(|()| {
+                let body = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
+                std::fs::write(&json, body)
+            });
         self.saved = Some(match written {
-            Ok(()) => format!("Report saved to {} and {}", text.display(), json.display()),
+            Ok(()) => format!("Report saved to {} (and .txt, .json beside it)", html.display()),
             Err(e) => format!("Could not save the report: {e}"),
         });
     }

@@ -178,9 +178,9 @@ fn check_debrief_matches_grade(app: &App, scenario: &str, reference: &str) {
     let debrief = app.world().resource::<Debrief>();
     let path = debrief.log_path.clone().expect("the log was written");
     assert!(debrief.log_error.is_none(), "{:?}", debrief.log_error);
-    let on_screen = serde_json::to_value(&debrief.report).expect("report as JSON");
+    let on_screen = serde_json::to_value(&debrief.attempt.report).expect("report as JSON");
     assert_eq!(on_screen, graded_by_cli(scenario, &path), "debrief differs from `labshift grade`");
-    assert_eq!(debrief.report.overall, 100.0, "{}", debrief.report.to_text());
+    assert_eq!(debrief.attempt.report.overall, 100.0, "{}", debrief.attempt.report.to_text());
     // The same actions at the same times as the reference solution.
     let written =
         SessionLog::parse("written", &std::fs::read_to_string(&path).expect("log")).expect("parses");
@@ -247,10 +247,10 @@ fn a_mistake_shows_in_the_debrief_as_labshift_grade_scores_it() {
     app.update();
     assert_eq!(screen(&app), Screen::Debrief);
     let debrief = app.world().resource::<Debrief>();
-    assert!(!debrief.report.findings.is_empty());
-    assert!(debrief.report.overall < 100.0);
+    assert!(!debrief.attempt.report.findings.is_empty());
+    assert!(debrief.attempt.report.overall < 100.0);
     let path = debrief.log_path.clone().expect("log written");
-    assert_eq!(serde_json::to_value(&debrief.report).expect("json"), graded_by_cli(scenario, &path));
+    assert_eq!(serde_json::to_value(&debrief.attempt.report).expect("json"), graded_by_cli(scenario, &path));
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -1,7 +1,7 @@
 //! `labshift grade`, `labshift qc` and `labshift reference` as instructors run them.
 
 mod support;
-use support::{SCENARIOS, labshift};
+use support::{SCENARIOS, labshift, scratch, text};
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -19,10 +19,6 @@ fn labshift_stdin(args: &[&str], input: &str) -> Output {
         std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     }
     child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
@@ -74,7 +70,7 @@ fn faulty_logs_fail_on_their_mistake() {
 
 #[test]
 fn a_log_for_another_version_of_the_scenario_is_refused() {
-    let dir = std::env::temp_dir().join(format!("labshift-grade-{}", std::process::id()));
+    let dir = scratch("grade");
     std::fs::create_dir_all(dir.join("policies")).unwrap_or_else(|e| panic!("{e}"));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let original = std::fs::read_to_string(root.join("scenarios/c-qc-shift.ron")).unwrap_or_default();
@@ -167,8 +163,7 @@ fn reports_read_as_a_debrief() {
 
 #[test]
 fn a_class_folder_grades_into_a_gradebook_with_a_row_per_log() {
-    let dir = std::env::temp_dir().join(format!("labshift-class-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = scratch("class");
     std::fs::create_dir_all(dir.join("late")).unwrap_or_else(|e| panic!("{e}"));
     // Thirty good logs: each scenario's reference with six seeds.
     for name in SCENARIOS {

@@ -1,21 +1,7 @@
 //! `labshift new` and `labshift preview` as an instructor runs them.
 
 mod support;
-use support::labshift;
-
-use std::path::PathBuf;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("labshift-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    dir
-}
+use support::{labshift, scratch, text};
 
 #[test]
 fn a_new_scenario_validates_and_plays_as_it_is() {

@@ -28,7 +28,7 @@ struct FindingList;
 
 fn spawn_debrief(mut commands: Commands, fonts: Res<UiFonts>, debrief: Option<Res<Debrief>>) {
     let Some(debrief) = debrief else { return };
-    let r = &debrief.report;
+    let r = &debrief.attempt.report;
     let (verdict, colour) = if r.passed { ("PASS", palette::OK) } else { ("FAIL", palette::DANGER) };
     commands
         .spawn((
@@ -176,11 +176,11 @@ fn spawn_debrief(mut commands: Commands, fonts: Res<UiFonts>, debrief: Option<Re
                     });
                 });
             // Levey-Jennings charts.
-            if !debrief.charts.is_empty() {
+            if !debrief.attempt.charts.is_empty() {
                 page.spawn(Node { column_gap: px(8), ..default() }).with_children(|charts| {
-                    let n = debrief.charts.len().min(4);
+                    let n = debrief.attempt.charts.len().min(4);
                     let w = (1240.0 - 8.0 * (n as f32 - 1.0)) / n as f32;
-                    for chart in debrief.charts.iter().take(4) {
+                    for chart in debrief.attempt.charts.iter().take(4) {
                         charts
                             .spawn(Node::default())
                             .with_children(|c| lj_chart(c, chart, w.min(420.0), 130.0, &fonts));

@@ -48,7 +48,7 @@ pub struct SessionLog {
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint (not a security measure).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 

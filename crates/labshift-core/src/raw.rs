@@ -108,6 +108,20 @@ impl Category {
         Category::Safety,
         Category::Timeliness,
     ];
+
+    /// The category's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Identification => "Identification",
+            Category::Processing => "Processing",
+            Category::Qc => "Quality control",
+            Category::Analytical => "Analytical",
+            Category::Reporting => "Reporting",
+            Category::CriticalCommunication => "Critical communication",
+            Category::Safety => "Safety",
+            Category::Timeliness => "Timeliness",
+        }
+    }
 }
 
 /// Calibration state of an analyzer test.

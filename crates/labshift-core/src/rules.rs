@@ -20,6 +20,18 @@ pub enum FindingSeverity {
     GoodPractice,
 }
 
+impl FindingSeverity {
+    /// The severity's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingSeverity::Critical => "critical",
+            FindingSeverity::Major => "major",
+            FindingSeverity::Minor => "minor",
+            FindingSeverity::GoodPractice => "good practice",
+        }
+    }
+}
+
 /// One rule of the catalogue.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RuleDef {

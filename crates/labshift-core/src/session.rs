@@ -2141,6 +2141,18 @@ impl Session {
         })
     }
 
+    /// Every Levey-Jennings chart with at least one judged run, analyzer by
+    /// analyzer in the order of their menus.
+    pub fn qc_charts(&self) -> Vec<QcChart> {
+        self.scenario
+            .lab
+            .analyzers
+            .iter()
+            .flat_map(|a| a.menu.iter().filter_map(|t| self.qc_chart(&a.id, t)))
+            .filter(|c| !c.runs.is_empty())
+            .collect()
+    }
+
     /// The Westgard verdict on the open QC run of a test, were it judged now.
     pub fn qc_verdict(&self, analyzer: &str, test: &str) -> Option<westgard::Verdict> {
         self.qc
