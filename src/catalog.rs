@@ -2,35 +2,20 @@
 //! folder, each loaded and checked, so an invalid one can show its
 //! diagnostics on the select screen instead of crashing the app.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
 use labshift_core::load::FileKind;
-use labshift_core::{Diagnostic, Scenario, load_scenario};
 
 use crate::CurrentScenario;
-use crate::files::{DiskFiles, ron_files_under};
-
-#[derive(Debug, Clone)]
-pub struct CatalogEntry {
-    pub path: String,
-    pub scenario: Option<Scenario>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl CatalogEntry {
-    pub fn current(&self) -> CurrentScenario {
-        CurrentScenario {
-            path: self.path.clone(),
-            scenario: self.scenario.clone(),
-            diagnostics: self.diagnostics.clone(),
-        }
-    }
-}
+use crate::files::ron_files_under;
 
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Catalog {
-    pub entries: Vec<CatalogEntry>,
+    /// The folder it lists; `None` for a catalog built by hand.
+    pub dir: Option<PathBuf>,
+    /// Each scenario file, loaded and checked.
+    pub entries: Vec<CurrentScenario>,
 }
 
 impl Catalog {
@@ -43,11 +28,8 @@ impl Catalog {
                 let text = std::fs::read_to_string(path).unwrap_or_default();
                 labshift_core::load::sniff(path, &text) == FileKind::Scenario
             })
-            .map(|path| {
-                let loaded = load_scenario(&path, &DiskFiles);
-                CatalogEntry { path, scenario: loaded.value, diagnostics: loaded.diagnostics }
-            })
+            .map(|path| CurrentScenario::load(&path))
             .collect();
-        Catalog { entries }
+        Catalog { dir: Some(dir.to_path_buf()), entries }
     }
 }

@@ -43,6 +43,34 @@ impl Files for DiskFiles {
     }
 }
 
+/// Reads through [`DiskFiles`] and remembers every path asked for: the
+/// files a scenario depends on (itself, its policy pack), to watch for edits.
+#[derive(Debug, Default)]
+pub struct RecordingFiles {
+    read: std::cell::RefCell<Vec<String>>,
+}
+
+impl RecordingFiles {
+    /// The paths read, each once, in the order first read.
+    pub fn into_paths(self) -> Vec<String> {
+        let mut paths = self.read.into_inner();
+        let mut seen = std::collections::BTreeSet::new();
+        paths.retain(|p| seen.insert(p.clone()));
+        paths
+    }
+}
+
+impl Files for RecordingFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        self.read.borrow_mut().push(path.to_owned());
+        DiskFiles.read(path)
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        DiskFiles.list(dir)
+    }
+}
+
 fn describe(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),

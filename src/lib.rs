@@ -11,6 +11,7 @@ pub mod gradebook;
 pub mod instructor;
 pub mod panels;
 pub mod play;
+pub mod reload;
 pub mod screens;
 pub mod ui;
 
@@ -23,7 +24,7 @@ use labshift_core::time::{ClockTime, SimTime};
 use labshift_core::{Diagnostic, Scenario, load_scenario};
 
 use crate::catalog::Catalog;
-use crate::files::DiskFiles;
+use crate::files::RecordingFiles;
 use crate::panels::Panel;
 use crate::play::{Debrief, Play, Setup};
 use crate::screens::Screen;
@@ -35,13 +36,21 @@ pub struct CurrentScenario {
     pub path: String,
     pub scenario: Option<Scenario>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The files it was read from: itself and its policy pack.
+    pub sources: Vec<String>,
 }
 
 impl CurrentScenario {
     /// Loads and validates a scenario file from disk.
     pub fn load(path: &str) -> CurrentScenario {
-        let loaded = load_scenario(path, &DiskFiles);
-        CurrentScenario { path: path.to_owned(), scenario: loaded.value, diagnostics: loaded.diagnostics }
+        let files = RecordingFiles::default();
+        let loaded = load_scenario(path, &files);
+        CurrentScenario {
+            path: path.to_owned(),
+            scenario: loaded.value,
+            diagnostics: loaded.diagnostics,
+            sources: files.into_paths(),
+        }
     }
 }
 
@@ -87,7 +96,14 @@ impl Plugin for AppPlugin {
             app.world_mut().resource_mut::<BenchUi>().panel = Some(panel);
         }
         app.insert_state(launch.screen.unwrap_or(screen));
-        app.add_plugins((ui::plugin, play::plugin, screens::plugin, bench::plugin, capture::plugin));
+        app.add_plugins((
+            ui::plugin,
+            play::plugin,
+            screens::plugin,
+            bench::plugin,
+            capture::plugin,
+            reload::plugin,
+        ));
         app.add_systems(Startup, spawn_camera);
     }
 }

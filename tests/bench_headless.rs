@@ -16,8 +16,10 @@ use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 use labshift::bench::layout::StationKind;
 use labshift::bench::{Station, TubeView};
+use labshift::catalog::Catalog;
 use labshift::panels::{Panel, panel_for};
 use labshift::play::{Debrief, Play, Setup};
+use labshift::reload::{ReloadNotice, Toast, Watch};
 use labshift::screens::Screen;
 use labshift::ui::command::{BenchUi, UiCommand};
 use labshift::ui::widgets::{Btn, Focus, Focusable};
@@ -32,6 +34,15 @@ fn root(path: &str) -> String {
 
 /// A headless app on `scenario`, writing its session logs to `log_dir`.
 fn headless_app(scenario: &str, log_dir: Option<&std::path::Path>) -> App {
+    headless_app_on(CurrentScenario::load(&root(scenario)), None, log_dir)
+}
+
+/// A headless app on a loaded scenario, listing `catalog` (else the bundled scenarios).
+fn headless_app_on(
+    current: CurrentScenario,
+    catalog: Option<Catalog>,
+    log_dir: Option<&std::path::Path>,
+) -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, AssetPlugin::default(), StatesPlugin));
     app.init_asset::<Mesh>().init_asset::<ColorMaterial>().init_asset::<Font>();
@@ -41,7 +52,10 @@ fn headless_app(scenario: &str, log_dir: Option<&std::path::Path>) -> App {
         .add_message::<KeyboardInput>();
     // The simulated clock moves only when the test moves it.
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::ZERO));
-    app.insert_resource(CurrentScenario::load(&root(scenario)));
+    app.insert_resource(current);
+    if let Some(catalog) = catalog {
+        app.insert_resource(catalog);
+    }
     app.insert_resource(Setup {
         trainee: "Headless trainee".into(),
         mode: Mode::Assessment,
@@ -190,14 +204,8 @@ fn check_debrief_matches_grade(app: &App, scenario: &str, reference: &str) {
     assert_eq!(written.header.trainee, "Headless trainee");
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("labshift-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 fn play_and_check(scenario: &str, reference: &str, input: Input, name: &str) {
-    let dir = temp_dir(name);
+    let dir = support::scratch(name);
     let app = play_reference(scenario, reference, input, &dir);
     check_debrief_matches_grade(&app, scenario, reference);
     let _ = std::fs::remove_dir_all(dir);
@@ -231,7 +239,7 @@ fn the_other_sample_scenarios_play_through_the_panels() {
 fn a_mistake_shows_in_the_debrief_as_labshift_grade_scores_it() {
     // Accepting QC without running the controls, then ending: the debrief
     // and the grader agree on the findings.
-    let dir = temp_dir("mistake");
+    let dir = support::scratch("mistake");
     let scenario = "scenarios/a-morning-chemistry.ron";
     let mut app = headless_app(scenario, Some(&dir));
     click(&mut app, &UiCommand::StartShift);
@@ -331,4 +339,114 @@ fn the_select_screen_lists_every_sample_scenario() {
     assert_eq!(screen(&app), Screen::Briefing);
     let current = app.world().resource::<CurrentScenario>();
     assert!(current.path.ends_with("c-qc-shift.ron"), "{}", current.path);
+}
+
+/// Every text on screen, one per line.
+fn on_screen(app: &mut App) -> String {
+    let mut texts = app.world_mut().query::<&Text>();
+    texts.iter(app.world()).map(|t| t.0.clone()).collect::<Vec<_>>().join("\n")
+}
+
+/// Frames enough for the watcher to see an edit, let it settle, and act on it.
+fn settle(app: &mut App) {
+    for _ in 0..5 {
+        app.update();
+    }
+}
+
+#[test]
+fn editing_a_scenario_or_its_pack_while_the_app_is_open_reloads_it() {
+    let dir = support::scratch("hot-reload");
+    std::fs::create_dir_all(dir.join("policies")).expect("policies folder");
+    let scenario = dir.join("a-morning-chemistry.ron");
+    let pack = dir.join("policies/us-default.ron");
+    let original = std::fs::read_to_string(root("scenarios/a-morning-chemistry.ron")).expect("scenario");
+    std::fs::write(&scenario, &original).expect("copy");
+    std::fs::copy(root("scenarios/policies/us-default.ron"), &pack).expect("copy pack");
+    let edit = |text: &str| std::fs::write(&scenario, text).expect("edit");
+    let path = scenario.to_string_lossy().into_owned();
+
+    let mut app = headless_app_on(CurrentScenario::load(&path), Some(Catalog::load(&dir)), Some(&dir));
+    app.world_mut().resource_mut::<Watch>().interval = 0.0;
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Briefing);
+    assert!(on_screen(&mut app).contains("Briefing — Routine morning chemistry"));
+
+    // A new title shows on the briefing, with a word that it reloaded.
+    edit(&original.replace("Routine morning chemistry", "Edited morning chemistry"));
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Briefing);
+    assert!(on_screen(&mut app).contains("Briefing — Edited morning chemistry"), "{}", on_screen(&mut app));
+    assert_eq!(app.world().resource::<Toast>().text, "Reloaded a-morning-chemistry.ron");
+
+    // An edit to the policy pack reaches the briefing too.
+    let pack_text = std::fs::read_to_string(&pack).expect("pack");
+    std::fs::write(&pack, pack_text.replace("deadline_min: 30", "deadline_min: 45")).expect("edit pack");
+    settle(&mut app);
+    assert!(on_screen(&mut app).contains("Critical calls: within 45 min"), "{}", on_screen(&mut app));
+
+    // A broken edit shows its diagnostics, and fixing it brings the briefing back.
+    edit(&original.replace("policy: \"policies/us-default.ron\"", "policy: \"policies/nowhere.ron\""));
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Diagnostics);
+    let shown = on_screen(&mut app);
+    assert!(shown.contains("a-morning-chemistry.ron:27:") && shown.contains("nowhere.ron"), "{shown}");
+    edit(&original);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Briefing);
+
+    // On the bench the shift goes on; the trainee is offered a restart on the new version.
+    click(&mut app, &UiCommand::StartShift);
+    app.update();
+    assert_eq!(screen(&app), Screen::Bench);
+    app.world_mut().resource_mut::<Play>().clock = 600.0;
+    app.update();
+    assert!(app.world().resource::<Play>().session.now().0 >= 600, "the clock ran");
+    edit(&original.replace("Routine morning chemistry", "Second edit"));
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Bench);
+    assert_eq!(app.world().resource::<Play>().scenario.meta.title, "Routine morning chemistry");
+    let notice = app.world().get_resource::<ReloadNotice>().cloned().expect("a restart prompt");
+    assert!(notice.valid);
+    assert!(on_screen(&mut app).contains("a-morning-chemistry.ron changed on disk."));
+    click(&mut app, &UiCommand::RestartShift);
+    app.update();
+    assert_eq!(screen(&app), Screen::Bench);
+    assert!(app.world().get_resource::<ReloadNotice>().is_none());
+    let play = app.world().resource::<Play>();
+    assert_eq!(play.scenario.meta.title, "Second edit");
+    assert_eq!((play.log.header.trainee.as_str(), play.log.header.seed), ("Headless trainee", 1));
+    assert!(play.log.actions.is_empty(), "a fresh shift");
+
+    // Broken while playing: the shift keeps its version and the prompt says why.
+    edit("Scenario(");
+    settle(&mut app);
+    let notice = app.world().get_resource::<ReloadNotice>().cloned().expect("a notice");
+    assert!(!notice.valid && notice.problems >= 1, "{notice:?}");
+    assert!(
+        notice.problem.as_deref().is_some_and(|p| p.contains("a-morning-chemistry.ron:1:")),
+        "{notice:?}"
+    );
+    assert!(on_screen(&mut app).contains("The shift goes on with the version it started with"));
+    click(&mut app, &UiCommand::KeepPlaying);
+    app.update();
+    assert!(app.world().get_resource::<ReloadNotice>().is_none());
+    assert_eq!(screen(&app), Screen::Bench);
+    assert_eq!(app.world().resource::<Play>().scenario.meta.title, "Second edit");
+
+    // A scenario added to the folder appears on the select screen.
+    edit(&original);
+    settle(&mut app);
+    click(&mut app, &UiCommand::KeepPlaying);
+    app.world_mut().write_message(labshift::ui::command::Run(UiCommand::Goto(Screen::Select)));
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Select);
+    let before = buttons(&mut app).len();
+    std::fs::write(dir.join("z-copy.ron"), original.replace("id: \"morning-chemistry\"", "id: \"copy\""))
+        .expect("a new file");
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Select);
+    assert_eq!(buttons(&mut app).len(), before + 1, "{}", on_screen(&mut app));
+    let _ = std::fs::remove_dir_all(&dir);
 }

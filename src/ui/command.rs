@@ -11,6 +11,7 @@ use crate::CurrentScenario;
 use crate::catalog::Catalog;
 use crate::panels::Panel;
 use crate::play::{Debrief, Do, Play, SPEEDS, Setup};
+use crate::reload::ReloadNotice;
 use crate::screens::Screen;
 use crate::ui::widgets::Focus;
 
@@ -38,6 +39,11 @@ pub enum UiCommand {
     NewSeed,
     StartShift,
     PlayAgain,
+    /// Restart the running shift (same trainee, mode and seed) on the
+    /// scenario as it is now on disk.
+    RestartShift,
+    /// Dismiss the bench's restart prompt.
+    KeepPlaying,
     SaveReport,
     /// Enlarge or shrink the label beside the requisition.
     ToggleZoom,
@@ -111,7 +117,7 @@ fn run(world: &mut World, command: UiCommand) {
         UiCommand::Choose(i) => {
             let entry = world.resource::<Catalog>().entries.get(i).cloned();
             if let Some(entry) = entry {
-                world.insert_resource(entry.current());
+                world.insert_resource(entry.clone());
                 goto(world, if entry.scenario.is_some() { Screen::Briefing } else { Screen::Diagnostics });
             }
         }
@@ -125,6 +131,19 @@ fn run(world: &mut World, command: UiCommand) {
             let mut setup = world.resource_mut::<Setup>();
             setup.seed = fresh_seed(setup.seed);
             start_shift(world);
+        }
+        UiCommand::RestartShift => {
+            world.remove_resource::<ReloadNotice>();
+            if let Some(header) = world.get_resource::<Play>().map(|p| p.log.header.clone()) {
+                let mut setup = world.resource_mut::<Setup>();
+                setup.trainee = header.trainee;
+                setup.mode = header.mode;
+                setup.seed = header.seed;
+            }
+            start_shift(world);
+        }
+        UiCommand::KeepPlaying => {
+            world.remove_resource::<ReloadNotice>();
         }
         UiCommand::SaveReport => {
             if let Some(mut debrief) = world.get_resource_mut::<Debrief>() {
