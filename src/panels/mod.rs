@@ -800,6 +800,7 @@ pub fn describe(action: &Action) -> String {
         FinishSpill => "finish the spill once the contact time is over (K)".to_owned(),
         Wait => "let the clock run (N)".to_owned(),
         EndShift => "end the shift (End)".to_owned(),
+        Inject(fault) => format!("instructor's fault: {}", labshift_core::preview::describe(fault)),
     }
 }
 
@@ -837,6 +838,6 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         | ConfirmReadBack { specimen, test }
         | DocumentCall { specimen, test, .. } => Panel::Call(specimen.clone(), test.clone()),
         CleanSpill { .. } | FinishSpill => Panel::Spill,
-        Wait | EndShift => return None,
+        Wait | EndShift | Inject(_) => return None,
     })
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::raw::{Area, Ppe};
+use crate::raw::{Area, Ppe, RawFault};
 
 /// Practice gives hints and shows findings as they happen; assessment keeps
 /// them for the debrief. The simulation and the score are the same.
@@ -172,6 +172,11 @@ pub enum Action {
     /// shells apply it as the clock runs; it changes nothing else.
     Wait,
 
+    /// An instructor's live fault (practice and demos only): it happens now,
+    /// as if the scenario's timeline had it. One of `QcShift`, `Hemolysis`,
+    /// `Spill` or `CaregiverUnreachable`.
+    Inject(RawFault),
+
     EndShift,
 }
 
@@ -208,6 +213,7 @@ impl Action {
             | DisposeSharps
             | DisposeBiohazard
             | ReplaceSharpsContainer
+            | Inject(_)
             | Wait
             | EndShift => None,
         }

@@ -135,6 +135,16 @@ impl SessionLog {
             let at = ClockTime::parse(&entry.at)
                 .ok_or_else(|| GradeError::BadTime { index, at: entry.at.clone() })?
                 .since(scenario.meta.start);
+            if h.mode == Mode::Assessment && matches!(entry.action, Action::Inject(_)) {
+                return Err(GradeError::Replay {
+                    index,
+                    at: entry.at.clone(),
+                    action: format!("{:?}", entry.action),
+                    reason: Rejected(
+                        "an instructor's fault is injected in practice only, never in an assessment".into(),
+                    ),
+                });
+            }
             session.apply(entry.action.clone(), at).map_err(|reason| GradeError::Replay {
                 index,
                 at: entry.at.clone(),

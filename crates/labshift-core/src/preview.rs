@@ -150,6 +150,7 @@ pub fn describe(fault: &RawFault) -> String {
         },
         RawFault::StatOrder { specimen, tests } => format!("STAT add-on on {specimen}: {}", tests.join(", ")),
         RawFault::CoffeeOffered => "a colleague offers coffee at the bench".to_owned(),
+        RawFault::Hemolysis { specimen, index } => format!("{specimen} hemolyzes (index {index})"),
     }
 }
 

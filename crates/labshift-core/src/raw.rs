@@ -451,7 +451,7 @@ pub struct RawEvent {
 }
 
 /// Something the scenario makes happen during the shift.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Fault")]
 pub enum RawFault {
     /// Controls (and patients) read `sd` control SDs high (or low if negative)
@@ -486,6 +486,9 @@ pub enum RawFault {
     },
     /// A STAT add-on order for a specimen already in the lab.
     StatOrder { specimen: String, tests: Vec<String> },
+    /// A specimen not yet accepted hemolyzes (a rough draw, a bumpy tube
+    /// system): its hemolysis index becomes `index`.
+    Hemolysis { specimen: String, index: u8 },
     /// A colleague offers a coffee at the bench.
     CoffeeOffered,
 }

@@ -569,6 +569,18 @@ impl Session {
                 format!("STAT add-on for {specimen}: {}", tests.join(", "))
             }
             RawFault::CoffeeOffered => return vec![Event::CoffeeOffered],
+            RawFault::Hemolysis { specimen, index } => {
+                let accepted =
+                    self.specimens.get(specimen).is_some_and(|s| s.accepted || s.rejected.is_some());
+                if let Some(i) = self.scenario.specimens.iter().position(|s| &s.id == specimen)
+                    && !accepted
+                {
+                    // The specimen itself changed: its tube, its defects and its
+                    // measurements all read the new index from now on.
+                    Arc::make_mut(&mut self.scenario).specimens[i].hemolysis_index = *index;
+                }
+                return Vec::new(); // Seen by looking at the tube.
+            }
         };
         vec![Event::FaultOccurred { description }]
     }
@@ -966,7 +978,41 @@ impl Session {
                 }
                 Ok(())
             }
+            Inject(fault) => self.injectable(fault),
             _ => Ok(()),
+        }
+    }
+
+    /// Whether a fault can be injected live, as it is written.
+    fn injectable(&self, fault: &RawFault) -> Result<(), Rejected> {
+        match fault {
+            RawFault::QcShift { analyzer, test, sd, spread, .. } => {
+                if !self.qc.contains_key(&(analyzer.clone(), test.clone())) {
+                    return Err(no(format!("{analyzer} runs no QC for {test}")));
+                }
+                if *sd == 0.0 || !sd.is_finite() || !(*spread > 0.0 && *spread <= 1.0) {
+                    return Err(no("a QC shift needs a size other than 0 SD and a spread in (0, 1]"));
+                }
+                Ok(())
+            }
+            RawFault::Hemolysis { specimen, index } => {
+                let s = self.state(specimen)?;
+                if s.accepted || s.rejected.is_some() {
+                    return Err(no(format!("{specimen} is already decided at reception")));
+                }
+                if !(1..=5).contains(index) {
+                    return Err(no(format!("hemolysis index {index} is outside 1-5")));
+                }
+                Ok(())
+            }
+            RawFault::Spill { volume_ml, .. } if *volume_ml > 0 => Ok(()),
+            RawFault::CaregiverUnreachable { caregiver, .. } => {
+                if !self.scenario.caregivers.iter().any(|c| &c.id == caregiver) {
+                    return Err(no(format!("no caregiver `{caregiver}` in this scenario")));
+                }
+                Ok(())
+            }
+            other => Err(no(format!("{other:?} cannot be injected live"))),
         }
     }
 
@@ -1367,6 +1413,7 @@ impl Session {
                 events.push(Event::SpillCleared);
             }
             Wait => {}
+            Inject(fault) => events.extend(self.fault(&fault, at)),
             EndShift => {
                 self.finish(at);
                 events.push(Event::ShiftEnded);

@@ -828,6 +828,21 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
                 }
             }
             RawFault::CoffeeOffered => {}
+            RawFault::Hemolysis { specimen, index } => {
+                c.known(
+                    &format!("{fp}.specimen"),
+                    "specimen",
+                    specimen,
+                    &specimen_names,
+                    "under `specimens`",
+                );
+                if !(1..=5).contains(index) {
+                    let d = c
+                        .at(&format!("{fp}.index"), format!("hemolysis index {index} is outside 1-5"))
+                        .expected("an index from 1 (slight) to 5 (gross)");
+                    c.push(d);
+                }
+            }
         }
         events.push(TimedFault { at, latest, fault: e.fault.clone() });
     }

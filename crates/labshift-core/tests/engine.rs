@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use labshift_core::action::{Action, Corrective, Mode, RejectReason};
 use labshift_core::load::{MemoryFiles, load_scenario};
+use labshift_core::log::SessionLog;
 use labshift_core::model::Scenario;
-use labshift_core::raw::Ppe;
+use labshift_core::raw::{Ppe, RawFault};
 use labshift_core::report::Report;
 use labshift_core::rules::FindingSeverity;
 use labshift_core::session::{Event, Session};
@@ -617,4 +618,87 @@ fn expired_reagents_and_due_calibration_are_findings() {
     bench.qc("chem1", "LAC");
     bench.process("LAC-ICE", "chem1");
     assert!(!bench.has("AN-EXPIRED-REAGENT") && !bench.has("AN-CALIBRATION"), "{:?}", bench.rules());
+}
+
+#[test]
+fn an_injected_hemolysis_makes_a_good_specimen_a_rejection() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    bench.act(Action::Receive { specimen: "GOOD".into() });
+    assert!(bench.session.defects("GOOD").is_empty());
+    bench.act(Action::Inject(RawFault::Hemolysis { specimen: "GOOD".into(), index: 4 }));
+    assert_eq!(bench.session.defects("GOOD"), vec![RejectReason::Hemolyzed]);
+    assert_eq!(
+        bench.session.scenario().specimens.iter().find(|s| s.id == "GOOD").map(|s| s.hemolysis_index),
+        Some(4)
+    );
+    bench.act(Action::Reject { specimen: "GOOD".into(), reason: RejectReason::Hemolyzed });
+    assert!(!bench.has("ID-GOOD-REJECTED"), "{:?}", bench.rules());
+    // Once decided at reception a tube no longer changes.
+    let why = bench.refused(Action::Inject(RawFault::Hemolysis { specimen: "GOOD".into(), index: 2 }));
+    assert!(why.contains("already decided"), "{why}");
+}
+
+#[test]
+fn an_injected_qc_shift_is_caught_by_the_next_qc_run() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "K");
+    bench.act(Action::Inject(RawFault::QcShift {
+        analyzer: "chem1".into(),
+        test: "K".into(),
+        sd: 3.5,
+        sd_max: None,
+        spread: 0.1,
+    }));
+    for level in [1, 2] {
+        bench.act(Action::RunControl { analyzer: "chem1".into(), test: "K".into(), level });
+    }
+    let verdict = bench.session.qc_verdict("chem1", "K").map(|v| v.decision);
+    assert_eq!(verdict, Some(labshift_core::westgard::Decision::Reject));
+}
+
+#[test]
+fn injected_spills_and_unreachable_caregivers_happen_now() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    let caregiver = scenario.caregivers[0].id.clone();
+    bench.act(Action::Inject(RawFault::Spill { area: labshift_core::raw::Area::Reception, volume_ml: 5 }));
+    assert_eq!(bench.session.spills().len(), 1);
+    bench.act(Action::Inject(RawFault::CaregiverUnreachable { caregiver, minutes: Some(10) }));
+    // Only the faults an instructor injects live, and only as they can happen.
+    assert!(bench.refused(Action::Inject(RawFault::CoffeeOffered)).contains("cannot be injected"));
+    let why = bench.refused(Action::Inject(RawFault::CaregiverUnreachable {
+        caregiver: "nobody".into(),
+        minutes: None,
+    }));
+    assert!(why.contains("nobody"), "{why}");
+    let why = bench.refused(Action::Inject(RawFault::QcShift {
+        analyzer: "chem1".into(),
+        test: "HGB".into(),
+        sd: 2.0,
+        sd_max: None,
+        spread: 1.0,
+    }));
+    assert!(why.contains("runs no QC"), "{why}");
+}
+
+#[test]
+fn a_log_with_an_injected_fault_replays_in_practice_and_is_refused_in_assessment() {
+    let scenario = lab("");
+    let fault = Action::Inject(RawFault::Spill { area: labshift_core::raw::Area::Processing, volume_ml: 5 });
+    for mode in [Mode::Practice, Mode::Assessment] {
+        let mut log = SessionLog::new(&scenario, 7, "t", mode);
+        log.push(&scenario, SimTime(60), fault.clone());
+        log.push(&scenario, SimTime(120), Action::EndShift);
+        let graded = SessionLog::parse("t.log.ron", &log.to_ron()).and_then(|l| l.grade(&scenario));
+        match mode {
+            Mode::Practice => assert!(graded.is_ok(), "{graded:?}"),
+            Mode::Assessment => {
+                let why = graded.err().map(|e| e.to_string()).unwrap_or_default();
+                assert!(why.contains("practice only"), "{why}");
+            }
+        }
+    }
 }
