@@ -43,9 +43,42 @@ pub enum Command {
     /// Print the shift a scenario and seed give: specimens, values, events,
     /// choices and expected critical calls (the instructor's answer key).
     Preview(PreviewArgs),
+    /// The classroom demo: the bench plays a scenario's reference run by
+    /// itself, with captions; presenter keys and live faults; --attract loops.
+    Demo(DemoArgs),
     /// Replay a session log and write its debrief: a self-contained HTML page
     /// (printable to PDF) and/or xAPI statements for a Learning Record Store.
     Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// Scenario to demonstrate; without one, the first in the scenarios folder.
+    pub scenario: Option<PathBuf>,
+    /// Seed of the shift.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Playback speed: 0.5, 1, 2, 4 or 8.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f32,
+    /// Unattended display: after each debrief, the next scenario's demo.
+    #[arg(long)]
+    pub attract: bool,
+    /// Open mid-shift: the first N steps are played at once.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub skip: usize,
+    /// Inject this fault at the start (after --skip), as F1–F4 do.
+    #[arg(long, value_enum, value_name = "FAULT")]
+    pub inject: Option<crate::demo::FaultKind>,
+    /// Interface scale for projectors, 1 to 2 (F9/F10 change it while playing).
+    #[arg(long, default_value_t = 1.0)]
+    pub ui_scale: f32,
+    /// Save a screenshot of the window to this PNG file, then exit.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+    /// Frames to render before the screenshot is taken.
+    #[arg(long, default_value_t = 20, requires = "screenshot")]
+    pub frames: u32,
 }
 
 #[derive(Debug, clap::Args)]

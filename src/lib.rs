@@ -5,6 +5,7 @@ pub mod bench;
 pub mod capture;
 pub mod catalog;
 pub mod cli;
+pub mod demo;
 pub mod export;
 pub mod files;
 pub mod gradebook;
@@ -63,6 +64,19 @@ pub struct Launch {
     pub resume: Option<(SessionLog, Option<ClockTime>)>,
     /// Open this panel on the bench.
     pub panel: Option<Panel>,
+    /// Open on the classroom demo of the current scenario.
+    pub demo: Option<DemoLaunch>,
+}
+
+/// How `labshift demo` opens.
+#[derive(Debug, Clone)]
+pub struct DemoLaunch {
+    pub seed: u64,
+    pub speed: f32,
+    pub attract: bool,
+    /// Steps of the reference run played at once.
+    pub skip: usize,
+    pub inject: Option<demo::FaultKind>,
 }
 
 /// Everything LabShift adds to a Bevy app. With a [`CurrentScenario`] it
@@ -92,6 +106,12 @@ impl Plugin for AppPlugin {
             }
             app.insert_resource(play);
         }
+        if let Some(d) = launch.demo.clone() {
+            app.add_systems(Startup, move |mut commands: Commands| {
+                let d = d.clone();
+                commands.queue(move |world: &mut World| open_demo(world, &d));
+            });
+        }
         if let Some(panel) = launch.panel {
             app.world_mut().resource_mut::<BenchUi>().panel = Some(panel);
         }
@@ -103,8 +123,35 @@ impl Plugin for AppPlugin {
             bench::plugin,
             capture::plugin,
             reload::plugin,
+            demo::plugin,
         ));
         app.add_systems(Startup, spawn_camera);
+    }
+}
+
+/// Starts the demo `labshift demo` asked for: the current scenario, or the
+/// first in the catalog.
+fn open_demo(world: &mut World, d: &DemoLaunch) {
+    let catalog_first = || demo::next_playable(world.resource::<Catalog>(), None);
+    let (index, current) = match world.get_resource::<CurrentScenario>().cloned() {
+        Some(current) => {
+            let index = world.resource::<Catalog>().entries.iter().position(|e| e.path == current.path);
+            (index, current)
+        }
+        None => match catalog_first() {
+            Some((j, current)) => (Some(j), current),
+            None => return,
+        },
+    };
+    demo::start_demo(world, current, d.seed, d.attract.then_some(index.unwrap_or(0)));
+    if let Some(mut running) = world.get_resource_mut::<demo::Demo>() {
+        running.speed = d.speed.clamp(0.5, 8.0);
+    }
+    if d.skip > 0 {
+        demo::fast_forward(world, d.skip);
+    }
+    if let Some(kind) = d.inject {
+        demo::inject(world, kind);
     }
 }
 

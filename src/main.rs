@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Some(Command::Report(args)) => {
             ExitCode::from(labshift::export::report(&args, &mut std::io::stdout(), &mut std::io::stderr()))
         }
+        Some(Command::Demo(args)) => demo(args),
         Some(Command::Play(args)) => play(args),
         None => play(PlayArgs::default()),
     }
@@ -115,6 +116,35 @@ fn play(args: PlayArgs) -> ExitCode {
         labshift::capture::frame_plugin(&mut app);
     }
     app.insert_resource(labshift::ui::widgets::UiScaleSetting(scale));
+    match app.run() {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+fn demo(args: labshift::cli::DemoArgs) -> ExitCode {
+    let current = args.scenario.as_ref().map(|p| CurrentScenario::load(&p.to_string_lossy()));
+    for d in current.iter().flat_map(|c| &c.diagnostics) {
+        eprint!("{d}");
+    }
+    if current.as_ref().is_some_and(|c| c.scenario.is_none()) {
+        eprintln!("error: the scenario cannot be demonstrated until it is valid");
+        return ExitCode::from(labshift::cli::exit::INVALID);
+    }
+    let launch = Launch {
+        demo: Some(labshift::DemoLaunch {
+            seed: args.seed,
+            speed: args.speed,
+            attract: args.attract,
+            skip: args.skip,
+            inject: args.inject,
+        }),
+        ..Launch::default()
+    };
+    let setup = Setup { trainee: "Demo".into(), log_dir: None, ..Setup::default() };
+    let capture = args.screenshot.map(|path| CapturePlan { path, after_frames: args.frames });
+    let mut app = windowed_app(current, launch, setup, capture);
+    app.insert_resource(labshift::ui::widgets::UiScaleSetting(args.ui_scale.clamp(1.0, 2.0)));
     match app.run() {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
         bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),

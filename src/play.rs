@@ -32,9 +32,17 @@ pub(super) fn plugin(app: &mut App) {
     app.add_message::<Do>();
     app.add_systems(
         Update,
-        (tick_clock, apply_actions).chain().run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
+        // A demo runs the clock itself.
+        (tick_clock.run_if(not(resource_exists::<crate::demo::Demo>)), apply_actions)
+            .chain()
+            .in_set(PlaySystems)
+            .run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
     );
 }
+
+/// The simulated clock and the input bridge to the engine.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PlaySystems;
 
 /// The trainee does something: the one door from input to the engine.
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -169,6 +177,14 @@ impl Play {
                 }
                 if action == Action::EatOrDrink {
                     self.coffee_offered = false;
+                }
+                if let Action::Inject(fault) = &action {
+                    // A fault may change the shift's own scenario (a tube hemolyzes).
+                    self.scenario = Arc::clone(self.session.scenario_arc());
+                    self.say(
+                        Tone::Warn,
+                        format!("Instructor's fault: {}.", labshift_core::preview::describe(fault)),
+                    );
                 }
                 if action != Action::Wait {
                     self.log.push(&self.scenario, at, action);

@@ -17,6 +17,7 @@ use bevy::time::TimeUpdateStrategy;
 use labshift::bench::layout::StationKind;
 use labshift::bench::{Station, TubeView};
 use labshift::catalog::Catalog;
+use labshift::demo::Demo;
 use labshift::panels::{Panel, panel_for};
 use labshift::play::{Debrief, Play, Setup};
 use labshift::reload::{ReloadNotice, Toast, Watch};
@@ -449,4 +450,159 @@ fn editing_a_scenario_or_its_pack_while_the_app_is_open_reloads_it() {
     assert_eq!(screen(&app), Screen::Select);
     assert_eq!(buttons(&mut app).len(), before + 1, "{}", on_screen(&mut app));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs the app until the debrief (or `frames` run out); true if it got there.
+fn run_to_debrief(app: &mut App, frames: usize) -> bool {
+    for _ in 0..frames {
+        app.update();
+        if screen(app) == Screen::Debrief {
+            return true;
+        }
+    }
+    false
+}
+
+/// A report as JSON without who played it and how.
+fn scored(report: &labshift_core::report::Report) -> serde_json::Value {
+    let mut json = serde_json::to_value(report).expect("report as JSON");
+    for key in ["trainee", "mode"] {
+        json[key] = serde_json::Value::Null;
+    }
+    json
+}
+
+#[test]
+fn the_demo_plays_each_reference_run_to_the_report_labshift_grade_gives() {
+    for stem in support::SCENARIOS {
+        let scenario = format!("scenarios/{stem}.ron");
+        let mut app = headless_app(&scenario, None);
+        app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(250)));
+        click(&mut app, &UiCommand::StartDemo);
+        app.update();
+        assert_eq!(screen(&app), Screen::Bench, "{stem}");
+        app.world_mut().resource_mut::<Demo>().speed = 8.0;
+        assert!(run_to_debrief(&mut app, 20_000), "{stem}: the demo never reached the debrief");
+        let demo = app.world().resource::<Demo>();
+        assert!(!demo.off_script && demo.next == demo.steps.len(), "{stem}: every step played");
+        let debrief = app.world().resource::<Debrief>();
+        let mut graded = graded_by_cli(
+            &scenario,
+            std::path::Path::new(&root(&format!("scenarios/reference/{stem}.log.ron"))),
+        );
+        for key in ["trainee", "mode"] {
+            graded[key] = serde_json::Value::Null;
+        }
+        assert_eq!(
+            scored(&debrief.attempt.report),
+            graded,
+            "{stem}: the demo differs from the reference log"
+        );
+    }
+}
+
+#[test]
+fn a_fault_injected_in_a_demo_pauses_it_and_the_technician_handles_it_live() {
+    let scenario = "scenarios/a-morning-chemistry.ron";
+    let mut app = headless_app(scenario, None);
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(250)));
+    click(&mut app, &UiCommand::StartDemo);
+    app.update();
+    app.world_mut().resource_mut::<Demo>().speed = 8.0;
+    for _ in 0..40 {
+        app.update();
+    }
+    let before = app.world().resource::<Play>().log.actions.len();
+    assert!(before > 5, "the demo is under way");
+    // F2: a tube not yet decided hemolyzes.
+    tap(&mut app, KeyCode::F2);
+    app.update();
+    let play = app.world().resource::<Play>();
+    assert!(play.paused, "the demo pauses");
+    let injected = play.log.actions.last().map(|e| e.action.clone());
+    let Some(Action::Inject(labshift_core::raw::RawFault::Hemolysis { specimen, .. })) = injected else {
+        panic!("no hemolysis injected: {injected:?}");
+    };
+    let demo = app.world().resource::<Demo>();
+    assert!(demo.off_script);
+    assert!(demo.caption.what.starts_with("Instructor's fault:"), "{:?}", demo.caption);
+    assert!(on_screen(&mut app).contains("The reference run no longer applies."));
+
+    // ← undoes it: the shift is played again without the fault, on the script.
+    tap(&mut app, KeyCode::ArrowLeft);
+    app.update();
+    let play = app.world().resource::<Play>();
+    assert_eq!(play.log.actions.len(), before, "{:?}", play.log.actions.last());
+    assert!(!play.log.actions.iter().any(|e| matches!(e.action, Action::Inject(_))));
+    assert!(!app.world().resource::<Demo>().off_script);
+
+    // Inject again and let the reference technician carry on live: the tube is rejected.
+    tap(&mut app, KeyCode::F2);
+    app.update();
+    tap(&mut app, KeyCode::Space);
+    assert!(run_to_debrief(&mut app, 20_000), "the live demo never reached the debrief");
+    let play = app.world().resource::<Play>();
+    let rejected = play.log.actions.iter().any(|e| {
+        e.action
+            == Action::Reject {
+                specimen: specimen.clone(),
+                reason: labshift_core::action::RejectReason::Hemolyzed,
+            }
+    });
+    let mine: Vec<String> = play
+        .log
+        .actions
+        .iter()
+        .filter(|e| format!("{:?}", e.action).contains(&format!("\"{specimen}\"")))
+        .map(|e| format!("{} {:?}", e.at, e.action))
+        .collect();
+    let refused: Vec<&String> =
+        play.feed.iter().filter(|l| l.text.starts_with("Not possible")).map(|l| &l.text).take(5).collect();
+    assert!(rejected, "the technician rejects the hemolyzed {specimen}: {mine:#?} {refused:#?}");
+    let report = &app.world().resource::<Debrief>().attempt.report;
+    assert!(report.passed, "{}", report.to_text());
+}
+
+#[test]
+fn faults_are_injected_in_practice_and_never_in_assessment() {
+    let mut app = headless_app("scenarios/d-critical-calls-spill.ron", None);
+    click(&mut app, &UiCommand::StartShift);
+    app.update();
+    tap(&mut app, KeyCode::F3);
+    app.update();
+    // The headless setup plays an assessment: nothing happens.
+    assert!(app.world().resource::<Play>().log.actions.is_empty());
+    app.world_mut().resource_mut::<Setup>().mode = Mode::Practice;
+    app.world_mut().write_message(labshift::ui::command::Run(UiCommand::StartShift));
+    app.update();
+    app.update();
+    assert_eq!(app.world().resource::<Play>().mode(), Mode::Practice);
+    tap(&mut app, KeyCode::F3);
+    app.update();
+    let play = app.world().resource::<Play>();
+    assert!(matches!(play.log.actions.last().map(|e| &e.action), Some(Action::Inject(_))));
+    assert_eq!(play.session.spills().len(), 1);
+    assert!(play.feed.iter().any(|l| l.text.starts_with("Instructor's fault: blood spill")));
+}
+
+#[test]
+fn the_attract_loop_goes_on_to_the_next_scenario_after_a_debrief() {
+    let mut app = headless_app("scenarios/a-morning-chemistry.ron", None);
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(250)));
+    app.world_mut().write_message(labshift::ui::command::Run(UiCommand::Attract));
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Bench);
+    let first = app.world().resource::<CurrentScenario>().path.clone();
+    assert!(first.ends_with("a-morning-chemistry.ron"), "{first}");
+    app.world_mut().resource_mut::<Demo>().speed = 8.0;
+    assert!(run_to_debrief(&mut app, 20_000));
+    // The debrief shows for a while, then the next demo starts on its own.
+    for _ in 0..60 {
+        app.update();
+    }
+    assert_eq!(screen(&app), Screen::Bench);
+    let next = app.world().resource::<CurrentScenario>().path.clone();
+    assert!(next.ends_with("b-mislabel-hemolysis.ron"), "{next}");
+    assert!(app.world().resource::<Demo>().attract.is_some());
 }

@@ -22,7 +22,13 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Bench), spawn_hud);
     app.add_systems(
         Update,
-        (bench_keys, pointer, refresh_hud, refresh_panel, refresh_pause)
+        (
+            bench_keys.run_if(not(resource_exists::<crate::demo::Demo>)),
+            pointer,
+            refresh_hud,
+            refresh_panel,
+            refresh_pause,
+        )
             .run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
     );
     app.add_systems(
@@ -265,6 +271,7 @@ fn ppe_text(play: &Play) -> String {
 
 fn refresh_hud(
     play: Res<Play>,
+    demo: Option<Res<crate::demo::Demo>>,
     mut texts: Query<(&HudText, &mut Text, &mut TextColor)>,
     mut hint: Local<(u64, String)>,
     mut alert: Local<Option<((u64, i64), String)>>,
@@ -280,7 +287,8 @@ fn refresh_hud(
     for (kind, mut text, mut colour) in &mut texts {
         let shown = match kind {
             HudText::Clock => {
-                format!("{} ×{}{}", play.clock_text(), play.speed, if play.paused { "  PAUSED" } else { "" })
+                let speed = demo.as_ref().map_or(play.speed as f32, |d| d.speed);
+                format!("{} ×{speed}{}", play.clock_text(), if play.paused { "  PAUSED" } else { "" })
             }
             HudText::Ppe => format!("PPE: {}", ppe_text(&play)),
             HudText::Alerts => alert.as_ref().map(|(_, text)| text.clone()).unwrap_or_default(),
@@ -350,15 +358,18 @@ fn refresh_pause(
     play: Res<Play>,
     fonts: Res<UiFonts>,
     mut overlay: Query<(Entity, &mut Node), With<PauseOverlay>>,
+    demo: Option<Res<crate::demo::Demo>>,
     mut shown: Local<bool>,
 ) {
     let Ok((entity, mut node)) = overlay.single_mut() else { return };
-    if *shown == play.paused {
+    // A paused demo keeps the bench in view: its caption says it is paused.
+    let paused = play.paused && demo.is_none();
+    if *shown == paused {
         return;
     }
-    *shown = play.paused;
+    *shown = paused;
     commands.entity(entity).despawn_children();
-    if !play.paused {
+    if !paused {
         node.display = Display::None;
         return;
     }

@@ -129,7 +129,8 @@ fn spawn_briefing(
                 16.0,
             ));
             row.spawn(button("Another seed", UiCommand::NewSeed, Some(3), &fonts, 16.0));
-            row.spawn(button("Back", UiCommand::Goto(Screen::Select), Some(4), &fonts, 16.0));
+            row.spawn(button("Watch the demo", UiCommand::StartDemo, Some(4), &fonts, 16.0));
+            row.spawn(button("Back", UiCommand::Goto(Screen::Select), Some(5), &fonts, 16.0));
         });
     });
 }

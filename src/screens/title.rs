@@ -37,7 +37,8 @@ fn spawn_title(mut commands: Commands, fonts: Res<UiFonts>) {
             ));
             p.spawn(Node { height: px(24), ..default() });
             p.spawn(button("Choose a shift", UiCommand::Goto(Screen::Select), Some(0), &fonts, 20.0));
-            p.spawn(button("Quit", UiCommand::Quit, Some(1), &fonts, 20.0));
+            p.spawn(button("Watch a demo (every shift in turn)", UiCommand::Attract, Some(1), &fonts, 20.0));
+            p.spawn(button("Quit", UiCommand::Quit, Some(2), &fonts, 20.0));
             p.spawn(Node { height: px(24), ..default() });
             p.spawn(body(
                 "Mouse, or keyboard: ↑ ↓ to choose, Enter to press, the digits for numbered buttons. F9/F10: text size.",

@@ -45,6 +45,18 @@ pub enum UiCommand {
     /// Dismiss the bench's restart prompt.
     KeepPlaying,
     SaveReport,
+    /// Watch the current scenario's reference run (from the briefing).
+    StartDemo,
+    /// The attract loop: every scenario's demo in turn (from the title).
+    Attract,
+    DemoPause,
+    DemoStep,
+    DemoBack,
+    DemoFaster,
+    DemoSlower,
+    DemoNextEvent,
+    /// An instructor's live fault (practice mode and demos).
+    InjectFault(crate::demo::FaultKind),
     /// Enlarge or shrink the label beside the requisition.
     ToggleZoom,
     Quit,
@@ -145,6 +157,24 @@ fn run(world: &mut World, command: UiCommand) {
         UiCommand::KeepPlaying => {
             world.remove_resource::<ReloadNotice>();
         }
+        UiCommand::StartDemo => {
+            if let Some(current) = world.get_resource::<CurrentScenario>().cloned() {
+                let seed = world.resource::<Setup>().seed;
+                crate::demo::start_demo(world, current, seed, None);
+            }
+        }
+        UiCommand::Attract => {
+            if let Some((j, current)) = crate::demo::next_playable(world.resource::<Catalog>(), None) {
+                crate::demo::start_demo(world, current, 1, Some(j));
+            }
+        }
+        UiCommand::DemoPause
+        | UiCommand::DemoStep
+        | UiCommand::DemoBack
+        | UiCommand::DemoFaster
+        | UiCommand::DemoSlower
+        | UiCommand::DemoNextEvent => crate::demo::run(world, &command),
+        UiCommand::InjectFault(kind) => crate::demo::inject(world, kind),
         UiCommand::SaveReport => {
             if let Some(mut debrief) = world.get_resource_mut::<Debrief>() {
                 debrief.save_report();
@@ -167,6 +197,7 @@ pub fn start_shift(world: &mut World) {
     };
     let play = Play::start(Arc::new(scenario), world.resource::<Setup>());
     world.insert_resource(play);
+    world.remove_resource::<crate::demo::Demo>();
     world.insert_resource(BenchUi::default());
     world.remove_resource::<Debrief>();
     // Leaving the bench for the bench (play again) must still respawn it.

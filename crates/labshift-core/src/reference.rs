@@ -414,18 +414,68 @@ pub fn reference_log(scenario: &Arc<Scenario>, seed: u64) -> Result<SessionLog, 
             None => break,
         }
     }
-    // Leave the bench clean: waste in the bins, gloves off, hands washed.
-    let (sharps, biohazard) = player.session.pending_waste();
-    if sharps > 0 {
-        player.act(Action::DisposeSharps)?;
-    }
-    if biohazard > 0 {
-        player.act(Action::DisposeBiohazard)?;
-    }
-    player.dress_for_office()?;
     player.t = player.t.min(limit);
-    player.act(Action::EndShift)?;
+    player.finish()?;
     Ok(player.log)
+}
+
+impl Player {
+    /// Leaves the bench clean (waste in the bins, gloves off, hands washed)
+    /// and ends the shift.
+    fn finish(&mut self) -> Result<(), PlayError> {
+        let (sharps, biohazard) = self.session.pending_waste();
+        if sharps > 0 {
+            self.act(Action::DisposeSharps)?;
+        }
+        if biohazard > 0 {
+            self.act(Action::DisposeBiohazard)?;
+        }
+        self.dress_for_office()?;
+        self.act(Action::EndShift)?;
+        Ok(())
+    }
+}
+
+/// What the reference technician does next in a live shift.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Take these actions now, in order: one piece of work (receiving a
+    /// tube is receive, compare the label, accept or reject).
+    Act(Vec<Action>),
+    /// Nothing to do until then: let the clock run.
+    WaitUntil(SimTime),
+}
+
+/// The reference technician's next move in `session` at `at`: an action, or
+/// how long to wait; once nothing more will happen, the steps that end the
+/// shift. What the demo plays when the reference run no longer applies (an
+/// instructor injected a fault). Like [`next_step`], it never changes the shift.
+pub fn plan(session: &Session, at: SimTime) -> Plan {
+    let scenario = Arc::clone(session.scenario_arc());
+    let limit = scenario.meta.time_limit;
+    let mut player = Player {
+        log: SessionLog::new(&scenario, session.seed(), "", Mode::Practice),
+        scenario,
+        session: session.clone(),
+        t: at.max(session.now()),
+        last_rejection: BTreeMap::new(),
+    };
+    if session.is_ended() {
+        return Plan::Act(Vec::new());
+    }
+    // A refusal still leaves the actions before it in the log.
+    let _ = player.step();
+    if !player.log.actions.is_empty() {
+        return Plan::Act(player.log.actions.into_iter().map(|e| e.action).collect());
+    }
+    match player.next_moment() {
+        Some(next) if next > player.t => Plan::WaitUntil(next.min(limit)),
+        Some(_) if player.t.0 + STEP < limit.0 => Plan::WaitUntil(SimTime(player.t.0 + STEP)),
+        _ => {
+            let _ = player.finish();
+            Plan::Act(player.log.actions.into_iter().map(|e| e.action).collect())
+        }
+    }
 }
 
 /// What the reference technician would do next in `session` at `at`: the

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::action::{Action, RejectReason};
 use crate::raw::Category;
 
 /// How much a finding weighs.
@@ -211,6 +212,54 @@ pub fn rule(id: &str) -> Option<&'static RuleDef> {
 pub const WESTGARD_RULES: &[&str] =
     &["1-2s", "1-3s", "2-2s", "R-4s", "4-1s", "10-x", "8-x", "2of3-2s", "3-1s", "6-x", "9-x", "12-x"];
 
+/// The rule an action carries out: what a caption says the technician
+/// honours by doing it. `None` for the clock, the end of the shift, an
+/// instructor's fault, and temptations (no rule asks for them).
+pub fn behind(action: &Action) -> Option<&'static RuleDef> {
+    use Action::*;
+    let id = match action {
+        PutOn(_) => "SAF-PPE",
+        TakeOff(_) => "SAF-PPE-CLEAN-AREA",
+        WashHands => "SAF-HAND-HYGIENE",
+        Receive { .. } | Accept { .. } => "ID-TWO-IDENTIFIERS",
+        CompareLabel { .. } => "ID-MISLABELED",
+        Reject { reason, .. } => match reason {
+            RejectReason::Unlabeled => "ID-UNLABELED",
+            RejectReason::Mislabeled => "ID-MISLABELED",
+            RejectReason::InsufficientIdentifiers => "ID-TWO-IDENTIFIERS",
+            RejectReason::NoCollectionTime => "ID-NO-COLLECTION-TIME",
+            RejectReason::WrongTube => "PROC-WRONG-TUBE",
+            RejectReason::Clotted => "PROC-CLOTTED",
+            RejectReason::QuantityNotSufficient => "PROC-UNDERFILLED",
+            RejectReason::Hemolyzed | RejectReason::Lipemic | RejectReason::Icteric => "PROC-HEMOLYZED",
+            RejectReason::DelayedTransport => "PROC-DELAYED",
+            RejectReason::WrongTemperature => "PROC-TEMPERATURE",
+            RejectReason::Leaking => "PROC-LEAKING",
+        },
+        RequestRecollection { .. } => "ID-NO-RECOLLECT",
+        LoadCentrifuge { .. } => "PROC-NOT-CENTRIFUGED",
+        AddBalanceTube | StartCentrifuge | OpenCentrifuge => "SAF-CENTRIFUGE",
+        RunControl { .. } | AcceptQc { .. } | RunTests { .. } => "QC-NOT-RUN",
+        RejectQc { .. } => "QC-REJECT-IGNORED",
+        CorrectiveAction { .. } => "QC-BLIND-REPEAT",
+        Calibrate { .. } => "AN-CALIBRATION",
+        LoadReagent { .. } => "AN-EXPIRED-REAGENT",
+        LookBack { .. } => "QC-NO-LOOKBACK",
+        Dilute { .. } => "AN-ABOVE-AMR",
+        Review { .. } | Repeat { .. } => "AN-DELTA-IGNORED",
+        Hold { .. } => "QC-RELEASED-AFTER-REJECT",
+        Release { .. } => "REP-NOT-RELEASED",
+        CallCaregiver { .. } => "CRIT-NOT-CALLED",
+        ConfirmReadBack { .. } => "CRIT-NO-READ-BACK",
+        DocumentCall { .. } => "CRIT-NOT-DOCUMENTED",
+        DisposeSharps | ReplaceSharpsContainer => "SAF-SHARPS",
+        DisposeBiohazard => "SAF-BIOHAZARD",
+        CleanSpill { .. } | FinishSpill => "SAF-SPILL",
+        EatOrDrink | RecapNeedle | Wait | EndShift | Inject(_) => return None,
+    };
+    rule(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +272,21 @@ mod tests {
         }
         assert_eq!(rule("SAF-EATING").map(|r| r.severity), Some(FindingSeverity::Critical));
         assert!(rule("NOPE").is_none());
+    }
+
+    #[test]
+    fn every_action_a_technician_takes_names_a_rule_of_the_catalogue() {
+        use crate::action::Action;
+        let ids: Vec<&str> = [
+            Action::WashHands,
+            Action::AddBalanceTube,
+            Action::Reject { specimen: "S".into(), reason: RejectReason::Icteric },
+            Action::DisposeBiohazard,
+        ]
+        .iter()
+        .map(|a| behind(a).map_or("none", |r| r.id))
+        .collect();
+        assert_eq!(ids, ["SAF-HAND-HYGIENE", "SAF-CENTRIFUGE", "PROC-HEMOLYZED", "SAF-BIOHAZARD"]);
+        assert!(behind(&Action::Wait).is_none());
     }
 }
