@@ -5,6 +5,8 @@
 //! the disk or OS entropy. Files come in through [`load::Files`]; time is
 //! simulated ([`time::SimTime`]).
 #![forbid(unsafe_code)]
+// A panic in the core would lose a trainee's shift: no unwrap or expect outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod action;
 pub mod diag;
