@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 
 use labshift_core::Files;
-use labshift_core::load::MAX_FILE_BYTES;
+use labshift_core::load::{LINK_OUTSIDE, MAX_FILE_BYTES};
 
 /// Reads scenario and policy files from the local disk.
 #[derive(Debug, Default, Clone, Copy)]
@@ -27,6 +27,17 @@ impl Files for DiskFiles {
             let at = e.utf8_error().valid_up_to();
             format!("not UTF-8 text (invalid byte at offset {at})")
         })
+    }
+
+    fn read_inside(&self, root: &str, path: &str) -> Result<String, String> {
+        let root = if root.is_empty() { "." } else { root };
+        // Both sides with every link followed: a link may not lead out.
+        let real_root = fs::canonicalize(root).map_err(|e| describe(&e))?;
+        let real = fs::canonicalize(path).map_err(|e| describe(&e))?;
+        if !real.starts_with(&real_root) {
+            return Err(format!("{LINK_OUTSIDE} (to {})", real.display()));
+        }
+        self.read(path)
     }
 
     fn list(&self, dir: &str) -> Vec<String> {
@@ -68,6 +79,40 @@ impl Files for RecordingFiles {
 
     fn list(&self, dir: &str) -> Vec<String> {
         DiskFiles.list(dir)
+    }
+
+    fn read_inside(&self, root: &str, path: &str) -> Result<String, String> {
+        self.read.borrow_mut().push(path.to_owned());
+        DiskFiles.read_inside(root, path)
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use labshift_core::load_scenario;
+
+    #[test]
+    fn a_policy_pack_reached_through_a_link_out_of_the_folder_is_refused() {
+        let base = std::env::temp_dir().join(format!("labshift-links-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let (inside, outside) = (base.join("scenarios"), base.join("elsewhere"));
+        fs::create_dir_all(&inside).expect("folder");
+        fs::create_dir_all(&outside).expect("folder");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::copy(root.join("scenarios/a-morning-chemistry.ron"), inside.join("a.ron")).expect("copy");
+        fs::copy(root.join("scenarios/policies/us-default.ron"), outside.join("us-default.ron")).expect("copy");
+        std::os::unix::fs::symlink(&outside, inside.join("policies")).expect("link");
+        let loaded = load_scenario(&inside.join("a.ron").to_string_lossy(), &DiskFiles);
+        let text: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(loaded.value.is_none(), "{text:?}");
+        assert!(text.iter().any(|d| d.contains("a link leading outside the scenario's folder")), "{text:?}");
+        // The same pack copied inside loads.
+        fs::remove_file(inside.join("policies")).expect("unlink");
+        fs::create_dir_all(inside.join("policies")).expect("folder");
+        fs::copy(outside.join("us-default.ron"), inside.join("policies/us-default.ron")).expect("copy");
+        assert!(load_scenario(&inside.join("a.ron").to_string_lossy(), &DiskFiles).value.is_some());
+        let _ = fs::remove_dir_all(&base);
     }
 }
 

@@ -15,6 +15,9 @@ use crate::validate::{Checker, check_policy, check_scenario};
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 
+/// How [`Files::read_inside`] begins its refusal of a link out of the folder.
+pub const LINK_OUTSIDE: &str = "a link leading outside the scenario's folder";
+
 /// Where the loader reads files from: the disk for the CLI and the app, a map
 /// in tests, embedded data in a browser.
 pub trait Files {
@@ -22,6 +25,12 @@ pub trait Files {
     fn read(&self, path: &str) -> Result<String, String>;
     /// Names of the `.ron` files in a folder, for suggestions; empty if unknown.
     fn list(&self, dir: &str) -> Vec<String>;
+    /// The text of `path`, a file a scenario in `root` names, refused if it
+    /// is not really inside `root` (a link leading out of it, on a disk).
+    fn read_inside(&self, root: &str, path: &str) -> Result<String, String> {
+        let _ = root;
+        self.read(path)
+    }
 }
 
 /// What kind of LabShift file a RON document is, from its outer struct name.
@@ -202,7 +211,18 @@ pub fn scenario_from_str(path: &str, src: &str, files: &dyn Files) -> Loaded<Sce
             checker.push(d);
             None
         }
-        Ok(policy_path) => match files.read(&policy_path) {
+        Ok(policy_path) => match files.read_inside(
+            &Path::new(path).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default(),
+            &policy_path,
+        ) {
+            Err(why) if why.starts_with(LINK_OUTSIDE) => {
+                let d = checker
+                    .at("policy", format!("policy pack `{}` is {why}", raw.policy))
+                    .expected("a policy pack inside the scenario's folder")
+                    .help("copy the pack into the folder instead of linking to it");
+                checker.push(d);
+                None
+            }
             Err(why) => {
                 let dir = Path::new(&policy_path)
                     .parent()
