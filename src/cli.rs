@@ -198,6 +198,23 @@ pub struct PlayArgs {
     /// Folder the session logs are written to while playing.
     #[arg(long, value_name = "DIR", default_value = "sessions")]
     pub log_dir: PathBuf,
+    /// Folder of the crash-safe journal (default: the user's data folder,
+    /// or $LABSHIFT_DATA_DIR/journal).
+    #[arg(long, value_name = "DIR")]
+    pub journal_dir: Option<PathBuf>,
+    /// With a scenario: resume its unfinished shift from the journal, if there is one.
+    #[arg(long, requires = "scenario")]
+    pub resume_unfinished: bool,
+    /// Feed this session log's actions as the trainee's input, at their clock times.
+    #[arg(long, value_name = "LOG", requires = "scenario", conflicts_with = "resume")]
+    pub script: Option<PathBuf>,
+    /// With --script: milliseconds between two actions.
+    #[arg(long, value_name = "MS", default_value_t = 0, requires = "script")]
+    pub pace_ms: u64,
+    /// With --script: no window; exit when the shift ends, printing `recorded N`
+    /// as each action reaches the journal.
+    #[arg(long, requires = "script")]
+    pub headless: bool,
     /// Continue a session log on the scenario (its seed, trainee and mode).
     #[arg(long, value_name = "LOG", requires = "scenario")]
     pub resume: Option<PathBuf>,

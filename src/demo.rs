@@ -137,7 +137,13 @@ impl Demo {
 
     /// The setup a demo plays with: practice (so hints show), no log on disk.
     pub fn setup(&self) -> Setup {
-        Setup { trainee: "Demo".into(), mode: Mode::Practice, seed: self.seed, log_dir: None }
+        Setup {
+            trainee: "Demo".into(),
+            mode: Mode::Practice,
+            seed: self.seed,
+            log_dir: None,
+            journal_dir: None,
+        }
     }
 
     fn say(&mut self, play: &Play, action: &Action) {

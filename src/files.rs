@@ -101,7 +101,8 @@ mod tests {
         fs::create_dir_all(&outside).expect("folder");
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         fs::copy(root.join("scenarios/a-morning-chemistry.ron"), inside.join("a.ron")).expect("copy");
-        fs::copy(root.join("scenarios/policies/us-default.ron"), outside.join("us-default.ron")).expect("copy");
+        fs::copy(root.join("scenarios/policies/us-default.ron"), outside.join("us-default.ron"))
+            .expect("copy");
         std::os::unix::fs::symlink(&outside, inside.join("policies")).expect("link");
         let loaded = load_scenario(&inside.join("a.ron").to_string_lossy(), &DiskFiles);
         let text: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();

@@ -10,10 +10,12 @@ pub mod export;
 pub mod files;
 pub mod gradebook;
 pub mod instructor;
+pub mod journal;
 pub mod panels;
 pub mod play;
 pub mod reload;
 pub mod screens;
+pub mod script;
 pub mod ui;
 
 use bevy::camera::ScalingMode;
@@ -66,6 +68,10 @@ pub struct Launch {
     pub panel: Option<Panel>,
     /// Open on the classroom demo of the current scenario.
     pub demo: Option<DemoLaunch>,
+    /// Feed this log's actions as the trainee's input (see [`script`]).
+    pub script: Option<script::Script>,
+    /// Resume the current scenario's unfinished journal, if there is one.
+    pub resume_unfinished: bool,
 }
 
 /// How `labshift demo` opens.
@@ -90,7 +96,7 @@ impl Plugin for AppPlugin {
         if !app.world().contains_resource::<Catalog>() {
             app.insert_resource(Catalog::load(&files::scenarios_dir()));
         }
-        let launch = app.world_mut().remove_resource::<Launch>().unwrap_or_default();
+        let mut launch = app.world_mut().remove_resource::<Launch>().unwrap_or_default();
         let current = app.world().get_resource::<CurrentScenario>().cloned();
         let mut screen = match &current {
             Some(c) if c.scenario.is_some() => Screen::Briefing,
@@ -105,6 +111,31 @@ impl Plugin for AppPlugin {
                 app.insert_resource(Debrief::of(&play));
             }
             app.insert_resource(play);
+        }
+        if launch.resume_unfinished
+            && let Some(scenario) =
+                app.world().get_resource::<CurrentScenario>().and_then(|c| c.scenario.clone())
+        {
+            let setup = app.world().resource::<Setup>().clone();
+            if let Some((play, done)) = resume_journal(Arc::new(scenario), &setup) {
+                if let Some(script) = &mut launch.script {
+                    script.next = play.log.actions.len();
+                }
+                screen = Screen::Bench;
+                app.insert_resource(play);
+                let _ = std::fs::remove_file(done);
+            }
+        }
+        if let Some(script) = launch.script.take() {
+            if !app.world().contains_resource::<Play>()
+                && let Some(scenario) =
+                    app.world().get_resource::<CurrentScenario>().and_then(|c| c.scenario.clone())
+            {
+                let play = Play::start(Arc::new(scenario), app.world().resource::<Setup>());
+                app.insert_resource(play);
+                screen = Screen::Bench;
+            }
+            app.insert_resource(script);
         }
         if let Some(d) = launch.demo.clone() {
             app.add_systems(Startup, move |mut commands: Commands| {
@@ -124,9 +155,31 @@ impl Plugin for AppPlugin {
             capture::plugin,
             reload::plugin,
             demo::plugin,
+            script::plugin,
         ));
         app.add_systems(Startup, spawn_camera);
     }
+}
+
+/// Replays the unfinished journal of `scenario` (the first, if several) into
+/// a shift that journals anew; returns it and the old journal, to remove.
+pub fn resume_journal(scenario: Arc<Scenario>, setup: &Setup) -> Option<(Play, std::path::PathBuf)> {
+    let dir = setup.journal_dir.as_ref()?;
+    let found = journal::unfinished(dir)
+        .into_iter()
+        .flatten()
+        .find(|u| u.log.header.scenario == scenario.meta.id && u.log.check_header(&scenario).is_ok())?;
+    let mut play = resume(scenario, &found.log, None, setup);
+    // The shift goes on in the log it was writing, not a second one beside it.
+    if let (Some(dir), Some(new)) = (&setup.log_dir, play.log_path.clone()) {
+        let old = dir.join(found.log_name());
+        if old != new {
+            let _ = std::fs::remove_file(&new);
+            play.log_path = Some(old);
+            play.save_log();
+        }
+    }
+    Some((play, found.path))
 }
 
 /// Starts the demo `labshift demo` asked for: the current scenario, or the
@@ -164,6 +217,7 @@ pub fn resume(scenario: Arc<Scenario>, log: &SessionLog, until: Option<ClockTime
         mode: log.header.mode,
         seed: log.header.seed,
         log_dir: setup.log_dir.clone(),
+        journal_dir: setup.journal_dir.clone(),
     };
     let mut play = Play::start(scenario, &setup);
     for entry in &log.actions {
@@ -196,6 +250,36 @@ pub fn spawn_camera(mut commands: Commands) {
             ..OrthographicProjection::default_2d()
         }),
     ));
+}
+
+/// Builds the app without a window (no renderer either): for scripted runs.
+pub fn headless_app(
+    current: Option<CurrentScenario>,
+    catalog: Option<Catalog>,
+    launch: Launch,
+    setup: Setup,
+) -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins.set(bevy::app::ScheduleRunnerPlugin::run_loop(std::time::Duration::ZERO)),
+        AssetPlugin::default(),
+        bevy::state::app::StatesPlugin,
+    ));
+    app.init_asset::<Mesh>().init_asset::<ColorMaterial>().init_asset::<Font>();
+    app.init_resource::<ButtonInput<KeyCode>>()
+        .init_resource::<ButtonInput<MouseButton>>()
+        .init_resource::<bevy::input::mouse::AccumulatedMouseScroll>()
+        .add_message::<bevy::input::keyboard::KeyboardInput>();
+    if let Some(current) = current {
+        app.insert_resource(current);
+    }
+    if let Some(catalog) = catalog {
+        app.insert_resource(catalog);
+    }
+    app.insert_resource(launch);
+    app.insert_resource(setup);
+    app.add_plugins(AppPlugin);
+    app
 }
 
 /// Builds the windowed app for a scenario file.

@@ -102,12 +102,46 @@ fn play(args: PlayArgs) -> ExitCode {
             }
         }
     }
+    let mut scripted = None;
+    if let Some(path) = &args.script {
+        let name = path.to_string_lossy();
+        let log = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read file: {e}"))
+            .and_then(|text| SessionLog::parse(&name, &text).map_err(|e| e.to_string()));
+        let scenario = current.as_ref().and_then(|c| c.scenario.as_ref());
+        match (log, scenario) {
+            (Ok(log), Some(s)) => {
+                let pace = std::time::Duration::from_millis(args.pace_ms);
+                launch.script = Some(labshift::script::Script::new(&log, s.meta.start, pace, args.headless));
+                scripted = Some(log.header);
+            }
+            (Err(e), _) => {
+                eprintln!("error: {name}: {e}");
+                return ExitCode::from(exit::USAGE);
+            }
+            (_, None) => return ExitCode::from(exit::USAGE),
+        }
+    }
+    launch.resume_unfinished = args.resume_unfinished;
     let setup = Setup {
         trainee: args.trainee.clone(),
         mode: if args.mode == PlayMode::Assessment { Mode::Assessment } else { Mode::Practice },
         seed: args.seed,
         log_dir: Some(args.log_dir.clone()),
+        journal_dir: args.journal_dir.clone().or_else(labshift::journal::default_dir),
     };
+    // A script plays as the shift it was recorded in: its seed, trainee and mode.
+    let setup = match scripted {
+        Some(h) => Setup { trainee: h.trainee, mode: h.mode, seed: h.seed, ..setup },
+        None => setup,
+    };
+    if args.headless {
+        let mut app = labshift::headless_app(current, None, launch, setup);
+        return match app.run() {
+            bevy::app::AppExit::Success => ExitCode::SUCCESS,
+            bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+        };
+    }
     let scale = args.ui_scale.clamp(1.0, 2.0);
     let capture = args.screenshot.map(|path| CapturePlan { path, after_frames: args.frames });
     let mut app = windowed_app(current, launch, setup, capture);

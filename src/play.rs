@@ -17,6 +17,7 @@ use labshift_core::session::{Event, Requisition, Session};
 use labshift_core::time::SimTime;
 
 use crate::export::Attempt;
+use crate::journal::Journal;
 use crate::screens::Screen;
 
 /// Simulated seconds per real second at 1×.
@@ -33,7 +34,13 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         // A demo runs the clock itself.
-        (tick_clock.run_if(not(resource_exists::<crate::demo::Demo>)), apply_actions)
+        (
+            tick_clock.run_if(
+                not(resource_exists::<crate::demo::Demo>)
+                    .and_then(not(resource_exists::<crate::script::Script>)),
+            ),
+            apply_actions,
+        )
             .chain()
             .in_set(PlaySystems)
             .run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
@@ -73,6 +80,8 @@ pub struct Setup {
     pub seed: u64,
     /// Folder the session logs are written to; `None` keeps them in memory.
     pub log_dir: Option<PathBuf>,
+    /// Folder of the crash-safe journal (see [`crate::journal`]); `None`: no journal.
+    pub journal_dir: Option<PathBuf>,
 }
 
 impl Default for Setup {
@@ -82,6 +91,7 @@ impl Default for Setup {
             mode: Mode::Practice,
             seed: 1,
             log_dir: Some(PathBuf::from("sessions")),
+            journal_dir: None,
         }
     }
 }
@@ -109,6 +119,10 @@ pub struct Play {
     pub unanswered: BTreeMap<(String, String), Vec<String>>,
     /// A colleague offered a coffee at the bench (and it is still there).
     pub coffee_offered: bool,
+    /// The crash-safe journal every accepted action goes to first.
+    pub journal: Option<Journal>,
+    /// Why the journal could not be written, if it could not.
+    pub journal_error: Option<String>,
 }
 
 impl Play {
@@ -133,7 +147,23 @@ impl Play {
             compared: BTreeMap::new(),
             unanswered: BTreeMap::new(),
             coffee_offered: false,
+            journal: None,
+            journal_error: None,
         };
+        if let Some(dir) = &setup.journal_dir {
+            let stem = play
+                .log_path
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().trim_end_matches(".log.ron").to_owned())
+                .unwrap_or_else(|| format!("{}-seed{}", play.log.header.scenario, play.log.header.seed));
+            match Journal::create(dir, &play.log.header, &stem) {
+                Ok(journal) => play.journal = Some(journal),
+                Err(e) => {
+                    play.journal_error = Some(format!("cannot start the journal in {}: {e}", dir.display()));
+                }
+            }
+        }
         play.save_log();
         play.say(Tone::Info, format!("Shift started: {}.", play.scenario.meta.title));
         play
@@ -187,8 +217,16 @@ impl Play {
                     );
                 }
                 if action != Action::Wait {
+                    let ended = action == Action::EndShift;
                     self.log.push(&self.scenario, at, action);
+                    self.journal_last();
                     self.save_log();
+                    if ended && self.log_error.is_none() {
+                        // The log is saved whole: the journal has done its work.
+                        if let Some(journal) = self.journal.take() {
+                            let _ = journal.finish();
+                        }
+                    }
                 }
                 for event in &events {
                     self.narrate(event);
@@ -203,9 +241,17 @@ impl Play {
         }
     }
 
+    /// Appends the last logged action to the journal, on the disk before the shift goes on.
+    fn journal_last(&mut self) {
+        let (Some(journal), Some(entry)) = (self.journal.as_mut(), self.log.actions.last()) else { return };
+        if let Err(e) = journal.append(entry) {
+            self.journal_error = Some(format!("cannot write the journal {}: {e}", journal.path.display()));
+        }
+    }
+
     /// Writes the whole log next to its final name and renames it into place,
     /// so the file on disk is always a complete log.
-    fn save_log(&mut self) {
+    pub(crate) fn save_log(&mut self) {
         let Some(path) = self.log_path.clone() else { return };
         let text =
             format!("// LabShift session log, written while the shift was played.\n{}\n", self.log.to_ron());

@@ -9,10 +9,7 @@ mod support;
 
 use std::time::Duration;
 
-use bevy::input::keyboard::KeyboardInput;
-use bevy::input::mouse::AccumulatedMouseScroll;
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 use labshift::bench::layout::StationKind;
 use labshift::bench::{Station, TubeView};
@@ -24,7 +21,7 @@ use labshift::reload::{ReloadNotice, Toast, Watch};
 use labshift::screens::Screen;
 use labshift::ui::command::{BenchUi, UiCommand};
 use labshift::ui::widgets::{Btn, Focus, Focusable};
-use labshift::{AppPlugin, CurrentScenario};
+use labshift::{CurrentScenario, Launch};
 use labshift_core::action::{Action, Mode};
 use labshift_core::log::SessionLog;
 use labshift_core::time::ClockTime;
@@ -44,26 +41,16 @@ fn headless_app_on(
     catalog: Option<Catalog>,
     log_dir: Option<&std::path::Path>,
 ) -> App {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, AssetPlugin::default(), StatesPlugin));
-    app.init_asset::<Mesh>().init_asset::<ColorMaterial>().init_asset::<Font>();
-    app.init_resource::<ButtonInput<KeyCode>>()
-        .init_resource::<ButtonInput<MouseButton>>()
-        .init_resource::<AccumulatedMouseScroll>()
-        .add_message::<KeyboardInput>();
-    // The simulated clock moves only when the test moves it.
-    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::ZERO));
-    app.insert_resource(current);
-    if let Some(catalog) = catalog {
-        app.insert_resource(catalog);
-    }
-    app.insert_resource(Setup {
+    let setup = Setup {
         trainee: "Headless trainee".into(),
         mode: Mode::Assessment,
         seed: 1,
         log_dir: log_dir.map(std::path::Path::to_path_buf),
-    });
-    app.add_plugins(AppPlugin);
+        journal_dir: None,
+    };
+    let mut app = labshift::headless_app(Some(current), catalog, Launch::default(), setup);
+    // The simulated clock moves only when the test moves it.
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::ZERO));
     app.update();
     app
 }
