@@ -93,6 +93,22 @@ pub struct AppPlugin;
 impl Plugin for AppPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Setup>().init_resource::<BenchUi>();
+        // Shifts a crash (or a closed window) left unfinished, offered on the title screen.
+        let unfinished = app
+            .world()
+            .resource::<Setup>()
+            .journal_dir
+            .as_deref()
+            .map(journal::unfinished)
+            .unwrap_or_default();
+        let mut readable = Vec::new();
+        for found in unfinished {
+            match found {
+                Ok(u) => readable.push(u),
+                Err((path, why)) => warn!("journal {} cannot be resumed: {why}", path.display()),
+            }
+        }
+        app.insert_resource(ui::command::Unfinished(readable));
         if !app.world().contains_resource::<Catalog>() {
             app.insert_resource(Catalog::load(&files::scenarios_dir()));
         }
@@ -169,6 +185,16 @@ pub fn resume_journal(scenario: Arc<Scenario>, setup: &Setup) -> Option<(Play, s
         .into_iter()
         .flatten()
         .find(|u| u.log.header.scenario == scenario.meta.id && u.log.check_header(&scenario).is_ok())?;
+    Some(resume_unfinished(scenario, &found, setup))
+}
+
+/// Replays an unfinished journal into a shift that journals anew and goes
+/// on in the session log it was writing; returns it and the old journal.
+pub fn resume_unfinished(
+    scenario: Arc<Scenario>,
+    found: &journal::Unfinished,
+    setup: &Setup,
+) -> (Play, std::path::PathBuf) {
     let mut play = resume(scenario, &found.log, None, setup);
     // The shift goes on in the log it was writing, not a second one beside it.
     if let (Some(dir), Some(new)) = (&setup.log_dir, play.log_path.clone()) {
@@ -179,7 +205,7 @@ pub fn resume_journal(scenario: Arc<Scenario>, setup: &Setup) -> Option<(Play, s
             play.save_log();
         }
     }
-    Some((play, found.path))
+    (play, found.path.clone())
 }
 
 /// Starts the demo `labshift demo` asked for: the current scenario, or the

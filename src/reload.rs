@@ -76,6 +76,17 @@ pub struct Toast {
     pub text: String,
     /// Real seconds it shows until.
     until: f32,
+    /// Said from outside a system: the clock starts at the next frame.
+    pending: bool,
+}
+
+impl Toast {
+    /// Shows `text` for a few seconds.
+    pub fn say(&mut self, text: String) {
+        self.text = text;
+        self.until = f32::MAX;
+        self.pending = true;
+    }
 }
 
 fn stamp(path: &str) -> Stamp {
@@ -213,9 +224,13 @@ fn spawn_toast(mut commands: Commands, fonts: Res<UiFonts>) {
 
 fn show_toast(
     time: Res<Time<Real>>,
-    toast: Res<Toast>,
+    mut toast: ResMut<Toast>,
     mut shown: Query<(&mut Text, &mut Node), With<ToastText>>,
 ) {
+    if toast.pending {
+        toast.pending = false;
+        toast.until = time.elapsed_secs() + 6.0;
+    }
     let visible = time.elapsed_secs() < toast.until;
     for (mut text, mut node) in &mut shown {
         if visible && text.0 != toast.text {

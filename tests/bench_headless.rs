@@ -593,3 +593,62 @@ fn the_attract_loop_goes_on_to_the_next_scenario_after_a_debrief() {
     assert!(next.ends_with("b-mislabel-hemolysis.ron"), "{next}");
     assert!(app.world().resource::<Demo>().attract.is_some());
 }
+
+#[test]
+fn the_title_offers_an_unfinished_shift_and_resuming_restores_its_state() {
+    let dir = support::scratch("resume-journal");
+    let (journals, logs) = (dir.join("journal"), dir.join("sessions"));
+    let reference = "scenarios/reference/b-mislabel-hemolysis.log.ron";
+    let mut log =
+        SessionLog::parse(reference, &std::fs::read_to_string(root(reference)).expect("log")).expect("log");
+    log.header.trainee = "Ann Lee".into();
+    log.actions.truncate(30);
+    let mut journal =
+        labshift::journal::Journal::create(&journals, &log.header, "mislabel-hemolysis-ann-lee-seed1")
+            .expect("journal");
+    for entry in &log.actions {
+        journal.append(entry).expect("append");
+    }
+    drop(journal); // The app stopped here.
+
+    let setup = Setup {
+        trainee: String::new(),
+        mode: Mode::Practice,
+        seed: 9,
+        log_dir: Some(logs.clone()),
+        journal_dir: Some(journals.clone()),
+    };
+    let launch = Launch { screen: Some(Screen::Title), ..Launch::default() };
+    let mut app = labshift::headless_app(None, None, launch, setup);
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::ZERO));
+    app.update();
+    assert_eq!(screen(&app), Screen::Title);
+    assert!(on_screen(&mut app).contains("Resume Ann Lee · mislabel-hemolysis · seed 1 · 30 actions"));
+    click(&mut app, &UiCommand::ResumeJournal(0));
+    app.update();
+    assert_eq!(screen(&app), Screen::Bench);
+    let play = app.world().resource::<Play>();
+    assert_eq!(play.log.actions, log.actions);
+    assert_eq!((play.log.header.trainee.as_str(), play.log.header.seed), ("Ann Lee", 1));
+    // The same state as replaying those actions.
+    let scenario = std::sync::Arc::new(
+        CurrentScenario::load(&root("scenarios/b-mislabel-hemolysis.ron")).scenario.expect("valid"),
+    );
+    let replayed = labshift::resume(scenario, &log, None, &Setup { log_dir: None, ..Setup::default() });
+    assert_eq!(play.session.specimen_views(), replayed.session.specimen_views());
+    assert_eq!(play.session.findings(), replayed.session.findings());
+    assert_eq!(play.session.now(), replayed.session.now());
+    // It goes on journaling, in the log it was writing; the old journal is gone.
+    let left = labshift::journal::unfinished(&journals);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].as_ref().map(|u| u.log.actions.len()).ok(), Some(30));
+    assert_eq!(
+        play.log_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .as_deref(),
+        Some("mislabel-hemolysis-ann-lee-seed1.log.ron")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,7 +3,7 @@
 use bevy::prelude::*;
 
 use super::{Screen, body, heading};
-use crate::ui::command::UiCommand;
+use crate::ui::command::{UiCommand, Unfinished};
 use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::button;
 
@@ -11,7 +11,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Title), spawn_title);
 }
 
-fn spawn_title(mut commands: Commands, fonts: Res<UiFonts>) {
+fn spawn_title(mut commands: Commands, fonts: Res<UiFonts>, unfinished: Res<Unfinished>) {
     commands
         .spawn((
             DespawnOnExit(Screen::Title),
@@ -39,6 +39,29 @@ fn spawn_title(mut commands: Commands, fonts: Res<UiFonts>) {
             p.spawn(button("Choose a shift", UiCommand::Goto(Screen::Select), Some(0), &fonts, 20.0));
             p.spawn(button("Watch a demo (every shift in turn)", UiCommand::Attract, Some(1), &fonts, 20.0));
             p.spawn(button("Quit", UiCommand::Quit, Some(2), &fonts, 20.0));
+            if !unfinished.0.is_empty() {
+                p.spawn(Node { height: px(12), ..default() });
+                p.spawn(body(
+                    "Unfinished shifts (LabShift stopped before their debrief): every action was kept.",
+                    &fonts,
+                    16.0,
+                    palette::WARN,
+                ));
+            }
+            for (i, u) in unfinished.0.iter().enumerate().take(4) {
+                let h = &u.log.header;
+                let last = u.log.actions.last().map_or("the start".to_owned(), |e| e.at.clone());
+                p.spawn(Node { column_gap: px(8), ..default() }).with_children(|row| {
+                    row.spawn(button(
+                        &format!("Resume {} · {} · seed {} · {} actions, to {last}", h.trainee, h.scenario, h.seed, u.log.actions.len()),
+                        UiCommand::ResumeJournal(i),
+                        Some(3 + 2 * i),
+                        &fonts,
+                        16.0,
+                    ));
+                    row.spawn(button("Discard", UiCommand::DiscardJournal(i), Some(4 + 2 * i), &fonts, 16.0));
+                });
+            }
             p.spawn(Node { height: px(24), ..default() });
             p.spawn(body(
                 "Mouse, or keyboard: ↑ ↓ to choose, Enter to press, the digits for numbered buttons. F9/F10: text size.",

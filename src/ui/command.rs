@@ -55,6 +55,10 @@ pub enum UiCommand {
     DemoFaster,
     DemoSlower,
     DemoNextEvent,
+    /// Resume the n-th unfinished shift the title screen offers.
+    ResumeJournal(usize),
+    /// Throw the n-th unfinished shift away.
+    DiscardJournal(usize),
     /// An instructor's live fault (practice mode and demos).
     InjectFault(crate::demo::FaultKind),
     /// Enlarge or shrink the label beside the requisition.
@@ -175,6 +179,15 @@ fn run(world: &mut World, command: UiCommand) {
         | UiCommand::DemoSlower
         | UiCommand::DemoNextEvent => crate::demo::run(world, &command),
         UiCommand::InjectFault(kind) => crate::demo::inject(world, kind),
+        UiCommand::ResumeJournal(i) => resume_journal(world, i),
+        UiCommand::DiscardJournal(i) => {
+            let mut left = world.resource_mut::<Unfinished>();
+            if i < left.0.len() {
+                let gone = left.0.remove(i);
+                let _ = std::fs::remove_file(&gone.path);
+            }
+            goto(world, Screen::Title);
+        }
         UiCommand::SaveReport => {
             if let Some(mut debrief) = world.get_resource_mut::<Debrief>() {
                 debrief.save_report();
@@ -188,6 +201,48 @@ fn run(world: &mut World, command: UiCommand) {
             world.write_message(AppExit::Success);
         }
     }
+}
+
+/// The shifts the journal folder holds that never reached their debrief.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Unfinished(pub Vec<crate::journal::Unfinished>);
+
+/// The scenario an unfinished shift was played on, as it is now in the catalog.
+pub fn scenario_of(
+    catalog: &Catalog,
+    log: &labshift_core::log::SessionLog,
+) -> Result<CurrentScenario, String> {
+    let entry = catalog
+        .entries
+        .iter()
+        .find(|e| e.scenario.as_ref().is_some_and(|s| s.meta.id == log.header.scenario))
+        .ok_or_else(|| format!("no scenario `{}` in the scenarios folder", log.header.scenario))?;
+    if let Some(s) = &entry.scenario {
+        log.check_header(s).map_err(|e| e.to_string())?;
+    }
+    Ok(entry.clone())
+}
+
+fn resume_journal(world: &mut World, i: usize) {
+    let Some(found) = world.resource::<Unfinished>().0.get(i).cloned() else { return };
+    let current = match scenario_of(world.resource::<Catalog>(), &found.log) {
+        Ok(current) => current,
+        Err(why) => {
+            world.resource_mut::<crate::reload::Toast>().say(format!("Cannot resume: {why}"));
+            return;
+        }
+    };
+    let Some(scenario) = current.scenario.clone() else { return };
+    let setup = world.resource::<Setup>().clone();
+    let (play, old) = crate::resume_unfinished(Arc::new(scenario), &found, &setup);
+    let _ = std::fs::remove_file(old);
+    world.resource_mut::<Unfinished>().0.remove(i);
+    world.insert_resource(current);
+    world.insert_resource(play);
+    world.insert_resource(BenchUi::default());
+    world.remove_resource::<Debrief>();
+    world.remove_resource::<crate::demo::Demo>();
+    goto(world, Screen::Bench);
 }
 
 /// Starts the current scenario's shift with the briefing's setup.
