@@ -446,13 +446,9 @@ pub fn grade(args: &GradeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     code = exit::INVALID;
                 }
             }
-            // A parse diagnostic names its file, line and column itself.
-            Err(labshift_core::log::GradeError::Parse(d)) => {
-                let _ = write!(err, "{d}");
-                code = exit::USAGE;
-            }
+            // Each problem names its file, line and column: the header field or the action.
             Err(e) => {
-                let _ = writeln!(err, "error: {name}: {e}");
+                let _ = write!(err, "{}", e.diagnostic(&name, &text));
                 code = exit::USAGE;
             }
         }

@@ -94,13 +94,9 @@ pub fn report(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
     let attempt = SessionLog::parse(&name, &text).and_then(|log| Attempt::replay(&scenario, &log));
     let attempt = match attempt {
         Ok(attempt) => attempt,
-        // A parse diagnostic names its file, line and column itself.
-        Err(GradeError::Parse(d)) => {
-            let _ = write!(err, "{d}");
-            return exit::USAGE;
-        }
+        // Each problem names its file, line and column: the header field or the action.
         Err(e) => {
-            let _ = writeln!(err, "error: {name}: {e}");
+            let _ = write!(err, "{}", e.diagnostic(&name, &text));
             return exit::USAGE;
         }
     };

@@ -11,6 +11,7 @@ use crate::load::parse_ron;
 use crate::model::Scenario;
 use crate::report::Report;
 use crate::session::{Rejected, Session};
+use crate::spans::SpanIndex;
 use crate::time::{ClockTime, SimTime};
 
 /// The version of the session-log format.
@@ -77,6 +78,26 @@ pub enum GradeError {
     BadTime { index: usize, at: String },
     #[error("action {index} at {at} ({action}) does not replay: {reason}")]
     Replay { index: usize, at: String, action: String, reason: Rejected },
+}
+
+impl GradeError {
+    /// The error as a diagnostic pointing into the log's text `src`: the
+    /// header field or the action it is about.
+    pub fn diagnostic(&self, file: &str, src: &str) -> Diagnostic {
+        let path = match self {
+            GradeError::Parse(d) => return (**d).clone(),
+            GradeError::Format(_) => "header.format".to_owned(),
+            GradeError::WrongScenario { .. } => "header.scenario".to_owned(),
+            GradeError::HashMismatch { .. } => "header.scenario_hash".to_owned(),
+            GradeError::BadTime { index, .. } => format!("actions[{}].at", index.saturating_sub(1)),
+            GradeError::Replay { index, .. } => format!("actions[{}]", index.saturating_sub(1)),
+        };
+        let message = self.to_string();
+        match SpanIndex::build(src).find(&path) {
+            Some(span) => Diagnostic::at(file, src, span, message),
+            None => Diagnostic::whole_file(file, message),
+        }
+    }
 }
 
 impl SessionLog {

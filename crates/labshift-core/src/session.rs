@@ -468,7 +468,8 @@ impl Session {
             return Err(no("the shift has ended"));
         }
         if at < self.now {
-            return Err(no(format!("time goes forward only: {}s is before {}s", at.0, self.now.0)));
+            let clock = |t: SimTime| self.scenario.meta.start.plus(t).to_string_full();
+            return Err(no(format!("time goes forward only: {} is before {}", clock(at), clock(self.now))));
         }
         let limit = self.scenario.meta.time_limit;
         if at > limit && action != Action::EndShift {
