@@ -422,7 +422,7 @@ pub fn grade(args: &GradeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let text = match DiskFiles.read(&name) {
             Ok(text) => text,
             Err(why) => {
-                let _ = writeln!(err, "error: {name}: cannot read file: {why}");
+                let _ = writeln!(err, "{name}: error: cannot read file: {why}");
                 code = exit::USAGE;
                 continue;
             }

@@ -25,7 +25,10 @@ impl Files for DiskFiles {
         let bytes = fs::read(path).map_err(|e| describe(&e))?;
         String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
-            format!("not UTF-8 text (invalid byte at offset {at})")
+            let before = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("not UTF-8 text: an invalid byte at line {line}, column {column} (offset {at})")
         })
     }
 

@@ -87,7 +87,7 @@ pub fn report(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
     let text = match DiskFiles.read(&name) {
         Ok(text) => text,
         Err(why) => {
-            let _ = writeln!(err, "error: {name}: cannot read file: {why}");
+            let _ = writeln!(err, "{name}: error: cannot read file: {why}");
             return exit::USAGE;
         }
     };

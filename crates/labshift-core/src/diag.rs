@@ -108,6 +108,12 @@ impl Diagnostic {
     }
 }
 
+/// Characters of a message a diagnostic shows at most.
+const MESSAGE_CHARS: usize = 240;
+
+/// Characters of a source line a diagnostic shows at most.
+const SNIPPET_CHARS: usize = 160;
+
 impl fmt::Display for Diagnostic {
     /// Rendered as compilers do:
     ///
@@ -124,23 +130,47 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        if self.line == 0 {
-            writeln!(f, "{}: {kind}: {}", self.file, self.message)?;
+        // A message quoting a huge value (a 300 000-character id) stays readable.
+        let message: String = if self.message.chars().count() > MESSAGE_CHARS {
+            self.message.chars().take(MESSAGE_CHARS).chain(['…']).collect()
         } else {
-            writeln!(f, "{}:{}:{}: {kind}: {}", self.file, self.line, self.column, self.message)?;
+            self.message.clone()
+        };
+        if self.line == 0 {
+            writeln!(f, "{}: {kind}: {message}", self.file)?;
+        } else {
+            writeln!(f, "{}:{}:{}: {kind}: {message}", self.file, self.line, self.column)?;
         }
         let gutter = " ".repeat(self.line.to_string().len());
         if let Some(snippet) = &self.snippet {
-            let shown: String = snippet.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            // Tabs as spaces, other control characters visible; a long line
+            // is shown as a window around the column.
+            let chars: Vec<char> = snippet
+                .trim_end()
+                .chars()
+                .map(|c| {
+                    if c == '\t' {
+                        ' '
+                    } else if c.is_control() {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let column = self.column.saturating_sub(1);
+            let first =
+                if chars.len() > SNIPPET_CHARS { column.saturating_sub(SNIPPET_CHARS / 3) } else { 0 };
+            let last = (first + SNIPPET_CHARS).min(chars.len());
+            let left = if first > 0 { "…" } else { "" };
+            let right = if last < chars.len() { "…" } else { "" };
+            let shown: String = chars[first.min(last)..last].iter().collect();
             writeln!(f, "{gutter} |")?;
-            writeln!(f, "{} | {}", self.line, shown.trim_end())?;
+            writeln!(f, "{} | {left}{shown}{right}", self.line)?;
             let mut marks = String::new();
-            let _ = write!(
-                marks,
-                "{}{}",
-                " ".repeat(self.column.saturating_sub(1)),
-                "^".repeat(self.width.max(1))
-            );
+            let at = column.saturating_sub(first) + left.chars().count();
+            let room = (last + left.chars().count()).saturating_sub(at).max(1);
+            let _ = write!(marks, "{}{}", " ".repeat(at), "^".repeat(self.width.clamp(1, room)));
             writeln!(f, "{gutter} | {marks}")?;
         }
         if let Some(expected) = &self.expected {

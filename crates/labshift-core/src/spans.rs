@@ -28,7 +28,7 @@ pub struct SpanIndex {
 
 impl SpanIndex {
     pub fn build(src: &str) -> SpanIndex {
-        let mut scanner = Scanner { src: src.as_bytes(), pos: 0, index: SpanIndex::default() };
+        let mut scanner = Scanner { src: src.as_bytes(), pos: 0, depth: 0, index: SpanIndex::default() };
         scanner.skip_trivia();
         scanner.skip_attributes();
         // On text it does not understand the scanner stops; what it recorded stays.
@@ -55,9 +55,14 @@ impl SpanIndex {
     }
 }
 
+/// Nesting the scanner follows, as deep as `ron` itself parses: text nested
+/// deeper is hostile, and must not exhaust the stack.
+const MAX_DEPTH: usize = 128;
+
 struct Scanner<'a> {
     src: &'a [u8],
     pos: usize,
+    depth: usize,
     index: SpanIndex,
 }
 
@@ -151,6 +156,16 @@ impl Scanner<'_> {
 
     /// Parses one value, records its span under `path` and returns it.
     fn value(&mut self, path: String, root: bool) -> Option<Span> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let span = self.nested_value(path, root);
+        self.depth -= 1;
+        span
+    }
+
+    fn nested_value(&mut self, path: String, root: bool) -> Option<Span> {
         self.skip_trivia();
         let start = self.pos;
         match self.peek()? {

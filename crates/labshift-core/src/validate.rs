@@ -352,6 +352,12 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
     }
     let date = c.date("meta.date", &m.date);
     let start = c.clock("meta.start", &m.start).unwrap_or(ClockTime(0));
+    if start.0 >= 24 * 3600 {
+        let d = c
+            .at("meta.start", format!("a shift cannot start at {}", m.start))
+            .expected("a time of day from 00:00 to 23:59 (later clock times in the shift may pass midnight)");
+        c.push(d);
+    }
     if m.time_limit_min == 0 || m.time_limit_min > 24 * 60 {
         let d = c
             .at("meta.time_limit_min", format!("time limit of {} minutes", m.time_limit_min))
