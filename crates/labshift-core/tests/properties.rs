@@ -18,6 +18,11 @@ use labshift_core::session::Session;
 use labshift_core::time::SimTime;
 use proptest::prelude::*;
 
+/// Cases per property: `LABSHIFT_FUZZ_CASES` for a long run, else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("LABSHIFT_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
+}
+
 fn scenarios() -> Vec<Arc<Scenario>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
     ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"]
@@ -130,7 +135,7 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(96), ..ProptestConfig::default() })]
 
     #[test]
     fn replaying_the_log_reproduces_the_report(which in 0usize..4, seed in any::<u64>(), steps in steps()) {

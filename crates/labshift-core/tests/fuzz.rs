@@ -1,0 +1,213 @@
+//! Fuzzing the scenario loader: the sample scenarios, their policy pack and
+//! the bad-input corpus (`tests/corpus/`), mutated at random — bytes flipped,
+//! cut, repeated, RON tokens dropped in — and loaded. No input may panic, and
+//! a mutated scenario that still validates must play: the reference
+//! technician works its shift through the engine.
+//!
+//! CI runs a few hundred cases. For a long run (see RELIABILITY.md):
+//! `LABSHIFT_FUZZ_CASES=1000000 cargo test --release -p labshift-core --test fuzz`.
+//! A failing case is kept in `fuzz.proptest-regressions` and replayed first.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use labshift_core::load::{MemoryFiles, scenario_from_str};
+use labshift_core::reference::reference_log;
+use proptest::prelude::*;
+
+/// Cases per property: `LABSHIFT_FUZZ_CASES`, else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("LABSHIFT_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
+}
+
+struct Seeds {
+    /// (name, text) of every starting file.
+    files: Vec<(String, String)>,
+    policy: String,
+}
+
+fn seeds() -> &'static Seeds {
+    static SEEDS: OnceLock<Seeds> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for dir in ["scenarios", "tests/corpus/scenarios"] {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+                .map(|d| {
+                    d.flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            found.sort();
+            paths.extend(found);
+        }
+        let policy =
+            std::fs::read_to_string(root.join("scenarios/policies/us-default.ron")).unwrap_or_default();
+        let mut files: Vec<(String, String)> = paths
+            .iter()
+            .filter_map(|p| {
+                let bytes = std::fs::read(p).ok()?;
+                // Huge seeds only slow the run; the size limit has its own test.
+                (bytes.len() < 64 * 1024)
+                    .then(|| (p.to_string_lossy().into_owned(), String::from_utf8_lossy(&bytes).into_owned()))
+            })
+            .collect();
+        files.push(("policies/us-default.ron".into(), policy.clone()));
+        assert!(files.len() > 50, "{} seeds", files.len());
+        Seeds { files, policy }
+    })
+}
+
+/// Pieces of RON and of LabShift's vocabulary, to make mutations that parse further.
+const TOKENS: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "\"",
+    "Some(",
+    "None",
+    "-1",
+    "0",
+    "1e308",
+    "-0.0",
+    "NaN",
+    "inf",
+    "99999999999999999999",
+    "\"\"",
+    "id",
+    "tests",
+    "values",
+    "Exact(",
+    "Between(",
+    "events",
+    "at: \"07:00\"",
+    "fault: Spill(area: Reception, volume_ml: 1)",
+    "level: 0",
+    "sd: 0.0",
+    "\"25:00\"",
+    "\"2026-02-30\"",
+    "//",
+    "/*",
+    "r#\"",
+    "'",
+    "\\u{0}",
+    "é",
+    "\u{feff}",
+];
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Flip { at: usize, byte: u8 },
+    Delete { at: usize, len: usize },
+    Insert { at: usize, token: usize },
+    Repeat { at: usize, len: usize },
+    Truncate { at: usize },
+    SwapLines { a: usize, b: usize },
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(at, byte)| Mutation::Flip { at, byte }),
+        (any::<usize>(), 1usize..64).prop_map(|(at, len)| Mutation::Delete { at, len }),
+        (any::<usize>(), 0..TOKENS.len()).prop_map(|(at, token)| Mutation::Insert { at, token }),
+        (any::<usize>(), 1usize..200).prop_map(|(at, len)| Mutation::Repeat { at, len }),
+        any::<usize>().prop_map(|at| Mutation::Truncate { at }),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines { a, b }),
+    ]
+}
+
+fn mutate(text: &str, mutations: &[Mutation]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for m in mutations {
+        let n = bytes.len().max(1);
+        match *m {
+            Mutation::Flip { at, byte } => {
+                if let Some(b) = bytes.get_mut(at % n) {
+                    *b = byte;
+                }
+            }
+            Mutation::Delete { at, len } => {
+                let from = (at % n).min(bytes.len());
+                let to = (from + len).min(bytes.len());
+                bytes.drain(from..to);
+            }
+            Mutation::Insert { at, token } => {
+                let at = (at % n).min(bytes.len());
+                bytes.splice(at..at, TOKENS[token].bytes());
+            }
+            Mutation::Repeat { at, len } => {
+                let from = (at % n).min(bytes.len());
+                let to = (from + len).min(bytes.len());
+                let piece = bytes[from..to].to_vec();
+                bytes.splice(to..to, piece);
+            }
+            Mutation::Truncate { at } => bytes.truncate(at % n),
+            Mutation::SwapLines { a, b } => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let mut lines: Vec<&str> = text.split('\n').collect();
+                let count = lines.len();
+                lines.swap(a % count, b % count);
+                bytes = lines.join("\n").into_bytes();
+            }
+        }
+    }
+    // The loader takes text: files that are not UTF-8 never reach it.
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_mutated_scenario_or_pack_panics_the_loader_or_the_engine(
+        which in any::<usize>(),
+        mutate_policy in prop::bool::weighted(0.15),
+        mutations in prop::collection::vec(mutation(), 1..6),
+    ) {
+        let seeds = seeds();
+        let (name, text) = &seeds.files[which % seeds.files.len()];
+        let (scenario_text, policy_text) = if mutate_policy {
+            (seeds.files[0].1.clone(), mutate(&seeds.policy, &mutations))
+        } else {
+            (mutate(text, &mutations), seeds.policy.clone())
+        };
+        let files = MemoryFiles::default().with("lab/policies/us-default.ron", &policy_text);
+        let loaded = scenario_from_str("lab/fuzzed.ron", &scenario_text, &files);
+        for d in &loaded.diagnostics {
+            // Every diagnostic renders, and names a place inside the file.
+            let shown = d.to_string();
+            prop_assert!(shown.starts_with("lab/"), "{name}: {shown}");
+        }
+        if let Some(scenario) = loaded.value {
+            // It validated: the engine must cope with it, start to end.
+            let _ = reference_log(&Arc::new(scenario), 1);
+        } else {
+            prop_assert!(loaded.diagnostics.iter().any(|d| d.is_error()), "{name}: refused without an error");
+        }
+    }
+}
+
+/// The mutations reach both sides: many still validate (and play), many do not.
+#[test]
+fn mutations_reach_the_validator_and_the_engine() {
+    let seeds = seeds();
+    let files = MemoryFiles::default().with("lab/policies/us-default.ron", &seeds.policy);
+    let sample = seeds.files.iter().find(|(n, _)| n.ends_with("a-morning-chemistry.ron")).map(|(_, t)| t.clone());
+    let text = sample.unwrap_or_default();
+    let (mut valid, mut invalid) = (0, 0);
+    for i in 0..400usize {
+        let flipped = mutate(&text, &[Mutation::Flip { at: i * 7919, byte: b' ' }]);
+        match scenario_from_str("lab/fuzzed.ron", &flipped, &files).value {
+            Some(_) => valid += 1,
+            None => invalid += 1,
+        }
+    }
+    assert!(valid > 40 && invalid > 40, "{valid} valid, {invalid} invalid");
+}
