@@ -164,6 +164,9 @@ impl Play {
                 }
             }
         }
+        if let Some(why) = play.journal_error.clone() {
+            play.say(Tone::Warn, format!("No crash-safe journal for this shift: {why}."));
+        }
         play.save_log();
         play.say(Tone::Info, format!("Shift started: {}.", play.scenario.meta.title));
         play
@@ -245,7 +248,11 @@ impl Play {
     fn journal_last(&mut self) {
         let (Some(journal), Some(entry)) = (self.journal.as_mut(), self.log.actions.last()) else { return };
         if let Err(e) = journal.append(entry) {
+            let first = self.journal_error.is_none();
             self.journal_error = Some(format!("cannot write the journal {}: {e}", journal.path.display()));
+            if first {
+                self.say(Tone::Warn, "The journal cannot be written: a crash now would lose the shift.".into());
+            }
         }
     }
 
