@@ -199,7 +199,7 @@ pub struct PlayArgs {
     #[arg(long, value_name = "DIR", default_value = "sessions")]
     pub log_dir: PathBuf,
     /// Folder of the crash-safe journal (default: the user's data folder,
-    /// or $LABSHIFT_DATA_DIR/journal).
+    /// or $LABSHIFT_DATA_DIR/journal; none for --screenshot and --measure-frames runs).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
     /// With a scenario: resume its unfinished shift from the journal, if there is one.

@@ -128,7 +128,12 @@ fn play(args: PlayArgs) -> ExitCode {
         mode: if args.mode == PlayMode::Assessment { Mode::Assessment } else { Mode::Practice },
         seed: args.seed,
         log_dir: Some(args.log_dir.clone()),
-        journal_dir: args.journal_dir.clone().or_else(labshift::journal::default_dir),
+        // A screenshot or a measurement is not a trainee's shift: no journal unless asked for.
+        journal_dir: args.journal_dir.clone().or_else(|| {
+            (args.screenshot.is_none() && args.measure_frames.is_none())
+                .then(labshift::journal::default_dir)
+                .flatten()
+        }),
     };
     // A script plays as the shift it was recorded in: its seed, trainee and mode.
     let setup = match scripted {
