@@ -251,7 +251,10 @@ impl Play {
             let first = self.journal_error.is_none();
             self.journal_error = Some(format!("cannot write the journal {}: {e}", journal.path.display()));
             if first {
-                self.say(Tone::Warn, "The journal cannot be written: a crash now would lose the shift.".into());
+                self.say(
+                    Tone::Warn,
+                    "The journal cannot be written: a crash now would lose the shift.".into(),
+                );
             }
         }
     }

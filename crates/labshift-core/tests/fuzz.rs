@@ -199,7 +199,8 @@ proptest! {
 fn mutations_reach_the_validator_and_the_engine() {
     let seeds = seeds();
     let files = MemoryFiles::default().with("lab/policies/us-default.ron", &seeds.policy);
-    let sample = seeds.files.iter().find(|(n, _)| n.ends_with("a-morning-chemistry.ron")).map(|(_, t)| t.clone());
+    let sample =
+        seeds.files.iter().find(|(n, _)| n.ends_with("a-morning-chemistry.ron")).map(|(_, t)| t.clone());
     let text = sample.unwrap_or_default();
     let (mut valid, mut invalid) = (0, 0);
     for i in 0..400usize {
