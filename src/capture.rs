@@ -40,14 +40,35 @@ pub fn frame_plugin(app: &mut App) {
     }
 }
 
+/// When the process started, as near as `main` can tell.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Marks the start of the process, for the start-up time `--measure-frames` reports.
+pub fn mark_start() {
+    let _ = STARTED.set(std::time::Instant::now());
+}
+
+/// Peak resident memory of this process in MiB (Linux: `VmHWM`), if known.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 fn measure_frames(
     time: Res<Time<Real>>,
     plan: Res<FramePlan>,
     mut seen: Local<u32>,
+    mut first_frame_ms: Local<Option<f64>>,
     mut times: Local<Vec<f64>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     *seen += 1;
+    // The first frame has been drawn when the second begins: the app is interactive.
+    if *seen == 2 {
+        *first_frame_ms = STARTED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0);
+    }
     if *seen <= plan.warmup {
         return;
     }
@@ -57,12 +78,16 @@ fn measure_frames(
         sorted.sort_by(f64::total_cmp);
         let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
         let pick = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+        let optional = |x: Option<f64>| x.map_or("null".to_owned(), |x| format!("{x:.1}"));
         println!(
-            "{{\"scene\":\"{}\",\"frames\":{},\"mean_ms\":{mean:.2},\"p50_ms\":{:.2},\"p95_ms\":{:.2}}}",
+            "{{\"scene\":\"{}\",\"frames\":{},\"mean_ms\":{mean:.2},\"p50_ms\":{:.2},\"p95_ms\":{:.2},\"p99_ms\":{:.2},\"first_frame_ms\":{},\"peak_rss_mib\":{}}}",
             plan.scene,
             sorted.len(),
             pick(0.5),
-            pick(0.95)
+            pick(0.95),
+            pick(0.99),
+            optional(*first_frame_ms),
+            optional(peak_rss_mib())
         );
         exit.write(AppExit::Success);
     }

@@ -224,6 +224,9 @@ pub struct PlayArgs {
     /// Open on this screen.
     #[arg(long, value_enum)]
     pub screen: Option<ScreenArg>,
+    /// Clock speed on the bench: 1, 2, 4 or 8.
+    #[arg(long, value_name = "X", value_parser = parse_speed)]
+    pub speed: Option<u32>,
     /// Open this panel on the bench: reception, centrifuge, analyzer:N, qc:N:TEST,
     /// lis, phone, ppe, sink, sharps, biohazard, spill, specimen:ID, result:ID:TEST, call:ID:TEST.
     #[arg(long, value_name = "PANEL")]
@@ -520,4 +523,12 @@ pub fn reference(args: &ReferenceArgs, out: &mut dyn Write, err: &mut dyn Write)
         }
     }
     exit::VALID
+}
+
+/// Reads `--speed`: one of the bench's clock speeds.
+fn parse_speed(text: &str) -> Result<u32, String> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|s| crate::play::SPEEDS.contains(s))
+        .ok_or_else(|| format!("`{text}` is not a speed; choose 1, 2, 4 or 8"))
 }

@@ -72,6 +72,8 @@ pub struct Launch {
     pub script: Option<script::Script>,
     /// Resume the current scenario's unfinished journal, if there is one.
     pub resume_unfinished: bool,
+    /// Clock speed on the bench (1, 2, 4 or 8).
+    pub speed: Option<u32>,
 }
 
 /// How `labshift demo` opens.
@@ -158,6 +160,9 @@ impl Plugin for AppPlugin {
                 let d = d.clone();
                 commands.queue(move |world: &mut World| open_demo(world, &d));
             });
+        }
+        if let (Some(speed), Some(mut play)) = (launch.speed, app.world_mut().get_resource_mut::<Play>()) {
+            play.speed = speed;
         }
         if let Some(panel) = launch.panel {
             app.world_mut().resource_mut::<BenchUi>().panel = Some(panel);

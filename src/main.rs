@@ -11,6 +11,7 @@ use labshift_core::log::SessionLog;
 use labshift_core::time::ClockTime;
 
 fn main() -> ExitCode {
+    labshift::capture::mark_start();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Validate(args)) => {
@@ -123,6 +124,7 @@ fn play(args: PlayArgs) -> ExitCode {
         }
     }
     launch.resume_unfinished = args.resume_unfinished;
+    launch.speed = args.speed;
     let setup = Setup {
         trainee: args.trainee.clone(),
         mode: if args.mode == PlayMode::Assessment { Mode::Assessment } else { Mode::Practice },

@@ -71,4 +71,60 @@ fn main() {
     }
     let worst = ratios.iter().copied().fold(0.0, f64::max);
     println!("worst ratio: {worst:.2}× (target ≤ 2×)");
+    cohort(&root);
+}
+
+/// Batch grading on one core: a cohort of 1,000 full-shift logs (the five
+/// sample scenarios' reference runs, 200 seeds each), read and graded one
+/// after another, against reading them alone.
+fn cohort(root: &Path) {
+    let mut logs: Vec<(Arc<labshift_core::Scenario>, String)> = Vec::new();
+    for name in [
+        "a-morning-chemistry",
+        "b-mislabel-hemolysis",
+        "c-qc-shift",
+        "d-critical-calls-spill",
+        "e-qc-shift-random",
+    ] {
+        let path = root.join(format!("scenarios/{name}.ron"));
+        let Some(scenario) = load_scenario(&path.to_string_lossy(), &Disk).value.map(Arc::new) else {
+            eprintln!("{name}: scenario does not load");
+            std::process::exit(2);
+        };
+        for seed in 1..=200 {
+            match labshift_core::reference::reference_log(&scenario, seed) {
+                Ok(log) => logs.push((Arc::clone(&scenario), log.to_ron())),
+                Err(e) => eprintln!("{name} seed {seed}: {e}"),
+            }
+        }
+    }
+    let actions: usize = logs.iter().map(|(_, t)| t.matches("action:").count()).sum();
+    let time = |f: &dyn Fn()| {
+        let mut best = Duration::MAX;
+        for _ in 0..3 {
+            let t = Instant::now();
+            f();
+            best = best.min(t.elapsed());
+        }
+        best
+    };
+    let floor = time(&|| {
+        for (_, text) in &logs {
+            black_box(ron::from_str::<SessionLog>(black_box(text)).ok());
+        }
+    });
+    let graded = time(&|| {
+        for (scenario, text) in &logs {
+            let log = SessionLog::parse("cohort", black_box(text)).ok();
+            black_box(log.and_then(|l| l.grade(scenario).ok()));
+        }
+    });
+    let n = logs.len() as f64;
+    println!(
+        "cohort: {} logs ({actions} actions): read alone {:.0} logs/s, graded {:.0} logs/s on one core ({:.2}× the reading), target ≥ 10,000 logs/s",
+        logs.len(),
+        n / floor.as_secs_f64(),
+        n / graded.as_secs_f64(),
+        graded.as_secs_f64() / floor.as_secs_f64()
+    );
 }
