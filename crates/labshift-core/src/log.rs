@@ -50,7 +50,7 @@ pub struct SessionLog {
 
 /// FNV-1a, 64 bits: a stable fingerprint (not a security measure).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(FNV_OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// A fingerprint of a scenario's content, its policy pack included. Comments
@@ -59,8 +59,22 @@ pub fn scenario_hash(scenario: &Scenario) -> String {
     if !scenario.hash.is_empty() {
         return scenario.hash.clone();
     }
-    let text = ron::to_string(scenario).unwrap_or_default();
-    format!("fnv1a64:{:016x}", fnv1a(text.as_bytes()))
+    // The RON text of the scenario, hashed as it is written: never held whole.
+    let mut hasher = Fnv1a(FNV_OFFSET);
+    let _ = ron::ser::to_writer(&mut hasher, scenario);
+    format!("fnv1a64:{:016x}", hasher.0)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over text written to it.
+struct Fnv1a(u64);
+
+impl std::fmt::Write for Fnv1a {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0 = s.bytes().fold(self.0, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        Ok(())
+    }
 }
 
 /// Why a log cannot be graded.

@@ -19,18 +19,24 @@ use crate::time::{ClockTime, Date, SimTime};
 pub struct Checker<'a> {
     file: &'a str,
     src: &'a str,
-    spans: SpanIndex,
+    /// Where each value is, found only when a diagnostic needs it: a valid
+    /// file is never scanned for spans.
+    spans: std::cell::OnceCell<SpanIndex>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Checker<'a> {
     pub fn new(file: &'a str, src: &'a str) -> Checker<'a> {
-        Checker { file, src, spans: SpanIndex::build(src), diagnostics: Vec::new() }
+        Checker { file, src, spans: std::cell::OnceCell::new(), diagnostics: Vec::new() }
+    }
+
+    fn spans(&self) -> &SpanIndex {
+        self.spans.get_or_init(|| SpanIndex::build(self.src))
     }
 
     /// A diagnostic pointing at the value under `path` (or its nearest ancestor).
     pub fn at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
-        match self.spans.find(path) {
+        match self.spans().find(path) {
             Some(span) => Diagnostic::at(self.file, self.src, span, message),
             None => Diagnostic::whole_file(self.file, message),
         }
@@ -89,7 +95,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(first) = seen.get(id) {
             let (line, _) =
-                self.spans.find(first).map_or((0, 0), |s| crate::diag::line_col(self.src, s.start));
+                self.spans().find(first).map_or((0, 0), |s| crate::diag::line_col(self.src, s.start));
             let d = self
                 .at(path, format!("duplicate {what} id `{id}`"))
                 .expected(format!("each {what} id once"))
