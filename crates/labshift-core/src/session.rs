@@ -279,7 +279,7 @@ pub struct Session {
     wearing: BTreeSet<Ppe>,
     hands_to_wash: bool,
     specimens: BTreeMap<String, SpecimenState>,
-    qc: BTreeMap<(String, String), QcState>,
+    qc: PairMap<QcState>,
     analyzer_error: BTreeMap<String, String>,
     calibration_due: BTreeSet<(String, String)>,
     centrifuge: Centrifuge,
@@ -355,7 +355,7 @@ impl Session {
                 truth.insert((s.id.clone(), test.clone()), v);
             }
         }
-        let mut qc = BTreeMap::new();
+        let mut qc = PairMap::default();
         let mut calibration_due = BTreeSet::new();
         for a in &scenario.lab.analyzers {
             for test in &a.menu {
@@ -366,7 +366,8 @@ impl Session {
                     calibration_due.insert((a.id.clone(), test.clone()));
                 }
                 qc.insert(
-                    (a.id.clone(), test.clone()),
+                    &a.id,
+                    test,
                     QcState {
                         status: QcStatus::NotRun,
                         open: BTreeMap::new(),
@@ -520,7 +521,7 @@ impl Session {
     }
 
     fn qc_mut(&mut self, analyzer: &str, test: &str) -> Option<&mut QcState> {
-        self.qc.get_mut(&(analyzer.to_owned(), test.to_owned()))
+        self.qc.get_mut(analyzer, test)
     }
 
     fn fault(&mut self, fault: &RawFault, at: SimTime) -> Vec<Event> {
@@ -765,7 +766,7 @@ impl Session {
     }
 
     fn qc_status_now(&self, analyzer: &str, test: &str, at: SimTime) -> QcAtMeasure {
-        let Some(q) = self.qc.get(&(analyzer.to_owned(), test.to_owned())) else {
+        let Some(q) = self.qc.get(analyzer, test) else {
             return QcAtMeasure::NotRun;
         };
         let kind = self.scenario.lab.analyzers.iter().find(|a| a.id == analyzer).map(|a| a.kind);
@@ -795,7 +796,7 @@ impl Session {
 
     /// The systematic error (in control SDs) of a test on an analyzer at `at`.
     fn bias_sd(&self, analyzer: &str, test: &str, at: SimTime) -> (f64, f64) {
-        let Some(q) = self.qc.get(&(analyzer.to_owned(), test.to_owned())) else { return (0.0, 1.0) };
+        let Some(q) = self.qc.get(analyzer, test) else { return (0.0, 1.0) };
         let drift = q.drift.map_or(0.0, |(since, per_h)| per_h * (at.0 - since.0) as f64 / 3600.0);
         (q.shift_sd + drift, q.imprecision * q.spread)
     }
@@ -899,7 +900,7 @@ impl Session {
             }
             AcceptQc { analyzer, test } | RejectQc { analyzer, test, .. } => {
                 self.analyzer_offers(analyzer, test)?;
-                let q = &self.qc[&(analyzer.clone(), test.clone())];
+                let q = self.qc.at(analyzer, test);
                 let needed = self.levels_needed(analyzer, test);
                 if q.open.len() < needed {
                     return Err(no(format!("run all {needed} control levels of {test} first")));
@@ -988,7 +989,7 @@ impl Session {
     fn injectable(&self, fault: &RawFault) -> Result<(), Rejected> {
         match fault {
             RawFault::QcShift { analyzer, test, sd, spread, .. } => {
-                if !self.qc.contains_key(&(analyzer.clone(), test.clone())) {
+                if self.qc.get(analyzer, test).is_none() {
                     return Err(no(format!("{analyzer} runs no QC for {test}")));
                 }
                 if *sd == 0.0 || !sd.is_finite() || !(*spread > 0.0 && *spread <= 1.0) {
@@ -1021,7 +1022,7 @@ impl Session {
         if let Some(why) = self.analyzer_error.get(analyzer) {
             return Err(no(format!("{analyzer} is stopped: {why}")));
         }
-        let q = &self.qc[&(analyzer.to_owned(), test.to_owned())];
+        let q = self.qc.at(analyzer, test);
         if q.reagent_out || q.reagent_remaining == Some(0) {
             return Err(no(format!("{analyzer} has no {test} reagent on board")));
         }
@@ -1290,7 +1291,7 @@ impl Session {
             }
             LookBack { analyzer, test } => {
                 let mut affected = Vec::new();
-                let since = self.qc[&(analyzer.clone(), test.clone())].last_pass;
+                let since = self.qc.at(&analyzer, &test).last_pass;
                 for (id, s) in &self.specimens {
                     if let Some(r) = s.results.get(&test)
                         && r.analyzer == analyzer
@@ -1459,7 +1460,7 @@ impl Session {
     }
 
     fn open_verdict(&self, analyzer: &str, test: &str) -> westgard::Verdict {
-        let q = &self.qc[&(analyzer.to_owned(), test.to_owned())];
+        let q = self.qc.at(analyzer, test);
         let mut history = q.history.clone();
         history.push(q.open.iter().map(|(l, z)| ControlPoint { level: *l, z: *z }).collect());
         match self.scenario.policy.rule_set_for(test) {
@@ -1489,8 +1490,8 @@ impl Session {
                 format!("Ran {test} level {level} control lot {}, expired {}.", control.lot, control.expires),
             );
         }
-        let blind = matches!(self.qc[&(analyzer.to_owned(), test.to_owned())].status, QcStatus::Rejected(_))
-            && !self.qc[&(analyzer.to_owned(), test.to_owned())].corrected_since_reject;
+        let blind = matches!(self.qc.at(analyzer, test).status, QcStatus::Rejected(_))
+            && !self.qc.at(analyzer, test).corrected_since_reject;
         if blind {
             self.find(
                 "QC-BLIND-REPEAT",
@@ -1622,7 +1623,7 @@ impl Session {
         };
         let key = (analyzer.to_owned(), test.to_owned());
         let subject = format!("{analyzer} {test}");
-        if self.qc[&key].reagent_expired {
+        if self.qc.at(analyzer, test).reagent_expired {
             self.find(
                 "AN-EXPIRED-REAGENT",
                 at,
@@ -1630,7 +1631,7 @@ impl Session {
                 format!("Ran {test} on {analyzer} with an expired reagent lot."),
             );
         }
-        if self.qc[&key].calibration_bad || self.calibration_due.contains(&key) {
+        if self.qc.at(analyzer, test).calibration_bad || self.calibration_due.contains(&key) {
             self.find(
                 "AN-CALIBRATION",
                 at,
@@ -1957,7 +1958,7 @@ impl Session {
             }
         }
         let qc: Vec<((String, String), QcState)> =
-            self.qc.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            self.qc.iter().map(|(a, t, v)| ((a.to_owned(), t.to_owned()), v.clone())).collect();
         for ((analyzer, test), q) in qc {
             if q.rejections > q.look_backs {
                 self.find(
@@ -2157,7 +2158,7 @@ impl Session {
     }
 
     pub fn qc_view(&self, analyzer: &str, test: &str) -> Option<QcView> {
-        let q = self.qc.get(&(analyzer.to_owned(), test.to_owned()))?;
+        let q = self.qc.get(analyzer, test)?;
         Some(QcView {
             analyzer: analyzer.to_owned(),
             test: test.to_owned(),
@@ -2172,7 +2173,7 @@ impl Session {
 
     /// The Levey-Jennings chart of a test on an analyzer.
     pub fn qc_chart(&self, analyzer: &str, test: &str) -> Option<QcChart> {
-        let q = self.qc.get(&(analyzer.to_owned(), test.to_owned()))?;
+        let q = self.qc.get(analyzer, test)?;
         let levels = self
             .scenario
             .lab
@@ -2203,9 +2204,7 @@ impl Session {
 
     /// The Westgard verdict on the open QC run of a test, were it judged now.
     pub fn qc_verdict(&self, analyzer: &str, test: &str) -> Option<westgard::Verdict> {
-        self.qc
-            .contains_key(&(analyzer.to_owned(), test.to_owned()))
-            .then(|| self.open_verdict(analyzer, test))
+        self.qc.get(analyzer, test).is_some().then(|| self.open_verdict(analyzer, test))
     }
 
     /// Tubes loaded and when the spin ends, if it is running.
@@ -2240,5 +2239,43 @@ impl Session {
     /// Whether the hands must be washed before the next task.
     pub fn hands_to_wash(&self) -> bool {
         self.hands_to_wash
+    }
+}
+
+/// A map keyed by two names (an analyzer and a test), looked up by `&str`
+/// without building a key: the replay looks QC state up on most actions.
+/// Iteration is in (first, second) order, as a map keyed by the pair.
+#[derive(Debug, Clone)]
+struct PairMap<V>(BTreeMap<String, BTreeMap<String, V>>);
+
+impl<V> Default for PairMap<V> {
+    fn default() -> Self {
+        PairMap(BTreeMap::new())
+    }
+}
+
+impl<V> PairMap<V> {
+    fn insert(&mut self, a: &str, b: &str, v: V) {
+        self.0.entry(a.to_owned()).or_default().insert(b.to_owned(), v);
+    }
+
+    fn get(&self, a: &str, b: &str) -> Option<&V> {
+        self.0.get(a)?.get(b)
+    }
+
+    fn get_mut(&mut self, a: &str, b: &str) -> Option<&mut V> {
+        self.0.get_mut(a)?.get_mut(b)
+    }
+
+    /// The value of a pair the session made at its start (every analyzer's menu).
+    fn at(&self, a: &str, b: &str) -> &V {
+        match self.get(a, b) {
+            Some(v) => v,
+            None => panic!("no entry for {a} {b}: the session makes one for every analyzer's test"),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &str, &V)> {
+        self.0.iter().flat_map(|(a, m)| m.iter().map(move |(b, v)| (a.as_str(), b.as_str(), v)))
     }
 }
