@@ -40,6 +40,19 @@ fn median(mut f: impl FnMut()) -> Duration {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // `GRADE_PROFILE=N`: grade scenario (a)'s reference log N times and stop,
+    // for a profiler (e.g. `valgrind --tool=callgrind`).
+    if let Some(n) = std::env::var("GRADE_PROFILE").ok().and_then(|n| n.parse::<usize>().ok()) {
+        let path = root.join("scenarios/a-morning-chemistry.ron");
+        let scenario = load_scenario(&path.to_string_lossy(), &Disk).value.map(Arc::new);
+        let text = std::fs::read_to_string(root.join("scenarios/reference/a-morning-chemistry.log.ron"))
+            .unwrap_or_default();
+        for _ in 0..n {
+            let log = SessionLog::parse("a", black_box(&text)).ok();
+            black_box(log.zip(scenario.as_ref()).and_then(|(l, s)| l.grade(s).ok()));
+        }
+        return;
+    }
     println!("{:<24} {:>8} {:>12} {:>12} {:>7}", "reference log", "actions", "deserialize", "grade", "ratio");
     let mut ratios = Vec::new();
     for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {

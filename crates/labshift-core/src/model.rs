@@ -173,15 +173,31 @@ pub struct Rubric {
 #[derive(Debug, Clone, Serialize)]
 pub struct Policy {
     pub pack: RawPolicyPack,
+    /// Where each test code's definition and critical limits are in the
+    /// pack: the engine looks them up on most actions. Derived, so not part
+    /// of the scenario's fingerprint.
+    #[serde(skip)]
+    index: BTreeMap<String, (Option<usize>, Option<usize>)>,
 }
 
 impl Policy {
+    pub fn new(pack: RawPolicyPack) -> Policy {
+        let mut index: BTreeMap<String, (Option<usize>, Option<usize>)> = BTreeMap::new();
+        for (i, t) in pack.tests.iter().enumerate().rev() {
+            index.entry(t.code.clone()).or_default().0 = Some(i);
+        }
+        for (i, c) in pack.critical_values.iter().enumerate().rev() {
+            index.entry(c.test.clone()).or_default().1 = Some(i);
+        }
+        Policy { pack, index }
+    }
+
     pub fn test(&self, code: &str) -> Option<&RawTestDef> {
-        self.pack.tests.iter().find(|t| t.code == code)
+        self.index.get(code)?.0.and_then(|i| self.pack.tests.get(i))
     }
 
     pub fn critical(&self, code: &str) -> Option<&RawCriticalValue> {
-        self.pack.critical_values.iter().find(|c| c.test == code)
+        self.index.get(code)?.1.and_then(|i| self.pack.critical_values.get(i))
     }
 
     /// The Westgard rule set that applies to a test.

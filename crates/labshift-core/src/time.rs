@@ -32,14 +32,19 @@ pub struct ClockTime(pub i64);
 impl ClockTime {
     /// Parses `HH:MM` or `HH:MM:SS`, hours 0–47.
     pub fn parse(text: &str) -> Option<ClockTime> {
-        let parts: Vec<&str> = text.split(':').collect();
-        if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
-            return None;
-        }
-        let num = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i64>().ok()).flatten();
-        let h = num(parts[0])?;
-        let m = num(parts[1])?;
-        let s = if parts.len() == 3 { num(parts[2])? } else { 0 };
+        let b = text.as_bytes();
+        // Two digits at `i`, read without allocating: every logged action is parsed.
+        let two = |i: usize| match (b.get(i), b.get(i + 1)) {
+            (Some(x @ b'0'..=b'9'), Some(y @ b'0'..=b'9')) => {
+                Some(i64::from(x - b'0') * 10 + i64::from(y - b'0'))
+            }
+            _ => None,
+        };
+        let (h, m, s) = match b.len() {
+            5 if b[2] == b':' => (two(0)?, two(3)?, 0),
+            8 if b[2] == b':' && b[5] == b':' => (two(0)?, two(3)?, two(6)?),
+            _ => return None,
+        };
         (h < 48 && m < 60 && s < 60).then_some(ClockTime(h * 3600 + m * 60 + s))
     }
 

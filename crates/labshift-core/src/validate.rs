@@ -335,7 +335,7 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
         c.error("spill.contact_time_min", "disinfectant contact time must be at least 1 minute");
     }
 
-    (!c.has_errors()).then_some(Policy { pack: raw })
+    (!c.has_errors()).then(|| Policy::new(raw))
 }
 
 // ---------------------------------------------------------------------------
