@@ -70,15 +70,8 @@ pub struct DemoArgs {
     /// Inject this fault at the start (after --skip), as F1–F4 do.
     #[arg(long, value_enum, value_name = "FAULT")]
     pub inject: Option<crate::demo::FaultKind>,
-    /// Interface scale for projectors, 1 to 2 (F9/F10 change it while playing).
-    #[arg(long, default_value_t = 1.0)]
-    pub ui_scale: f32,
-    /// Save a screenshot of the window to this PNG file, then exit.
-    #[arg(long, value_name = "PNG")]
-    pub screenshot: Option<PathBuf>,
-    /// Frames to render before the screenshot is taken.
-    #[arg(long, default_value_t = 20, requires = "screenshot")]
-    pub frames: u32,
+    #[command(flatten)]
+    pub window: WindowArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -239,6 +232,13 @@ pub struct PlayArgs {
     /// the bench uses (no multisampling, no tone mapping).
     #[arg(long, value_enum, value_name = "CAMERA", num_args = 0..=1, default_missing_value = "default", requires = "measure_frames")]
     pub empty_scene: Option<EmptyCamera>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// The window: its interface scale, and a screenshot to take and exit.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WindowArgs {
     /// Interface scale for projectors, 1 to 2 (F9/F10 change it while playing).
     #[arg(long, default_value_t = 1.0)]
     pub ui_scale: f32,
@@ -248,6 +248,18 @@ pub struct PlayArgs {
     /// Frames to render before the screenshot is taken.
     #[arg(long, default_value_t = 20, requires = "screenshot")]
     pub frames: u32,
+}
+
+impl WindowArgs {
+    /// The interface scale, within 1 to 2.
+    pub fn scale(&self) -> f32 {
+        self.ui_scale.clamp(1.0, 2.0)
+    }
+
+    /// The screenshot to take, if one was asked for.
+    pub fn capture(&self) -> Option<crate::capture::CapturePlan> {
+        self.screenshot.clone().map(|path| crate::capture::CapturePlan { path, after_frames: self.frames })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

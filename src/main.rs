@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use labshift::capture::{CapturePlan, FramePlan};
+use labshift::capture::FramePlan;
 use labshift::cli::{Cli, Command, EmptyCamera, PlayArgs};
 use labshift::play::Setup;
 use labshift::{CurrentScenario, Launch, windowed_app};
@@ -132,7 +132,7 @@ fn play(args: PlayArgs) -> ExitCode {
         log_dir: Some(args.log_dir.clone()),
         // A screenshot or a measurement is not a trainee's shift: no journal unless asked for.
         journal_dir: args.journal_dir.clone().or_else(|| {
-            (args.screenshot.is_none() && args.measure_frames.is_none())
+            (args.window.screenshot.is_none() && args.measure_frames.is_none())
                 .then(labshift::journal::default_dir)
                 .flatten()
         }),
@@ -149,8 +149,8 @@ fn play(args: PlayArgs) -> ExitCode {
             bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
         };
     }
-    let scale = args.ui_scale.clamp(1.0, 2.0);
-    let capture = args.screenshot.map(|path| CapturePlan { path, after_frames: args.frames });
+    let scale = args.window.scale();
+    let capture = args.window.capture();
     let mut app = windowed_app(current, launch, setup, capture);
     if let Some(frames) = args.measure_frames {
         app.insert_resource(FramePlan { warmup: 60, frames, scene: "bench".into() });
@@ -183,9 +183,9 @@ fn demo(args: labshift::cli::DemoArgs) -> ExitCode {
         ..Launch::default()
     };
     let setup = Setup { trainee: "Demo".into(), log_dir: None, ..Setup::default() };
-    let capture = args.screenshot.map(|path| CapturePlan { path, after_frames: args.frames });
+    let capture = args.window.capture();
     let mut app = windowed_app(current, launch, setup, capture);
-    app.insert_resource(labshift::ui::widgets::UiScaleSetting(args.ui_scale.clamp(1.0, 2.0)));
+    app.insert_resource(labshift::ui::widgets::UiScaleSetting(args.window.scale()));
     match app.run() {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
         bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),

@@ -2,6 +2,9 @@
 //! same log. Run with `cargo bench -p labshift-core --bench grade`; prints
 //! the median time of each and their ratio, for every bundled reference log.
 
+mod support;
+use support::median;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
@@ -19,23 +22,6 @@ impl Files for Disk {
     fn list(&self, _dir: &str) -> Vec<String> {
         Vec::new()
     }
-}
-
-/// Median wall time of `f` over enough runs to fill about half a second.
-fn median(mut f: impl FnMut()) -> Duration {
-    let start = Instant::now();
-    f();
-    let once = start.elapsed().max(Duration::from_nanos(1));
-    let runs = (Duration::from_millis(500).as_nanos() / once.as_nanos()).clamp(11, 5001) as usize;
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
 }
 
 fn main() {

@@ -3,30 +3,15 @@
 //! `cargo bench -p labshift-core --bench validate`; prints the median time
 //! of each and their ratio, for every bundled scenario.
 
+mod support;
+use support::median;
+
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use labshift_core::load::{MemoryFiles, scenario_from_str};
 use labshift_core::raw::{RawPolicyPack, RawScenario};
 use ron::extensions::Extensions;
-
-/// Median wall time of `f` over enough runs to fill about half a second.
-fn median(mut f: impl FnMut()) -> Duration {
-    let start = Instant::now();
-    f();
-    let once = start.elapsed().max(Duration::from_nanos(1));
-    let runs = (Duration::from_millis(500).as_nanos() / once.as_nanos()).clamp(11, 5001) as usize;
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

@@ -420,6 +420,19 @@ pub fn reference_log(scenario: &Arc<Scenario>, seed: u64) -> Result<SessionLog, 
 }
 
 impl Player {
+    /// A player on a copy of a live session at `at`: what it does changes
+    /// nothing in the shift itself.
+    fn on_copy(session: &Session, at: SimTime) -> Player {
+        let scenario = Arc::clone(session.scenario_arc());
+        Player {
+            log: SessionLog::new(&scenario, session.seed(), "", Mode::Practice),
+            scenario,
+            session: session.clone(),
+            t: at.max(session.now()),
+            last_rejection: BTreeMap::new(),
+        }
+    }
+
     /// Leaves the bench clean (waste in the bins, gloves off, hands washed)
     /// and ends the shift.
     fn finish(&mut self) -> Result<(), PlayError> {
@@ -451,18 +464,11 @@ pub enum Plan {
 /// shift. What the demo plays when the reference run no longer applies (an
 /// instructor injected a fault). Like [`next_step`], it never changes the shift.
 pub fn plan(session: &Session, at: SimTime) -> Plan {
-    let scenario = Arc::clone(session.scenario_arc());
-    let limit = scenario.meta.time_limit;
-    let mut player = Player {
-        log: SessionLog::new(&scenario, session.seed(), "", Mode::Practice),
-        scenario,
-        session: session.clone(),
-        t: at.max(session.now()),
-        last_rejection: BTreeMap::new(),
-    };
+    let limit = session.scenario().meta.time_limit;
     if session.is_ended() {
         return Plan::Act(Vec::new());
     }
+    let mut player = Player::on_copy(session, at);
     // A refusal still leaves the actions before it in the log.
     let _ = player.step();
     if !player.log.actions.is_empty() {
@@ -483,17 +489,10 @@ pub fn plan(session: &Session, at: SimTime) -> Plan {
 ///
 /// It plays one step on a copy of the session, so it never changes the shift.
 pub fn next_step(session: &Session, at: SimTime) -> Option<Action> {
-    let scenario = Arc::clone(session.scenario_arc());
-    let mut player = Player {
-        log: SessionLog::new(&scenario, session.seed(), "", Mode::Practice),
-        scenario,
-        session: session.clone(),
-        t: at.max(session.now()),
-        last_rejection: BTreeMap::new(),
-    };
     if session.is_ended() {
         return None;
     }
+    let mut player = Player::on_copy(session, at);
     // A refusal still leaves the actions before it in the log.
     let _ = player.step();
     player.log.actions.into_iter().next().map(|entry| entry.action)
