@@ -132,6 +132,11 @@ impl SessionLog {
     }
 
     pub fn parse(file: &str, text: &str) -> Result<SessionLog, GradeError> {
+        // A log as LabShift writes it takes the quick reader; anything else
+        // (hand-edited, broken) is read by `ron`, which explains what is wrong.
+        if let Some(log) = crate::canonical::from_str(text) {
+            return Ok(log);
+        }
         parse_ron(file, text).map_err(GradeError::Parse)
     }
 

@@ -325,8 +325,15 @@ fn anticoagulated(tube: TubeKind) -> bool {
     )
 }
 
-fn normalize(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+/// Whether two written texts say the same, letter case, spaces and
+/// punctuation aside ("Smith, J" and "smith j"). Compared as they are read:
+/// nothing is built.
+fn same_text(a: &str, b: &str) -> bool {
+    a == b || normalized(a).eq(normalized(b))
+}
+
+fn normalized(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
 }
 
 impl Session {
@@ -706,7 +713,7 @@ impl Session {
                 }
                 if let Some(p) = patient {
                     let wrong = |written: &Option<String>, truth: &str| {
-                        written.as_ref().is_some_and(|w| normalize(w) != normalize(truth))
+                        written.as_ref().is_some_and(|w| !same_text(w, truth))
                     };
                     if wrong(&label.name, &p.name)
                         || wrong(&label.mrn, &p.mrn)
@@ -1347,8 +1354,8 @@ impl Session {
                 let key = (specimen.clone(), test.clone());
                 let who = self.calls.get(&key).and_then(|c| c.answered_by.clone()).unwrap_or_default();
                 let matches = self.scenario.caregivers.iter().find(|c| c.id == who).is_some_and(|c| {
-                    normalize(&c.name) == normalize(&name)
-                        && normalize(&c.credentials) == normalize(&credentials)
+                    same_text(&c.name, &name)
+                        && same_text(&c.credentials, &credentials)
                 });
                 if matches && let Some(c) = self.calls.get_mut(&key) {
                     c.documented = true;
@@ -1656,7 +1663,11 @@ impl Session {
             .label
             .as_ref()
             .and_then(|l| l.mrn.as_ref())
-            .and_then(|m| self.scenario.patients.iter().find(|p| normalize(&p.mrn) == normalize(m)))
+            .and_then(|m| {
+                let patients = &self.scenario.patients;
+                // Most labels carry the record number as written: look for it as is first.
+                patients.iter().find(|p| p.mrn == *m).or_else(|| patients.iter().find(|p| same_text(&p.mrn, m)))
+            })
             .map_or_else(|| spec.patient.clone(), |p| p.mrn.clone());
         let previous = self
             .scenario
@@ -1816,7 +1827,7 @@ impl Session {
             .critical_call
             .accepted_credentials
             .iter()
-            .any(|c| normalize(c) == normalize(&person.credentials));
+            .any(|c| same_text(c, &person.credentials));
         let key = (specimen.to_owned(), test.to_owned());
         let reviewed = self.result(specimen, test).is_ok_and(|r| r.reviewed_at.is_some());
         if answered && !licensed {

@@ -15,6 +15,9 @@ use labshift_core::load::{MemoryFiles, scenario_from_str};
 use labshift_core::reference::reference_log;
 use proptest::prelude::*;
 
+mod mutate;
+use mutate::{Mutation, mutate, mutation};
+
 /// Cases per property: `LABSHIFT_FUZZ_CASES`, else `default`.
 fn cases(default: u32) -> u32 {
     std::env::var("LABSHIFT_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
@@ -102,66 +105,6 @@ const TOKENS: &[&str] = &[
     "\u{feff}",
 ];
 
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip { at: usize, byte: u8 },
-    Delete { at: usize, len: usize },
-    Insert { at: usize, token: usize },
-    Repeat { at: usize, len: usize },
-    Truncate { at: usize },
-    SwapLines { a: usize, b: usize },
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(at, byte)| Mutation::Flip { at, byte }),
-        (any::<usize>(), 1usize..64).prop_map(|(at, len)| Mutation::Delete { at, len }),
-        (any::<usize>(), 0..TOKENS.len()).prop_map(|(at, token)| Mutation::Insert { at, token }),
-        (any::<usize>(), 1usize..200).prop_map(|(at, len)| Mutation::Repeat { at, len }),
-        any::<usize>().prop_map(|at| Mutation::Truncate { at }),
-        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines { a, b }),
-    ]
-}
-
-fn mutate(text: &str, mutations: &[Mutation]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for m in mutations {
-        let n = bytes.len().max(1);
-        match *m {
-            Mutation::Flip { at, byte } => {
-                if let Some(b) = bytes.get_mut(at % n) {
-                    *b = byte;
-                }
-            }
-            Mutation::Delete { at, len } => {
-                let from = (at % n).min(bytes.len());
-                let to = (from + len).min(bytes.len());
-                bytes.drain(from..to);
-            }
-            Mutation::Insert { at, token } => {
-                let at = (at % n).min(bytes.len());
-                bytes.splice(at..at, TOKENS[token].bytes());
-            }
-            Mutation::Repeat { at, len } => {
-                let from = (at % n).min(bytes.len());
-                let to = (from + len).min(bytes.len());
-                let piece = bytes[from..to].to_vec();
-                bytes.splice(to..to, piece);
-            }
-            Mutation::Truncate { at } => bytes.truncate(at % n),
-            Mutation::SwapLines { a, b } => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let mut lines: Vec<&str> = text.split('\n').collect();
-                let count = lines.len();
-                lines.swap(a % count, b % count);
-                bytes = lines.join("\n").into_bytes();
-            }
-        }
-    }
-    // The loader takes text: files that are not UTF-8 never reach it.
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
 
@@ -169,14 +112,14 @@ proptest! {
     fn no_mutated_scenario_or_pack_panics_the_loader_or_the_engine(
         which in any::<usize>(),
         mutate_policy in prop::bool::weighted(0.15),
-        mutations in prop::collection::vec(mutation(), 1..6),
+        mutations in prop::collection::vec(mutation(TOKENS), 1..6),
     ) {
         let seeds = seeds();
         let (name, text) = &seeds.files[which % seeds.files.len()];
         let (scenario_text, policy_text) = if mutate_policy {
-            (seeds.files[0].1.clone(), mutate(&seeds.policy, &mutations))
+            (seeds.files[0].1.clone(), mutate(&seeds.policy, &mutations, TOKENS))
         } else {
-            (mutate(text, &mutations), seeds.policy.clone())
+            (mutate(text, &mutations, TOKENS), seeds.policy.clone())
         };
         let files = MemoryFiles::default().with("lab/policies/us-default.ron", &policy_text);
         let loaded = scenario_from_str("lab/fuzzed.ron", &scenario_text, &files);
@@ -204,7 +147,7 @@ fn mutations_reach_the_validator_and_the_engine() {
     let text = sample.unwrap_or_default();
     let (mut valid, mut invalid) = (0, 0);
     for i in 0..400usize {
-        let flipped = mutate(&text, &[Mutation::Flip { at: i * 7919, byte: b' ' }]);
+        let flipped = mutate(&text, &[Mutation::Flip { at: i * 7919, byte: b' ' }], TOKENS);
         match scenario_from_str("lab/fuzzed.ron", &flipped, &files).value {
             Some(_) => valid += 1,
             None => invalid += 1,
