@@ -40,6 +40,33 @@ pub fn frame_plugin(app: &mut App) {
     }
 }
 
+/// Adds the start-up trace if `LABSHIFT_STARTUP_TRACE` is set (see [`trace`]).
+pub fn trace_plugin(app: &mut App) {
+    if tracing_startup() {
+        app.add_systems(PreStartup, || trace("startup systems begin"));
+        app.add_systems(PostStartup, || trace("startup systems end"));
+        app.add_systems(First, |mut frame: Local<u32>| {
+            *frame += 1;
+            if *frame <= 3 {
+                trace(&format!("frame {} begins", *frame));
+            }
+        });
+    }
+}
+
+fn tracing_startup() -> bool {
+    std::env::var_os("LABSHIFT_STARTUP_TRACE").is_some()
+}
+
+/// With `LABSHIFT_STARTUP_TRACE` set, prints to standard error how long after
+/// the start of the process `step` was reached: a start-up profile.
+pub fn trace(step: &str) {
+    if tracing_startup() {
+        let ms = STARTED.get().map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("start-up {ms:8.1} ms  {step}");
+    }
+}
+
 /// When the process started, as near as `main` can tell.
 static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 

@@ -310,6 +310,7 @@ pub fn headless_app(
     app.insert_resource(launch);
     app.insert_resource(setup);
     app.add_plugins(AppPlugin);
+    capture::trace_plugin(&mut app);
     app
 }
 
@@ -336,5 +337,6 @@ pub fn windowed_app(
         app.insert_resource(plan);
     }
     app.add_plugins(AppPlugin);
+    capture::trace_plugin(&mut app);
     app
 }

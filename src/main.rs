@@ -13,6 +13,7 @@ use labshift_core::time::ClockTime;
 fn main() -> ExitCode {
     labshift::capture::mark_start();
     let cli = Cli::parse();
+    labshift::capture::trace("command line read");
     match cli.command {
         Some(Command::Validate(args)) => {
             let code = labshift::cli::validate(&args, &mut std::io::stdout(), &mut std::io::stderr());
@@ -60,6 +61,7 @@ fn play(args: PlayArgs) -> ExitCode {
     for d in current.iter().flat_map(|c| &c.diagnostics) {
         eprint!("{d}");
     }
+    labshift::capture::trace("scenario loaded");
     let mut launch = Launch {
         screen: args.screen.map(|s| match s {
             ScreenArg::Title => Screen::Title,
@@ -168,6 +170,7 @@ fn demo(args: labshift::cli::DemoArgs) -> ExitCode {
     for d in current.iter().flat_map(|c| &c.diagnostics) {
         eprint!("{d}");
     }
+    labshift::capture::trace("scenario loaded");
     if current.as_ref().is_some_and(|c| c.scenario.is_none()) {
         eprintln!("error: the scenario cannot be demonstrated until it is valid");
         return ExitCode::from(labshift::cli::exit::INVALID);
@@ -218,6 +221,7 @@ fn empty_scene(frames: u32, camera: EmptyCamera) -> ExitCode {
     };
     app.insert_resource(FramePlan { warmup: 60, frames, scene: scene.into() });
     labshift::capture::frame_plugin(&mut app);
+    labshift::capture::trace_plugin(&mut app);
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),

@@ -63,12 +63,22 @@ impl FromWorld for UiFonts {
     }
 }
 
+/// The type scale, in pixels. Every size of text is one of these: each
+/// (font, size) pair keeps its own glyph atlas of at least 512×512 texels,
+/// held twice (the image and its texture), so each size costs memory.
+pub const TYPE_SCALE: [f32; 8] = [9.0, 11.0, 13.0, 16.0, 18.0, 22.0, 28.0, 40.0];
+
+/// The size on the type scale nearest to `px`.
+pub fn on_scale(px: f32) -> f32 {
+    TYPE_SCALE.into_iter().min_by(|a, b| (a - px).abs().total_cmp(&(b - px).abs())).unwrap_or(px)
+}
+
 impl UiFonts {
     pub fn regular(&self, px: f32) -> TextFont {
-        TextFont { font: self.regular.clone().into(), font_size: FontSize::Px(px), ..default() }
+        TextFont { font: self.regular.clone().into(), font_size: FontSize::Px(on_scale(px)), ..default() }
     }
 
     pub fn bold(&self, px: f32) -> TextFont {
-        TextFont { font: self.bold.clone().into(), font_size: FontSize::Px(px), ..default() }
+        TextFont { font: self.bold.clone().into(), font_size: FontSize::Px(on_scale(px)), ..default() }
     }
 }

@@ -1353,10 +1353,10 @@ impl Session {
             DocumentCall { specimen, test, name, credentials } => {
                 let key = (specimen.clone(), test.clone());
                 let who = self.calls.get(&key).and_then(|c| c.answered_by.clone()).unwrap_or_default();
-                let matches = self.scenario.caregivers.iter().find(|c| c.id == who).is_some_and(|c| {
-                    same_text(&c.name, &name)
-                        && same_text(&c.credentials, &credentials)
-                });
+                let matches =
+                    self.scenario.caregivers.iter().find(|c| c.id == who).is_some_and(|c| {
+                        same_text(&c.name, &name) && same_text(&c.credentials, &credentials)
+                    });
                 if matches && let Some(c) = self.calls.get_mut(&key) {
                     c.documented = true;
                 }
@@ -1628,21 +1628,20 @@ impl Session {
                 reason: "no value".into(),
             }];
         };
-        let key = (analyzer.to_owned(), test.to_owned());
-        let subject = format!("{analyzer} {test}");
         if self.qc.at(analyzer, test).reagent_expired {
             self.find(
                 "AN-EXPIRED-REAGENT",
                 at,
-                &subject,
+                &format!("{analyzer} {test}"),
                 format!("Ran {test} on {analyzer} with an expired reagent lot."),
             );
         }
-        if self.qc.at(analyzer, test).calibration_bad || self.calibration_due.contains(&key) {
+        let calibration_due = self.calibration_due.iter().any(|(a, t)| a == analyzer && t == test);
+        if self.qc.at(analyzer, test).calibration_bad || calibration_due {
             self.find(
                 "AN-CALIBRATION",
                 at,
-                &subject,
+                &format!("{analyzer} {test}"),
                 format!("Ran {test} on {analyzer} with its calibration due or failed."),
             );
         }
@@ -1666,7 +1665,10 @@ impl Session {
             .and_then(|m| {
                 let patients = &self.scenario.patients;
                 // Most labels carry the record number as written: look for it as is first.
-                patients.iter().find(|p| p.mrn == *m).or_else(|| patients.iter().find(|p| same_text(&p.mrn, m)))
+                patients
+                    .iter()
+                    .find(|p| p.mrn == *m)
+                    .or_else(|| patients.iter().find(|p| same_text(&p.mrn, m)))
             })
             .map_or_else(|| spec.patient.clone(), |p| p.mrn.clone());
         let previous = self
@@ -1682,11 +1684,11 @@ impl Session {
             }
             _ => false,
         };
-        let critical = self.scenario.policy.critical(test).cloned();
+        let critical = scenario.policy.critical(test);
         let flags = Flags {
             high: value > def.reference.1,
             low: value < def.reference.0,
-            critical: critical.as_ref().is_some_and(|c| c.breached_by(value)),
+            critical: critical.is_some_and(|c| c.breached_by(value)),
             hemolyzed: def.hemolysis.as_ref().is_some_and(|h| spec.hemolysis_index >= h.limit_index),
             above_amr,
             delta_failed,
@@ -1696,7 +1698,7 @@ impl Session {
         {
             *r = r.saturating_sub(1);
         }
-        let truly_critical = critical.as_ref().is_some_and(|c| c.breached_by(truth));
+        let truly_critical = critical.is_some_and(|c| c.breached_by(truth));
         let key = (specimen.to_owned(), test.to_owned());
         if flags.critical && truly_critical && !flags.hemolyzed && !self.calls.contains_key(&key) {
             self.calls.insert(

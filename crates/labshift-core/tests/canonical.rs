@@ -40,7 +40,9 @@ fn repository_logs() -> Vec<(String, String)> {
     let mut logs = Vec::new();
     for dir in ["scenarios/reference", "tests/fixtures/logs", "tests/corpus/logs"] {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
-            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".ron")).collect())
+            .map(|d| {
+                d.flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".ron")).collect()
+            })
             .unwrap_or_default();
         paths.sort();
         for p in paths {
@@ -122,10 +124,56 @@ fn text_outside_the_subset_is_left_to_ron() {
 
 /// Pieces of RON where the two readers could part ways.
 const TOKENS: &[&str] = &[
-    " ", "\n", "\t", "\r", ",", ",,", "(", ")", "[", "]", ":", "\"", "\\", "\\\"", "//", "// note\n", "/*", "*/",
-    "r#", "0", "00", "-", "+", "_", ".", ".5", "e3", "0x", "u8", "1", "255", "256", "99999999999999999999",
-    "Some(", "None", "true", "()", "Coat", "Entry", "Header", "Log", "SessionLog", "é", "\u{feff}", "\u{0}",
-    "\u{85}", "at", "action", "specimen", "(at: \"07:00:00\", action: WashHands),",
+    " ",
+    "\n",
+    "\t",
+    "\r",
+    ",",
+    ",,",
+    "(",
+    ")",
+    "[",
+    "]",
+    ":",
+    "\"",
+    "\\",
+    "\\\"",
+    "//",
+    "// note\n",
+    "/*",
+    "*/",
+    "r#",
+    "0",
+    "00",
+    "-",
+    "+",
+    "_",
+    ".",
+    ".5",
+    "e3",
+    "0x",
+    "u8",
+    "1",
+    "255",
+    "256",
+    "99999999999999999999",
+    "Some(",
+    "None",
+    "true",
+    "()",
+    "Coat",
+    "Entry",
+    "Header",
+    "Log",
+    "SessionLog",
+    "é",
+    "\u{feff}",
+    "\u{0}",
+    "\u{85}",
+    "at",
+    "action",
+    "specimen",
+    "(at: \"07:00:00\", action: WashHands),",
 ];
 
 proptest! {
