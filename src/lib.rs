@@ -2,6 +2,7 @@
 //! pure core in `labshift-core`.
 
 pub mod bench;
+pub mod bundled;
 pub mod capture;
 pub mod catalog;
 pub mod cli;
@@ -17,6 +18,8 @@ pub mod reload;
 pub mod screens;
 pub mod script;
 pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 use bevy::camera::ScalingMode;
 use bevy::prelude::*;
@@ -322,21 +325,27 @@ pub fn windowed_app(
     capture: Option<capture::CapturePlan>,
 ) -> App {
     let mut app = App::new();
-    let title = "LabShift".to_owned();
-    app.add_plugins(DefaultPlugins.set(WindowPlugin {
-        primary_window: Some(Window { title, resolution: (1280, 720).into(), ..default() }),
-        ..default()
-    }));
-    app.insert_resource(ClearColor(ui::theme::palette::WALL));
+    app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(main_window()), ..default() }));
     if let Some(current) = current {
         app.insert_resource(current);
     }
-    app.insert_resource(launch);
-    app.insert_resource(setup);
     if let Some(plan) = capture {
         app.insert_resource(plan);
     }
-    app.add_plugins(AppPlugin);
-    capture::trace_plugin(&mut app);
+    add_labshift(&mut app, launch, setup);
     app
+}
+
+/// The app's window: 1280×720, titled.
+pub fn main_window() -> Window {
+    Window { title: "LabShift".to_owned(), resolution: (1280, 720).into(), ..default() }
+}
+
+/// LabShift on an app that has Bevy's plugins and its window.
+pub fn add_labshift(app: &mut App, launch: Launch, setup: Setup) {
+    app.insert_resource(ClearColor(ui::theme::palette::WALL));
+    app.insert_resource(launch);
+    app.insert_resource(setup);
+    app.add_plugins(AppPlugin);
+    capture::trace_plugin(app);
 }

@@ -1,4 +1,7 @@
-//! The `labshift` executable: the bench by default, or a CLI command.
+//! The `labshift` executable: the bench by default, or a CLI command. In a
+//! browser (wasm32), the app alone, on the bundled scenarios.
+// The command line is not built into the web app.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use std::process::ExitCode;
 
@@ -10,6 +13,12 @@ use labshift::{CurrentScenario, Launch, windowed_app};
 use labshift_core::log::SessionLog;
 use labshift_core::time::ClockTime;
 
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    labshift::web::run();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     labshift::capture::mark_start();
     let cli = Cli::parse();

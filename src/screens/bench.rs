@@ -148,7 +148,7 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
             .with_children(|f| {
                 f.spawn((
                     Text::new(
-                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · Z zoom label · ↑↓ Enter 1–9 panel · Backspace close · N next event · +/− speed · Esc pause · End end shift",
+                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · Z zoom label · ↑↓ Enter 1–9 panel · ⌫ close · N next event · +/− speed · Esc pause · End end shift",
                     ),
                     fonts.regular(10.5),
                     TextColor(palette::MUTED),
