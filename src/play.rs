@@ -434,6 +434,8 @@ pub struct Debrief {
     pub log_error: Option<String>,
     /// Where "save report" wrote, or why it could not.
     pub saved: Option<String>,
+    /// The session log as written (a browser downloads it with the report).
+    pub log_text: String,
 }
 
 impl Debrief {
@@ -443,11 +445,30 @@ impl Debrief {
             log_path: play.log_path.clone(),
             log_error: play.log_error.clone(),
             saved: None,
+            log_text: play.log.to_ron(),
         }
     }
 
     /// Writes the report beside the session log (HTML to read and print,
     /// text, and JSON for programs) and remembers where, or why it could not.
+    #[cfg(target_arch = "wasm32")]
+    pub fn save_report(&mut self) {
+        // In a browser: the session log and the report, as downloads.
+        let report = &self.attempt.report;
+        let who: String =
+            report.trainee.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+        let log_name = format!("{}-{}.log.ron", report.scenario, if who.is_empty() { "trainee" } else { &who });
+        let html = crate::export::html::render(&self.attempt, &log_name);
+        let done = crate::web::download(&log_name, "text/plain", &self.log_text).and_then(|()| {
+            crate::web::download(&log_name.replace(".log.ron", ".report.html"), "text/html", &html)
+        });
+        self.saved = Some(match done {
+            Ok(()) => format!("Downloaded {log_name} and its report"),
+            Err(e) => format!("Could not download the log and report: {e}"),
+        });
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn save_report(&mut self) {
         let report = &self.attempt.report;
         let (base, log_name) = match &self.log_path {

@@ -1,10 +1,27 @@
 //! LabShift in a browser: the same app, drawn with WebGL2 into the page's
-//! `<canvas id="labshift">`, on the scenarios built into it.
+//! `<canvas id="labshift">`, on the scenarios built into it. Only file access
+//! differs from the desktop:
+//! - the shift's log is kept in the browser's storage as it is written (one
+//!   key, rewritten after every action), so a closed tab loses nothing: the
+//!   title screen offers to resume it, as it offers an unfinished journal;
+//! - at the debrief, "Save report" downloads the session log and the report;
+//! - the page's "Open a scenario file" picker loads a file through the same
+//!   loader and diagnostics as `labshift play FILE` (see `index.html`).
+
+use std::path::PathBuf;
 
 use bevy::prelude::*;
+use labshift_core::log::SessionLog;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
-use crate::play::Setup;
-use crate::{Launch, add_labshift, bundled, main_window};
+use crate::play::{Play, Setup};
+use crate::screens::Screen;
+use crate::ui::command::Unfinished;
+use crate::{CurrentScenario, Launch, add_labshift, bundled, journal, main_window};
+
+/// The browser-storage key of the shift being played.
+const SHIFT_KEY: &str = "labshift.shift";
 
 /// Runs the app in the page.
 pub fn run() {
@@ -18,8 +35,120 @@ pub fn run() {
     };
     app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(window), ..default() }));
     app.insert_resource(bundled::catalog());
-    // No folders in a browser: the log is kept in memory while the shift is played.
+    // No folders in a browser: the log lives in memory and in the browser's storage.
     let setup = Setup { log_dir: None, journal_dir: None, ..Setup::default() };
     add_labshift(&mut app, Launch::default(), setup);
+    if let Some(log) = stored_shift() {
+        app.insert_resource(Unfinished(vec![journal::Unfinished {
+            path: PathBuf::from("browser storage"),
+            log,
+            torn: false,
+        }]));
+    }
+    app.add_systems(Last, (keep_shift, mark_frames, open_picked_file));
     app.run();
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The unfinished shift the browser kept, if it reads as a log.
+fn stored_shift() -> Option<SessionLog> {
+    let text = storage()?.get_item(SHIFT_KEY).ok().flatten()?;
+    SessionLog::parse("browser storage", &text).ok()
+}
+
+/// Forgets the kept shift (it was discarded, or it ended).
+pub fn forget_shift() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(SHIFT_KEY);
+    }
+}
+
+/// Writes the shift's log to the browser's storage after every action, and
+/// forgets it once the shift has ended (its log is then offered as a download).
+fn keep_shift(play: Option<Res<Play>>, mut kept: Local<Option<u64>>, mut failed: Local<bool>) {
+    let Some(play) = play else { return };
+    if *kept == Some(play.revision) {
+        return;
+    }
+    *kept = Some(play.revision);
+    if play.session.is_ended() {
+        forget_shift();
+        return;
+    }
+    let written = storage().map(|s| s.set_item(SHIFT_KEY, &play.log.to_ron()));
+    if !matches!(written, Some(Ok(()))) && !*failed {
+        *failed = true;
+        warn!("the browser's storage refused the shift's log: closing the tab would lose it");
+    }
+}
+
+/// Marks the page once frames are drawn (`data-labshift-frames` on `<body>`),
+/// for the loading note and the browser test.
+fn mark_frames(mut frames: Local<u32>) {
+    *frames += 1;
+    if *frames <= 3 || frames.is_multiple_of(60) {
+        let body = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body());
+        if let Some(body) = body {
+            let _ = body.set_attribute("data-labshift-frames", &frames.to_string());
+        }
+    }
+}
+
+/// Offers `text` to the user as a downloaded file called `name`.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let describe = |e: JsValue| format!("{e:?}");
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)?;
+    let link: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(describe)?.dyn_into().map_err(|_| "not a link")?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Set by the page's file picker: `[name, text]` of the file opened last,
+    /// taken (and cleared) by the app.
+    #[wasm_bindgen(js_namespace = window, js_name = labshiftTakePickedFile)]
+    fn take_picked_file() -> JsValue;
+}
+
+/// Opens a scenario file the instructor picked in the page: checked by the
+/// same loader as on the desktop; its briefing, or its diagnostics.
+fn open_picked_file(
+    mut commands: Commands,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    // A shift in progress is not interrupted: the file waits for its end.
+    if *screen.get() == Screen::Bench {
+        return;
+    }
+    let picked = take_picked_file();
+    let Some(pair) = picked.dyn_ref::<js_sys::Array>() else { return };
+    let (Some(name), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string()) else { return };
+    // The file stands alone, beside the bundled policy pack (`policies/…`).
+    let files = bundled::FILES.iter().fold(labshift_core::MemoryFiles::default(), |files, (path, text)| {
+        files.with(path.strip_prefix("scenarios/").unwrap_or(path), text)
+    });
+    let files = files.with(&name, &text);
+    let loaded = labshift_core::load_scenario(&name, &files);
+    let to = if loaded.value.is_some() { Screen::Briefing } else { Screen::Diagnostics };
+    commands.insert_resource(CurrentScenario {
+        path: name,
+        scenario: loaded.value,
+        diagnostics: loaded.diagnostics,
+        sources: Vec::new(),
+    });
+    next.set(to);
 }

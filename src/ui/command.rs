@@ -185,6 +185,8 @@ fn run(world: &mut World, command: UiCommand) {
             if i < left.0.len() {
                 let gone = left.0.remove(i);
                 let _ = std::fs::remove_file(&gone.path);
+                #[cfg(target_arch = "wasm32")]
+                crate::web::forget_shift();
             }
             goto(world, Screen::Title);
         }
