@@ -455,9 +455,9 @@ impl Debrief {
     pub fn save_report(&mut self) {
         // In a browser: the session log and the report, as downloads.
         let report = &self.attempt.report;
-        let who: String =
-            report.trainee.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
-        let log_name = format!("{}-{}.log.ron", report.scenario, if who.is_empty() { "trainee" } else { &who });
+        let who: String = report.trainee.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+        let log_name =
+            format!("{}-{}.log.ron", report.scenario, if who.is_empty() { "trainee" } else { &who });
         let html = crate::export::html::render(&self.attempt, &log_name);
         let done = crate::web::download(&log_name, "text/plain", &self.log_text).and_then(|()| {
             crate::web::download(&log_name.replace(".log.ron", ".report.html"), "text/html", &html)

@@ -125,11 +125,7 @@ extern "C" {
 
 /// Opens a scenario file the instructor picked in the page: checked by the
 /// same loader as on the desktop; its briefing, or its diagnostics.
-fn open_picked_file(
-    mut commands: Commands,
-    screen: Res<State<Screen>>,
-    mut next: ResMut<NextState<Screen>>,
-) {
+fn open_picked_file(mut commands: Commands, screen: Res<State<Screen>>, mut next: ResMut<NextState<Screen>>) {
     // A shift in progress is not interrupted: the file waits for its end.
     if *screen.get() == Screen::Bench {
         return;

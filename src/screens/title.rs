@@ -38,6 +38,8 @@ fn spawn_title(mut commands: Commands, fonts: Res<UiFonts>, unfinished: Res<Unfi
             p.spawn(Node { height: px(24), ..default() });
             p.spawn(button("Choose a shift", UiCommand::Goto(Screen::Select), Some(0), &fonts, 20.0));
             p.spawn(button("Watch a demo (every shift in turn)", UiCommand::Attract, Some(1), &fonts, 20.0));
+            // A page is left by closing its tab: no Quit in a browser.
+            #[cfg(not(target_arch = "wasm32"))]
             p.spawn(button("Quit", UiCommand::Quit, Some(2), &fonts, 20.0));
             if !unfinished.0.is_empty() {
                 p.spawn(Node { height: px(12), ..default() });

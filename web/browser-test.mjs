@@ -1,0 +1,87 @@
+// Drives headless Chromium through the web build: see web/browser-test.
+import { chromium } from "playwright-core";
+import { writeFileSync } from "node:fs";
+import { inflateSync } from "node:zlib";
+import { join } from "node:path";
+
+const [url, shots] = process.argv.slice(2);
+const problems = [];
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic", "--no-first-run",
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 750 } });
+const log = [];
+page.on("console", (m) => {
+  log.push(`${m.type()}: ${m.text()}`);
+  if (/panicked|RuntimeError|unreachable/.test(m.text())) problems.push(`console: ${m.text()}`);
+});
+page.on("pageerror", (e) => {
+  if (!String(e).includes("Using exceptions for control flow")) problems.push(`page error: ${e}`);
+});
+
+const started = Date.now();
+await page.goto(url);
+// The app marks <body data-labshift-frames> once frames are drawn.
+await page.waitForFunction(() => Number(document.body.dataset.labshiftFrames) >= 3, null, { timeout: 180000 })
+  .catch(() => problems.push("no frame drawn within 180 s"));
+const firstFrame = Date.now() - started;
+await page.waitForTimeout(1500);
+
+/** Saves a screenshot of the canvas and fails the test if it is one flat colour. */
+async function shoot(name) {
+  const png = await page.locator("#labshift").screenshot();
+  const file = join(shots, `web-${name}.png`);
+  writeFileSync(file, png);
+  const colours = distinctColours(png);
+  console.log(`web-test: ${name}: ${colours} colours (${file})`);
+  if (colours < 8) problems.push(`${name}: the canvas is blank (${colours} colours)`);
+}
+
+/** Counts distinct colours in a PNG (8-bit RGB or RGBA, not interlaced), up to 1000. */
+function distinctColours(png) {
+  const width = png.readUInt32BE(16), height = png.readUInt32BE(20);
+  const bpp = png[25] === 6 ? 4 : 3;
+  const chunks = [];
+  for (let at = 8; at < png.length;) {
+    const len = png.readUInt32BE(at), type = png.toString("ascii", at + 4, at + 8);
+    if (type === "IDAT") chunks.push(png.subarray(at + 8, at + 8 + len));
+    at += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(chunks));
+  const stride = width * bpp, seen = new Set();
+  let prev = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)], row = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? row[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
+      row[i] = (row[i] + pred) & 255;
+    }
+    for (let x = 0; x < width && seen.size < 1000; x += 3) seen.add(row.readUIntBE(x * bpp, 3));
+    prev = row;
+  }
+  return seen.size;
+}
+
+await shoot("title");
+// Title → scenario list → briefing → bench, with the keyboard only.
+await page.locator("#labshift").focus();
+for (const step of ["select", "briefing", "bench"]) {
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(2500);
+  await shoot(step);
+}
+console.log(`web-test: first frame after ${firstFrame} ms`);
+await browser.close();
+if (problems.length) {
+  console.error(log.slice(-30).join("\n"));
+  console.error("web-test: FAILED\n" + problems.join("\n"));
+  process.exit(1);
+}
+console.log("web-test: passed");
