@@ -1,10 +1,12 @@
 // Drives headless Chromium through the web build: see web/browser-test.
-import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import { join } from "node:path";
 
-const [url, shots] = process.argv.slice(2);
+const [url, shots, driver] = process.argv.slice(2);
+// playwright-core lives outside the project (see web/browser-test).
+const { chromium } = createRequire(join(driver, "node_modules") + "/")("playwright-core");
 const problems = [];
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -18,7 +20,10 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 750 } });
 const log = [];
 page.on("console", (m) => {
   log.push(`${m.type()}: ${m.text()}`);
-  if (/panicked|RuntimeError|unreachable/.test(m.text())) problems.push(`console: ${m.text()}`);
+  // A panic, a trap, or a render error that makes Bevy quit.
+  if (/panicked|RuntimeError|unreachable|Caught rendering error|Quitting the application/.test(m.text())) {
+    problems.push(`console: ${m.text().split("\n").slice(0, 6).join(" ")}`);
+  }
 });
 page.on("pageerror", (e) => {
   if (!String(e).includes("Using exceptions for control flow")) problems.push(`page error: ${e}`);
@@ -27,8 +32,13 @@ page.on("pageerror", (e) => {
 const started = Date.now();
 await page.goto(url);
 // The app marks <body data-labshift-frames> once frames are drawn.
-await page.waitForFunction(() => Number(document.body.dataset.labshiftFrames) >= 3, null, { timeout: 180000 })
-  .catch(() => problems.push("no frame drawn within 180 s"));
+// A failure to start shows on the page's status line instead.
+await page.waitForFunction(
+  () => Number(document.body.dataset.labshiftFrames) >= 3 || document.querySelector("#status.error"),
+  null, { timeout: 180000 },
+).catch(() => problems.push("no frame drawn within 180 s"));
+const failed = await page.locator("#status.error").textContent().catch(() => null);
+if (failed) problems.push(`the page says: ${failed}`);
 const firstFrame = Date.now() - started;
 await page.waitForTimeout(1500);
 
@@ -72,9 +82,13 @@ function distinctColours(png) {
 await shoot("title");
 // Title → scenario list → briefing → bench, with the keyboard only.
 await page.locator("#labshift").focus();
-for (const step of ["select", "briefing", "bench"]) {
-  await page.keyboard.press("Enter");
-  await page.waitForTimeout(2500);
+// On the briefing the trainee's name is being typed: Enter ends it, then starts the shift.
+for (const [step, presses] of [["select", 1], ["briefing", 1], ["bench", 2]]) {
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(1200);
+  }
+  await page.waitForTimeout(1500);
   await shoot(step);
 }
 console.log(`web-test: first frame after ${firstFrame} ms`);

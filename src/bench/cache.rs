@@ -104,12 +104,8 @@ fn fit_cache(
     for entity in &art_cameras {
         commands.entity(entity).despawn();
     }
-    let mut image = Image::new_target_texture(
-        size.x,
-        size.y,
-        TextureFormat::Rgba8Unorm,
-        Some(TextureFormat::Rgba8UnormSrgb),
-    );
+    // An sRGB texture without a second view format: WebGL2 has no view formats.
+    let mut image = Image::new_target_texture(size.x, size.y, TextureFormat::Rgba8UnormSrgb, None);
     // One texel per pixel: sampling must not blend neighbours.
     image.sampler = ImageSampler::nearest();
     let image = images.add(image);
