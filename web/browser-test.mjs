@@ -91,6 +91,15 @@ for (const [step, presses] of [["select", 1], ["briefing", 1], ["bench", 2]]) {
   await page.waitForTimeout(1500);
   await shoot(step);
 }
+// The shift's log is in the browser's storage as soon as the shift starts.
+const kept = await page.evaluate(() => localStorage.getItem("labshift.shift") || "");
+if (!kept.startsWith("SessionLog(")) problems.push(`no shift log in browser storage: ${kept.slice(0, 80)}`);
+// A closed tab loses nothing: after a reload the title offers to resume it.
+await page.reload();
+await page.waitForFunction(() => Number(document.body.dataset.labshiftFrames) >= 3, null, { timeout: 180000 })
+  .catch(() => problems.push("no frame drawn after the reload within 180 s"));
+await page.waitForTimeout(1500);
+await shoot("resume");
 console.log(`web-test: first frame after ${firstFrame} ms`);
 await browser.close();
 if (problems.length) {
