@@ -18,14 +18,17 @@ pub const FILES: &[(&str, &str)] = &[
     ("scenarios/policies/us-default.ron", include_str!("../scenarios/policies/us-default.ron")),
 ];
 
-/// The bundled files, for the core's loader.
-pub fn files() -> MemoryFiles {
-    FILES.iter().fold(MemoryFiles::default(), |files, (path, text)| files.with(path, text))
+/// The bundled files, for the core's loader, as if the `scenarios/` folder
+/// were at `root` (e.g. `""`: a picked file beside the bundled `policies/`).
+pub fn files_at(root: &str) -> MemoryFiles {
+    FILES.iter().fold(MemoryFiles::default(), |files, (path, text)| {
+        files.with(&format!("{root}{}", path.strip_prefix("scenarios/").unwrap_or(path)), text)
+    })
 }
 
 /// The bundled scenarios, each loaded and checked as from disk.
 pub fn catalog() -> Catalog {
-    let files = files();
+    let files = files_at("scenarios/");
     let entries = FILES
         .iter()
         .filter(|(path, text)| sniff(path, text) == FileKind::Scenario)

@@ -134,10 +134,7 @@ fn open_picked_file(mut commands: Commands, screen: Res<State<Screen>>, mut next
     let Some(pair) = picked.dyn_ref::<js_sys::Array>() else { return };
     let (Some(name), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string()) else { return };
     // The file stands alone, beside the bundled policy pack (`policies/…`).
-    let files = bundled::FILES.iter().fold(labshift_core::MemoryFiles::default(), |files, (path, text)| {
-        files.with(path.strip_prefix("scenarios/").unwrap_or(path), text)
-    });
-    let files = files.with(&name, &text);
+    let files = bundled::files_at("").with(&name, &text);
     let loaded = labshift_core::load_scenario(&name, &files);
     let to = if loaded.value.is_some() { Screen::Briefing } else { Screen::Diagnostics };
     commands.insert_resource(CurrentScenario {

@@ -1036,14 +1036,14 @@ impl Session {
         Ok(())
     }
 
+    /// How many control levels the analyzer holds for the test.
+    fn control_levels(&self, analyzer: &str, test: &str) -> usize {
+        let analyzer = self.scenario.lab.analyzers.iter().find(|a| a.id == analyzer);
+        analyzer.map_or(0, |a| a.controls.iter().filter(|c| c.test == test).count())
+    }
+
     fn levels_needed(&self, analyzer: &str, test: &str) -> usize {
-        let available = self
-            .scenario
-            .lab
-            .analyzers
-            .iter()
-            .find(|a| a.id == analyzer)
-            .map_or(0, |a| a.controls.iter().filter(|c| c.test == test).count());
+        let available = self.control_levels(analyzer, test);
         let by_set = self.scenario.policy.rule_set_for(test).map_or(2, |s| usize::from(s.levels));
         by_set.min(available).max(1)
     }
@@ -2187,13 +2187,7 @@ impl Session {
     /// The Levey-Jennings chart of a test on an analyzer.
     pub fn qc_chart(&self, analyzer: &str, test: &str) -> Option<QcChart> {
         let q = self.qc.get(analyzer, test)?;
-        let levels = self
-            .scenario
-            .lab
-            .analyzers
-            .iter()
-            .find(|a| a.id == analyzer)
-            .map_or(0, |a| a.controls.iter().filter(|c| c.test == test).count());
+        let levels = self.control_levels(analyzer, test);
         Some(QcChart {
             analyzer: analyzer.to_owned(),
             test: test.to_owned(),

@@ -8,13 +8,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use labshift_core::canonical;
-use labshift_core::load::{Files, load_scenario, parse_ron};
+use labshift_core::load::{load_scenario, parse_ron};
 use labshift_core::log::SessionLog;
 use labshift_core::reference::reference_log;
 use proptest::prelude::*;
 
 mod mutate;
+mod support;
 use mutate::{Mutation, mutate, mutation};
+use support::Disk;
 
 fn cases(default: u32) -> u32 {
     std::env::var("LABSHIFT_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
@@ -22,17 +24,6 @@ fn cases(default: u32) -> u32 {
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-struct Disk;
-
-impl Files for Disk {
-    fn read(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(path).map_err(|e| e.to_string())
-    }
-    fn list(&self, _dir: &str) -> Vec<String> {
-        Vec::new()
-    }
 }
 
 /// Every session log in the repository: references, faulty fixtures, the bad-input corpus.
