@@ -185,7 +185,7 @@ impl SessionLog {
                     ),
                 });
             }
-            session.apply(entry.action.clone(), at).map_err(|reason| GradeError::Replay {
+            session.replay(&entry.action, at).map_err(|reason| GradeError::Replay {
                 index,
                 at: entry.at.clone(),
                 action: format!("{:?}", entry.action),

@@ -275,7 +275,8 @@ pub struct Session {
     next_timeline: usize,
     arrivals: Vec<(SimTime, usize)>,
     next_arrival: usize,
-    truth: BTreeMap<(String, String), f64>,
+    /// The true value of each (specimen, test).
+    truth: PairMap<f64>,
     wearing: BTreeSet<Ppe>,
     hands_to_wash: bool,
     specimens: BTreeMap<String, SpecimenState>,
@@ -283,7 +284,8 @@ pub struct Session {
     analyzer_error: BTreeMap<String, String>,
     calibration_due: BTreeSet<(String, String)>,
     centrifuge: Centrifuge,
-    calls: BTreeMap<(String, String), Call>,
+    /// Critical results to call, by (specimen, test).
+    calls: PairMap<Call>,
     unreachable: BTreeMap<String, (SimTime, Option<SimTime>)>,
     spills: Vec<Spill>,
     sharps_fill: u32,
@@ -291,8 +293,13 @@ pub struct Session {
     pending_sharps: u32,
     pending_biohazard: u32,
     findings: Vec<Finding>,
-    noted: BTreeSet<(String, String)>,
+    /// Findings recorded, by (rule, subject): each is recorded once.
+    noted: PairMap<()>,
+    /// Events not yet handed to a shell.
     undelivered: Vec<Event>,
+    /// Whether the step under way builds events for a shell. A replay for a
+    /// score builds none: it changes the shift exactly as a live step does.
+    telling: bool,
     ended: bool,
 }
 
@@ -351,7 +358,7 @@ impl Session {
             scenario
         };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut truth = BTreeMap::new();
+        let mut truth = PairMap::default();
         for s in &scenario.specimens {
             for (test, value) in &s.values {
                 let decimals = scenario.policy.test(test).map_or(2, |t| t.decimals);
@@ -359,7 +366,7 @@ impl Session {
                     RawTrueValue::Exact(v) => v,
                     RawTrueValue::Between(lo, hi) => round_to(lo + (hi - lo) * rng.random::<f64>(), decimals),
                 };
-                truth.insert((s.id.clone(), test.clone()), v);
+                truth.insert(&s.id, test, v);
             }
         }
         let mut qc = PairMap::default();
@@ -421,7 +428,7 @@ impl Session {
             analyzer_error: BTreeMap::new(),
             calibration_due,
             centrifuge: Centrifuge::default(),
-            calls: BTreeMap::new(),
+            calls: PairMap::default(),
             unreachable,
             spills: Vec::new(),
             sharps_fill: scenario.lab.sharps.fill,
@@ -429,8 +436,9 @@ impl Session {
             pending_sharps: 0,
             pending_biohazard: 0,
             findings: Vec::new(),
-            noted: BTreeSet::new(),
+            noted: PairMap::default(),
             undelivered: Vec::new(),
+            telling: true,
             ended: false,
         }
     }
@@ -467,11 +475,35 @@ impl Session {
 
     /// The value drawn for a specimen's test (the answer key).
     pub fn true_value(&self, specimen: &str, test: &str) -> Option<f64> {
-        self.truth.get(&(specimen.to_owned(), test.to_owned())).copied()
+        self.truth.get(specimen, test).copied()
     }
 
     /// Applies one action at simulated time `at` (not before the last one).
     pub fn apply(&mut self, action: Action, at: SimTime) -> Result<Vec<Event>, Rejected> {
+        self.telling = true;
+        let before = self.findings.len();
+        self.step(&action, at)?;
+        let mut events = std::mem::take(&mut self.undelivered);
+        events.extend(self.findings[before..].iter().cloned().map(Event::Finding));
+        Ok(events)
+    }
+
+    /// Applies one action as [`Session::apply`] does, building no events: for
+    /// replaying a log to score it. The shift changes exactly as it would live.
+    pub fn replay(&mut self, action: &Action, at: SimTime) -> Result<(), Rejected> {
+        self.telling = false;
+        self.step(action, at)
+    }
+
+    /// Builds an event for the shell, unless the session is replaying.
+    fn tell(&mut self, event: impl FnOnce(&Session) -> Event) {
+        if self.telling {
+            let event = event(self);
+            self.undelivered.push(event);
+        }
+    }
+
+    fn step(&mut self, action: &Action, at: SimTime) -> Result<(), Rejected> {
         if self.ended {
             return Err(no("the shift has ended"));
         }
@@ -480,41 +512,42 @@ impl Session {
             return Err(no(format!("time goes forward only: {} is before {}", clock(at), clock(self.now))));
         }
         let limit = self.scenario.meta.time_limit;
-        if at > limit && action != Action::EndShift {
+        if at > limit && *action != Action::EndShift {
             return Err(no(format!("the shift ended at {}", self.scenario.meta.start.plus(limit))));
         }
         let at = at.min(limit);
         // The timeline plays up to `at` whatever the action; what it brings is
         // delivered with the next action that succeeds.
-        let arrived = self.advance(at);
-        self.undelivered.extend(arrived);
+        self.advance(at);
         // Every refusal is found here, before the action changes anything.
-        self.precheck(&action, at)?;
-        let before = self.findings.len();
-        self.check_hygiene(&action, at);
-        self.check_ppe(&action, at);
-        let mut out = self.act(action, at)?;
-        let mut events = std::mem::take(&mut self.undelivered);
-        events.append(&mut out);
-        events.extend(self.findings[before..].iter().cloned().map(Event::Finding));
-        Ok(events)
+        self.precheck(action, at)?;
+        self.check_hygiene(action, at);
+        self.check_ppe(action, at);
+        let told = self.undelivered.len();
+        if let Err(why) = self.act(action, at) {
+            self.undelivered.truncate(told);
+            return Err(why);
+        }
+        Ok(())
     }
 
     /// Plays the timeline up to `to`: arrivals, faults, centrifuge ends.
-    fn advance(&mut self, to: SimTime) -> Vec<Event> {
-        let mut events = Vec::new();
+    fn advance(&mut self, to: SimTime) {
         self.now = to;
         while let Some(&(t, i)) = self.arrivals.get(self.next_arrival) {
             if t > to {
                 break;
             }
             self.next_arrival += 1;
-            let s = &self.scenario.specimens[i];
+            let scenario = Arc::clone(&self.scenario);
+            let s = &scenario.specimens[i];
             if let Some(state) = self.specimens.get_mut(&s.id) {
                 state.arrived = true;
             }
-            events
-                .push(Event::SpecimenArrived { specimen: s.id.clone(), stat: s.priority == Priority::Stat });
+            self.tell(|_| Event::SpecimenArrived {
+                specimen: s.id.clone(),
+                stat: s.priority == Priority::Stat,
+            });
         }
         let scenario = Arc::clone(&self.scenario);
         while let Some(e) = scenario.events.get(self.next_timeline) {
@@ -522,63 +555,61 @@ impl Session {
                 break;
             }
             self.next_timeline += 1;
-            events.extend(self.fault(&e.fault, e.at));
+            self.fault(&e.fault, e.at);
         }
-        events
     }
 
     fn qc_mut(&mut self, analyzer: &str, test: &str) -> Option<&mut QcState> {
         self.qc.get_mut(analyzer, test)
     }
 
-    fn fault(&mut self, fault: &RawFault, at: SimTime) -> Vec<Event> {
-        let description = match fault {
+    fn fault(&mut self, fault: &RawFault, at: SimTime) {
+        match fault {
             RawFault::QcShift { analyzer, test, sd, spread, .. } => {
+                // A shift is silent: QC has to find it.
                 if let Some(q) = self.qc_mut(analyzer, test) {
                     q.shift_sd += sd;
                     q.spread = *spread;
                 }
-                return Vec::new(); // A shift is silent: QC has to find it.
             }
             RawFault::QcDrift { analyzer, test, sd_per_hour } => {
                 if let Some(q) = self.qc_mut(analyzer, test) {
                     q.drift = Some((at, *sd_per_hour));
                 }
-                return Vec::new();
             }
             RawFault::Imprecision { analyzer, test, factor } => {
                 if let Some(q) = self.qc_mut(analyzer, test) {
                     q.imprecision *= factor;
                 }
-                return Vec::new();
             }
             RawFault::ReagentOut { analyzer, test } => {
                 if let Some(q) = self.qc_mut(analyzer, test) {
                     q.reagent_out = true;
                 }
-                format!("{analyzer}: {test} reagent empty")
+                self.tell_fault(|| format!("{analyzer}: {test} reagent empty"));
             }
             RawFault::AnalyzerError { analyzer, code, message } => {
                 self.analyzer_error.insert(analyzer.clone(), format!("{code} {message}"));
-                format!("{analyzer} stopped: {code} {message}")
+                self.tell_fault(|| format!("{analyzer} stopped: {code} {message}"));
             }
             RawFault::Spill { area, volume_ml } => {
                 self.spills.push(Spill { cleaning: None });
-                format!("blood spill, {volume_ml} mL, at {area:?}")
+                self.tell_fault(|| format!("blood spill, {volume_ml} mL, at {area:?}"));
             }
             RawFault::CaregiverUnreachable { caregiver, minutes: m } => {
+                // Found out by calling.
                 let until = m.map(|m| SimTime(at.0 + minutes(m)));
                 self.unreachable.insert(caregiver.clone(), (at, until));
-                return Vec::new(); // Found out by calling.
             }
             RawFault::StatOrder { specimen, tests } => {
                 if let Some(s) = self.specimens.get_mut(specimen) {
                     s.add_ons.extend(tests.iter().cloned());
                 }
-                format!("STAT add-on for {specimen}: {}", tests.join(", "))
+                self.tell_fault(|| format!("STAT add-on for {specimen}: {}", tests.join(", ")));
             }
-            RawFault::CoffeeOffered => return vec![Event::CoffeeOffered],
+            RawFault::CoffeeOffered => self.tell(|_| Event::CoffeeOffered),
             RawFault::Hemolysis { specimen, index } => {
+                // Seen by looking at the tube.
                 let accepted =
                     self.specimens.get(specimen).is_some_and(|s| s.accepted || s.rejected.is_some());
                 if let Some(i) = self.scenario.specimens.iter().position(|s| &s.id == specimen)
@@ -588,10 +619,13 @@ impl Session {
                     // measurements all read the new index from now on.
                     Arc::make_mut(&mut self.scenario).specimens[i].hemolysis_index = *index;
                 }
-                return Vec::new(); // Seen by looking at the tube.
             }
-        };
-        vec![Event::FaultOccurred { description }]
+        }
+    }
+
+    /// A fault the trainee is told of, in words.
+    fn tell_fault(&mut self, description: impl FnOnce() -> String) {
+        self.tell(|_| Event::FaultOccurred { description: description() });
     }
 
     // -----------------------------------------------------------------------
@@ -600,9 +634,10 @@ impl Session {
 
     /// Records a finding once per (rule, subject).
     fn find(&mut self, id: &str, at: SimTime, subject: &str, what: String) {
-        if !self.noted.insert((id.to_owned(), subject.to_owned())) {
+        if self.noted.get(id, subject).is_some() {
             return;
         }
+        self.noted.insert(id, subject, ());
         let Some(def) = rule(id) else { return };
         let severity = if self.scenario.rubric.critical.iter().any(|c| c == id) {
             FindingSeverity::Critical
@@ -966,7 +1001,7 @@ impl Session {
                 Ok(())
             }
             ConfirmReadBack { specimen, test } | DocumentCall { specimen, test, .. } => {
-                let call = self.calls.get(&(specimen.clone(), test.clone()));
+                let call = self.calls.get(specimen, test);
                 if call.and_then(|c| c.answered_by.as_ref()).is_none() {
                     return Err(no(format!("no caregiver has answered a call about {specimen} {test}")));
                 }
@@ -1056,16 +1091,15 @@ impl Session {
         self.specimens.get_mut(specimen).and_then(|s| s.results.get_mut(test))
     }
 
-    fn act(&mut self, action: Action, at: SimTime) -> Result<Vec<Event>, Rejected> {
+    fn act(&mut self, action: &Action, at: SimTime) -> Result<(), Rejected> {
         use Action::*;
-        let mut events = Vec::new();
         match action {
             PutOn(p) => {
-                self.wearing.insert(p);
+                self.wearing.insert(*p);
             }
             TakeOff(p) => {
-                self.wearing.remove(&p);
-                if p == Ppe::Gloves {
+                self.wearing.remove(p);
+                if *p == Ppe::Gloves {
                     // Gloves go straight into the biohazard bin as they come off.
                     self.hands_to_wash = true;
                     self.biohazard_fill += 1;
@@ -1075,15 +1109,15 @@ impl Session {
             EatOrDrink => self.find("SAF-EATING", at, "", "Ate or drank at the bench.".into()),
             RecapNeedle => self.find("SAF-RECAP", at, "", "Recapped a needle.".into()),
             Receive { specimen } => {
-                if let Some(s) = self.specimens.get_mut(&specimen) {
+                if let Some(s) = self.specimens.get_mut(specimen) {
                     s.received = true;
                 }
-                events.push(self.label_shown(&specimen)?);
+                self.show_label(specimen)?;
             }
-            CompareLabel { specimen } => events.push(self.label_shown(&specimen)?),
+            CompareLabel { specimen } => self.show_label(specimen)?,
             Accept { specimen } => {
-                let defects = self.defects(&specimen);
-                if let Some(s) = self.specimens.get_mut(&specimen) {
+                let defects = self.defects(specimen);
+                if let Some(s) = self.specimens.get_mut(specimen) {
                     s.accepted = true;
                 }
                 for d in &defects {
@@ -1113,44 +1147,44 @@ impl Session {
                         }
                         RejectReason::Leaking => ("PROC-LEAKING", "a leaking specimen"),
                     };
-                    self.find(rule, at, &specimen, format!("Accepted {specimen}, {what} ({d:?})."));
+                    self.find(rule, at, specimen, format!("Accepted {specimen}, {what} ({d:?})."));
                 }
-                events.push(Event::SpecimenAccepted { specimen });
+                self.tell(|_| Event::SpecimenAccepted { specimen: specimen.clone() });
             }
             Reject { specimen, reason } => {
-                let defects = self.defects(&specimen);
+                let defects = self.defects(specimen);
                 if defects.is_empty() {
                     self.find(
                         "ID-GOOD-REJECTED",
                         at,
-                        &specimen,
+                        specimen,
                         format!("Rejected {specimen} ({reason:?}), an acceptable specimen."),
                     );
-                } else if !defects.contains(&reason) {
+                } else if !defects.contains(reason) {
                     self.find(
                         "ID-WRONG-REASON",
                         at,
-                        &specimen,
+                        specimen,
                         format!("Rejected {specimen} as {reason:?}; the problem was {defects:?}."),
                     );
                 }
-                if let Some(s) = self.specimens.get_mut(&specimen) {
-                    s.rejected = Some(reason);
+                if let Some(s) = self.specimens.get_mut(specimen) {
+                    s.rejected = Some(*reason);
                 }
                 self.pending_biohazard += 1;
-                events.push(Event::SpecimenRejected { specimen, reason });
+                self.tell(|_| Event::SpecimenRejected { specimen: specimen.clone(), reason: *reason });
             }
             RequestRecollection { specimen } => {
-                if let Some(s) = self.specimens.get_mut(&specimen) {
+                if let Some(s) = self.specimens.get_mut(specimen) {
                     s.recollect_requested = true;
                 }
-                events.push(Event::RecollectionRequested { specimen });
+                self.tell(|_| Event::RecollectionRequested { specimen: specimen.clone() });
             }
             LoadCentrifuge { specimen } => {
-                if let Some(s) = self.specimens.get_mut(&specimen) {
+                if let Some(s) = self.specimens.get_mut(specimen) {
                     s.in_centrifuge = true;
                 }
-                self.centrifuge.loaded.push(specimen);
+                self.centrifuge.loaded.push(specimen.clone());
             }
             AddBalanceTube => self.centrifuge.balance_tubes += 1,
             StartCentrifuge => {
@@ -1158,7 +1192,7 @@ impl Session {
                 let balanced = count.is_multiple_of(2);
                 let until = SimTime(at.0 + minutes(self.scenario.lab.centrifuge.spin_min));
                 self.centrifuge.spinning_until = Some(until);
-                events.push(Event::CentrifugeStarted { until, balanced });
+                self.tell(|_| Event::CentrifugeStarted { until, balanced });
                 if !balanced {
                     self.find(
                         "SAF-CENTRIFUGE",
@@ -1173,7 +1207,7 @@ impl Session {
                         }
                         self.centrifuge.broke = Some((victim.clone(), at));
                         self.spills.push(Spill { cleaning: None });
-                        events.push(Event::TubeBroke { specimen: victim });
+                        self.tell(|_| Event::TubeBroke { specimen: victim });
                     }
                 }
             }
@@ -1217,13 +1251,11 @@ impl Session {
                     unloaded.push(id);
                 }
                 self.centrifuge = Centrifuge::default();
-                events.push(Event::CentrifugeUnloaded { specimens: unloaded });
+                self.tell(|_| Event::CentrifugeUnloaded { specimens: unloaded });
             }
-            RunControl { analyzer, test, level } => {
-                events.extend(self.run_control(&analyzer, &test, level, at));
-            }
+            RunControl { analyzer, test, level } => self.run_control(analyzer, test, *level, at),
             AcceptQc { analyzer, test } => {
-                let verdict = self.open_verdict(&analyzer, &test);
+                let verdict = self.open_verdict(analyzer, test);
                 if verdict.decision == Decision::Reject {
                     self.find(
                         "QC-REJECT-IGNORED",
@@ -1235,7 +1267,7 @@ impl Session {
                         ),
                     );
                 }
-                if let Some(q) = self.qc_mut(&analyzer, &test) {
+                if let Some(q) = self.qc_mut(analyzer, test) {
                     let run: Vec<ControlPoint> =
                         q.open.iter().map(|(l, z)| ControlPoint { level: *l, z: *z }).collect();
                     q.plotted.push(ChartRun {
@@ -1249,10 +1281,10 @@ impl Session {
                     q.status = QcStatus::Passed(at);
                     q.last_pass = Some(at);
                 }
-                events.push(Event::QcAccepted { analyzer, test });
+                self.tell(|_| Event::QcAccepted { analyzer: analyzer.clone(), test: test.clone() });
             }
             RejectQc { analyzer, test, rule } => {
-                let verdict = self.open_verdict(&analyzer, &test);
+                let verdict = self.open_verdict(analyzer, test);
                 let subject = format!("{analyzer} {test}");
                 if verdict.decision != Decision::Reject {
                     self.find(
@@ -1261,7 +1293,7 @@ impl Session {
                         &subject,
                         format!("Rejected {test} QC on {analyzer} that broke no rejection rule."),
                     );
-                } else if !verdict.violations.contains(&rule) {
+                } else if !verdict.violations.contains(rule) {
                     self.find(
                         "QC-WRONG-RULE",
                         at,
@@ -1269,7 +1301,7 @@ impl Session {
                         format!("Named {rule}; the run broke {}.", verdict.violations.join(", ")),
                     );
                 }
-                if let Some(q) = self.qc_mut(&analyzer, &test) {
+                if let Some(q) = self.qc_mut(analyzer, test) {
                     let run = q.open.iter().map(|(l, z)| ControlPoint { level: *l, z: *z }).collect();
                     q.plotted.push(ChartRun {
                         at,
@@ -1282,85 +1314,83 @@ impl Session {
                     q.corrected_since_reject = false;
                     q.rejections += 1;
                 }
-                events.push(Event::QcRejected { analyzer, test, violations: verdict.violations });
+                self.tell(|_| Event::QcRejected {
+                    analyzer: analyzer.clone(),
+                    test: test.clone(),
+                    violations: verdict.violations,
+                });
             }
-            CorrectiveAction { analyzer, test, action } => {
-                self.correct(&analyzer, &test, action);
-                events.push(Event::CorrectionDone { analyzer, test, action });
-            }
-            Calibrate { analyzer, test } => {
-                self.correct(&analyzer, &test, Corrective::Recalibrate);
-                events.push(Event::CorrectionDone { analyzer, test, action: Corrective::Recalibrate });
-            }
-            LoadReagent { analyzer, test } => {
-                self.correct(&analyzer, &test, Corrective::NewReagentLot);
-                events.push(Event::CorrectionDone { analyzer, test, action: Corrective::NewReagentLot });
-            }
+            CorrectiveAction { analyzer, test, action } => self.correct(analyzer, test, *action),
+            Calibrate { analyzer, test } => self.correct(analyzer, test, Corrective::Recalibrate),
+            LoadReagent { analyzer, test } => self.correct(analyzer, test, Corrective::NewReagentLot),
             LookBack { analyzer, test } => {
                 let mut affected = Vec::new();
-                let since = self.qc.at(&analyzer, &test).last_pass;
+                let since = self.qc.at(analyzer, test).last_pass;
                 for (id, s) in &self.specimens {
-                    if let Some(r) = s.results.get(&test)
-                        && r.analyzer == analyzer
+                    if let Some(r) = s.results.get(test)
+                        && r.analyzer == *analyzer
                         && since.is_none_or(|t| r.measured_at >= t)
                     {
                         affected.push(id.clone());
                     }
                 }
-                if let Some(q) = self.qc_mut(&analyzer, &test) {
+                if let Some(q) = self.qc_mut(analyzer, test) {
                     q.look_backs = q.rejections;
                 }
-                events.push(Event::LookBackDone { analyzer, test, affected });
+                self.tell(|_| Event::LookBackDone {
+                    analyzer: analyzer.clone(),
+                    test: test.clone(),
+                    affected,
+                });
             }
-            RunTests { specimen, analyzer } => events.extend(self.run_tests(&specimen, &analyzer, at)?),
+            RunTests { specimen, analyzer } => self.run_tests(specimen, analyzer, at)?,
             Dilute { specimen, test, factor } => {
                 self.pending_biohazard += 1;
-                let analyzer = self.result(&specimen, &test)?.analyzer.clone();
-                events.extend(self.measure(&specimen, &test, &analyzer, at, Some(factor)));
+                let analyzer = self.result(specimen, test)?.analyzer.clone();
+                self.measure(specimen, test, &analyzer, at, Some(*factor));
             }
             Review { specimen, test } => {
-                if let Some(r) = self.result_mut(&specimen, &test) {
+                if let Some(r) = self.result_mut(specimen, test) {
                     r.reviewed_at.get_or_insert(at);
                 }
             }
             Repeat { specimen, test } => {
-                let analyzer = self.result(&specimen, &test)?.analyzer.clone();
-                let reviewed = self.result(&specimen, &test)?.reviewed_at;
-                events.extend(self.measure(&specimen, &test, &analyzer, at, None));
-                if let Some(r) = self.result_mut(&specimen, &test) {
+                let analyzer = self.result(specimen, test)?.analyzer.clone();
+                let reviewed = self.result(specimen, test)?.reviewed_at;
+                self.measure(specimen, test, &analyzer, at, None);
+                if let Some(r) = self.result_mut(specimen, test) {
                     r.reviewed_at = reviewed;
                 }
             }
             Hold { specimen, test } => {
-                if let Some(r) = self.result_mut(&specimen, &test) {
+                if let Some(r) = self.result_mut(specimen, test) {
                     r.held = true;
                 }
-                events.push(Event::ResultHeld { specimen, test });
+                self.tell(|_| Event::ResultHeld { specimen: specimen.clone(), test: test.clone() });
             }
             Release { specimen, test } => {
-                self.release(&specimen, &test, at);
-                events.push(Event::ResultReleased { specimen, test });
+                self.release(specimen, test, at);
+                self.tell(|_| Event::ResultReleased { specimen: specimen.clone(), test: test.clone() });
             }
-            CallCaregiver { specimen, test, caregiver } => {
-                events.extend(self.call(&specimen, &test, &caregiver, at));
-            }
+            CallCaregiver { specimen, test, caregiver } => self.call(specimen, test, caregiver, at),
             ConfirmReadBack { specimen, test } => {
-                if let Some(c) = self.calls.get_mut(&(specimen.clone(), test.clone())) {
+                if let Some(c) = self.calls.get_mut(specimen, test) {
                     c.read_back_at.get_or_insert(at);
                 }
-                events.push(Event::ReadBackConfirmed { specimen, test });
+                self.tell(|_| Event::ReadBackConfirmed { specimen: specimen.clone(), test: test.clone() });
             }
             DocumentCall { specimen, test, name, credentials } => {
-                let key = (specimen.clone(), test.clone());
-                let who = self.calls.get(&key).and_then(|c| c.answered_by.clone()).unwrap_or_default();
-                let matches =
-                    self.scenario.caregivers.iter().find(|c| c.id == who).is_some_and(|c| {
-                        same_text(&c.name, &name) && same_text(&c.credentials, &credentials)
-                    });
-                if matches && let Some(c) = self.calls.get_mut(&key) {
+                let who = self.calls.get(specimen, test).and_then(|c| c.answered_by.as_deref()).unwrap_or("");
+                let matches = self
+                    .scenario
+                    .caregivers
+                    .iter()
+                    .find(|c| c.id == who)
+                    .is_some_and(|c| same_text(&c.name, name) && same_text(&c.credentials, credentials));
+                if matches && let Some(c) = self.calls.get_mut(specimen, test) {
                     c.documented = true;
                 }
-                events.push(Event::CallDocumented { specimen, test });
+                self.tell(|_| Event::CallDocumented { specimen: specimen.clone(), test: test.clone() });
             }
             DisposeSharps => {
                 let items = std::mem::take(&mut self.pending_sharps);
@@ -1373,7 +1403,7 @@ impl Session {
                         "Filled the sharps container past three quarters.".into(),
                     );
                 }
-                events.push(Event::WasteDisposed { into: "sharps", items });
+                self.tell(|_| Event::WasteDisposed { into: "sharps", items });
             }
             DisposeBiohazard => {
                 let items = std::mem::take(&mut self.pending_biohazard);
@@ -1381,10 +1411,11 @@ impl Session {
                 if self.biohazard_fill > self.scenario.lab.biohazard.capacity {
                     self.find("SAF-BIOHAZARD", at, "container", "Overfilled the biohazard bin.".into());
                 }
-                events.push(Event::WasteDisposed { into: "biohazard", items });
+                self.tell(|_| Event::WasteDisposed { into: "biohazard", items });
             }
             ReplaceSharpsContainer => self.sharps_fill = 0,
             CleanSpill { dilution_one_in } => {
+                let dilution_one_in = *dilution_one_in;
                 if dilution_one_in != self.scenario.policy.pack.spill.dilution_one_in {
                     let need = self.scenario.policy.pack.spill.dilution_one_in;
                     self.find(
@@ -1397,7 +1428,7 @@ impl Session {
                 if let Some(s) = self.spills.iter_mut().find(|s| s.cleaning.is_none()) {
                     s.cleaning = Some((at, dilution_one_in));
                 }
-                events.push(Event::SpillCleaningStarted);
+                self.tell(|_| Event::SpillCleaningStarted);
             }
             FinishSpill => {
                 let contact = minutes(self.scenario.policy.pack.spill.contact_time_min);
@@ -1419,21 +1450,28 @@ impl Session {
                     self.pending_biohazard += 1;
                     self.pending_sharps += 1;
                 }
-                events.push(Event::SpillCleared);
+                self.tell(|_| Event::SpillCleared);
             }
             Wait => {}
-            Inject(fault) => events.extend(self.fault(&fault, at)),
+            Inject(fault) => self.fault(fault, at),
             EndShift => {
                 self.finish(at);
-                events.push(Event::ShiftEnded);
+                self.tell(|_| Event::ShiftEnded);
             }
         }
-        Ok(events)
+        Ok(())
     }
 
-    /// The tube's label beside its requisition.
-    fn label_shown(&self, specimen: &str) -> Result<Event, Rejected> {
-        let spec = self.spec(specimen)?;
+    /// Shows the tube's label beside its requisition.
+    fn show_label(&mut self, specimen: &str) -> Result<(), Rejected> {
+        let scenario = Arc::clone(&self.scenario);
+        let spec = scenario.specimens.iter().find(|s| s.id == specimen);
+        let spec = spec.ok_or_else(|| no(format!("no specimen `{specimen}`")))?;
+        self.tell(|s| s.label_shown(spec));
+        Ok(())
+    }
+
+    fn label_shown(&self, spec: &Specimen) -> Event {
         let patient = self.scenario.patients.iter().find(|p| p.mrn == spec.patient);
         let requisition = Requisition {
             name: patient.map(|p| p.name.clone()).unwrap_or_default(),
@@ -1443,7 +1481,7 @@ impl Session {
             tests: spec.tests.clone(),
             stat: spec.priority == Priority::Stat,
         };
-        Ok(Event::LabelShown { specimen: specimen.to_owned(), label: spec.label.clone(), requisition })
+        Event::LabelShown { specimen: spec.id.clone(), label: spec.label.clone(), requisition }
     }
 
     fn uncentrifuged_limit(&self, specimen: &str) -> i64 {
@@ -1476,24 +1514,22 @@ impl Session {
         }
     }
 
-    fn run_control(&mut self, analyzer: &str, test: &str, level: u8, at: SimTime) -> Vec<Event> {
-        let Some(control) = self
-            .scenario
+    fn run_control(&mut self, analyzer: &str, test: &str, level: u8, at: SimTime) {
+        let scenario = Arc::clone(&self.scenario);
+        let Some(control) = scenario
             .lab
             .analyzers
             .iter()
             .find(|a| a.id == analyzer)
             .and_then(|a| a.controls.iter().find(|c| c.test == test && c.level == level))
-            .cloned()
         else {
-            return Vec::new();
+            return;
         };
-        let subject = format!("{analyzer} {test}");
         if control.expires < self.scenario.meta.date {
             self.find(
                 "QC-EXPIRED-MATERIAL",
                 at,
-                &subject,
+                &format!("{analyzer} {test}"),
                 format!("Ran {test} level {level} control lot {}, expired {}.", control.lot, control.expires),
             );
         }
@@ -1503,7 +1539,7 @@ impl Session {
             self.find(
                 "QC-BLIND-REPEAT",
                 at,
-                &subject,
+                &format!("{analyzer} {test}"),
                 format!("Repeated {test} QC on {analyzer} without a corrective action."),
             );
         }
@@ -1518,14 +1554,21 @@ impl Session {
                 *r = r.saturating_sub(1);
             }
         }
-        vec![Event::ControlMeasured { analyzer: analyzer.to_owned(), test: test.to_owned(), level, value, z }]
+        self.tell(|_| Event::ControlMeasured {
+            analyzer: analyzer.to_owned(),
+            test: test.to_owned(),
+            level,
+            value,
+            z,
+        });
     }
 
     fn correct(&mut self, analyzer: &str, test: &str, action: Corrective) {
+        self.tell(|_| Event::CorrectionDone { analyzer: analyzer.to_owned(), test: test.to_owned(), action });
         if matches!(action, Corrective::Maintenance | Corrective::CallService) {
             self.analyzer_error.remove(analyzer);
         }
-        if action == Corrective::Recalibrate {
+        if action == Corrective::Recalibrate && !self.calibration_due.is_empty() {
             self.calibration_due.remove(&(analyzer.to_owned(), test.to_owned()));
         }
         let Some(q) = self.qc_mut(analyzer, test) else { return };
@@ -1556,7 +1599,7 @@ impl Session {
         }
     }
 
-    fn run_tests(&mut self, specimen: &str, analyzer: &str, at: SimTime) -> Result<Vec<Event>, Rejected> {
+    fn run_tests(&mut self, specimen: &str, analyzer: &str, at: SimTime) -> Result<(), Rejected> {
         // Borrow the scenario through its own Arc, so the session stays free to change.
         let scenario = Arc::clone(&self.scenario);
         let spec = scenario
@@ -1572,7 +1615,7 @@ impl Session {
             .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))?;
         let state = self.state(specimen)?;
         let centrifuged = state.centrifuged_at.is_some();
-        let done: BTreeSet<String> = state.results.keys().cloned().collect();
+        // Add-ons are few and usually none: an empty list copies without allocating.
         let add_ons = state.add_ons.clone();
         if needs_centrifuge(spec.tube) && !centrifuged {
             self.find(
@@ -1582,51 +1625,40 @@ impl Session {
                 format!("Ran {specimen} on {analyzer} before centrifuging it."),
             );
         }
-        let mut events = Vec::new();
-        let tests: Vec<String> = spec
-            .tests
-            .iter()
-            .chain(&add_ons)
-            .filter(|t| a.offers(t))
-            .cloned()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let mut tests: Vec<&str> =
+            spec.tests.iter().chain(&add_ons).map(String::as_str).filter(|t| a.offers(t)).collect();
+        tests.sort_unstable();
+        tests.dedup();
         for test in tests {
-            if done.contains(&test) {
+            // Measured before (each test comes once, so what this run measures is not seen here).
+            if self.specimens.get(specimen).is_some_and(|s| s.results.contains_key(test)) {
                 continue;
             }
-            if let Err(why) = self.analyzer_ready(analyzer, &test) {
-                events.push(Event::TestNotRun {
+            if let Err(why) = self.analyzer_ready(analyzer, test) {
+                self.tell(|_| Event::TestNotRun {
                     specimen: specimen.to_owned(),
-                    test: test.clone(),
+                    test: test.to_owned(),
                     reason: why.0,
                 });
                 continue;
             }
-            events.extend(self.measure(specimen, &test, analyzer, at, None));
+            self.measure(specimen, test, analyzer, at, None);
         }
-        Ok(events)
+        Ok(())
     }
 
     /// Measures one test on a specimen (again, when repeating or diluting).
-    fn measure(
-        &mut self,
-        specimen: &str,
-        test: &str,
-        analyzer: &str,
-        at: SimTime,
-        dilution: Option<u32>,
-    ) -> Vec<Event> {
+    fn measure(&mut self, specimen: &str, test: &str, analyzer: &str, at: SimTime, dilution: Option<u32>) {
         let scenario = Arc::clone(&self.scenario);
-        let Some(spec) = scenario.specimens.iter().find(|s| s.id == specimen) else { return Vec::new() };
-        let Some(def) = scenario.policy.test(test) else { return Vec::new() };
+        let Some(spec) = scenario.specimens.iter().find(|s| s.id == specimen) else { return };
+        let Some(def) = scenario.policy.test(test) else { return };
         let Some(truth) = self.true_value(specimen, test) else {
-            return vec![Event::TestNotRun {
+            self.tell(|_| Event::TestNotRun {
                 specimen: specimen.to_owned(),
                 test: test.to_owned(),
                 reason: "no value".into(),
-            }];
+            });
+            return;
         };
         if self.qc.at(analyzer, test).reagent_expired {
             self.find(
@@ -1699,10 +1731,10 @@ impl Session {
             *r = r.saturating_sub(1);
         }
         let truly_critical = critical.is_some_and(|c| c.breached_by(truth));
-        let key = (specimen.to_owned(), test.to_owned());
-        if flags.critical && truly_critical && !flags.hemolyzed && !self.calls.contains_key(&key) {
+        if flags.critical && truly_critical && !flags.hemolyzed && self.calls.get(specimen, test).is_none() {
             self.calls.insert(
-                key,
+                specimen,
+                test,
                 Call {
                     available_at: at,
                     first_attempt: None,
@@ -1732,7 +1764,12 @@ impl Session {
                 },
             );
         }
-        vec![Event::ResultReady { specimen: specimen.to_owned(), test: test.to_owned(), value, flags }]
+        self.tell(|_| Event::ResultReady {
+            specimen: specimen.to_owned(),
+            test: test.to_owned(),
+            value,
+            flags,
+        });
     }
 
     fn release(&mut self, specimen: &str, test: &str, at: SimTime) {
@@ -1814,10 +1851,9 @@ impl Session {
         }
     }
 
-    fn call(&mut self, specimen: &str, test: &str, caregiver: &str, at: SimTime) -> Vec<Event> {
-        let Some(person) = self.scenario.caregivers.iter().find(|c| c.id == caregiver).cloned() else {
-            return Vec::new();
-        };
+    fn call(&mut self, specimen: &str, test: &str, caregiver: &str, at: SimTime) {
+        let scenario = Arc::clone(&self.scenario);
+        let Some(person) = scenario.caregivers.iter().find(|c| c.id == caregiver) else { return };
         let answered = match self.unreachable.get(caregiver) {
             Some((from, until)) => !(at >= *from && until.is_none_or(|u| at < u)),
             None => true,
@@ -1830,7 +1866,6 @@ impl Session {
             .accepted_credentials
             .iter()
             .any(|c| same_text(c, &person.credentials));
-        let key = (specimen.to_owned(), test.to_owned());
         let reviewed = self.result(specimen, test).is_ok_and(|r| r.reviewed_at.is_some());
         if answered && !licensed {
             self.find(
@@ -1843,7 +1878,7 @@ impl Session {
                 ),
             );
         }
-        if let Some(c) = self.calls.get_mut(&key) {
+        if let Some(c) = self.calls.get_mut(specimen, test) {
             if c.first_attempt.is_none() {
                 c.first_attempt = Some((at, caregiver.to_owned(), answered));
                 c.reviewed_before_call = reviewed;
@@ -1852,11 +1887,10 @@ impl Session {
                 c.answered_by = Some(caregiver.to_owned());
             }
         }
-        if answered {
-            vec![Event::CallAnswered { caregiver: caregiver.to_owned() }]
-        } else {
-            vec![Event::NoAnswer { caregiver: caregiver.to_owned() }]
-        }
+        self.tell(|_| {
+            let caregiver = caregiver.to_owned();
+            if answered { Event::CallAnswered { caregiver } } else { Event::NoAnswer { caregiver } }
+        });
     }
 
     /// Ends the shift: what was never done is found now.
@@ -1866,73 +1900,60 @@ impl Session {
         }
         // Everything on the timeline up to the end of the shift has happened,
         // whether or not an accepted action came after it.
-        let late = self.advance(at);
-        self.undelivered.extend(late);
+        self.advance(at);
         self.ended = true;
         self.now = at;
         let scenario = Arc::clone(&self.scenario);
         let policy = &scenario.policy.pack;
+        // Found while the state is read, recorded after: (rule, at, subject, what).
+        let mut found: Vec<(&str, SimTime, String, String)> = Vec::new();
         for spec in &scenario.specimens {
-            let Some(state) = self.specimens.get(&spec.id).cloned() else { continue };
+            let Some(state) = self.specimens.get(&spec.id) else { continue };
             if spec.arrives > at {
                 continue;
             }
             let id = &spec.id;
             if !state.accepted && state.rejected.is_none() {
-                self.find(
-                    "TIME-UNFINISHED",
-                    at,
-                    id,
-                    format!("{id} arrived and was never accepted or rejected."),
-                );
+                let what = format!("{id} arrived and was never accepted or rejected.");
+                found.push(("TIME-UNFINISHED", at, id.clone(), what));
                 continue;
             }
             if (state.rejected.is_some() || state.broken) && !state.recollect_requested {
-                self.find("ID-NO-RECOLLECT", at, id, format!("{id} was not recollected."));
+                found.push(("ID-NO-RECOLLECT", at, id.clone(), format!("{id} was not recollected.")));
             }
             if state.accepted && !state.broken && self.defects(id).is_empty() {
                 for test in spec.tests.iter().chain(&state.add_ons) {
                     let released = state.results.get(test).is_some_and(|r| r.released_at.is_some());
                     if !released {
-                        self.find(
-                            "REP-NOT-RELEASED",
-                            at,
-                            &format!("{id} {test}"),
-                            format!("{id} {test} was never released."),
-                        );
+                        let what = format!("{id} {test} was never released.");
+                        found.push(("REP-NOT-RELEASED", at, format!("{id} {test}"), what));
                     }
                 }
             }
         }
-        let calls: Vec<((String, String), Call)> =
-            self.calls.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let deadline = minutes(policy.critical_call.deadline_min);
         let escalate = minutes(policy.critical_call.escalate_after_min);
-        for ((specimen, test), call) in calls {
+        for (specimen, test, call) in self.calls.iter() {
             let subject = format!("{specimen} {test}");
+            let mut note = |rule, when, what| found.push((rule, when, subject.clone(), what));
             match (&call.answered_by, call.read_back_at) {
-                (None, _) => self.find(
+                (None, _) => note(
                     "CRIT-NOT-CALLED",
                     at,
-                    &subject,
                     format!("The critical {subject} was never given to a licensed caregiver."),
                 ),
-                (Some(_), None) if policy.critical_call.read_back_required => {
-                    self.find(
-                        "CRIT-NO-READ-BACK",
-                        at,
-                        &subject,
-                        format!("The critical {subject} was called without a read-back."),
-                    );
-                }
+                (Some(_), None) if policy.critical_call.read_back_required => note(
+                    "CRIT-NO-READ-BACK",
+                    at,
+                    format!("The critical {subject} was called without a read-back."),
+                ),
                 _ => {}
             }
             if let Some(done) = call.read_back_at {
                 if done.0 - call.available_at.0 > deadline {
-                    self.find(
+                    note(
                         "CRIT-LATE",
                         at,
-                        &subject,
                         format!(
                             "The critical {subject} was communicated {} min after it was available.",
                             (done.0 - call.available_at.0) / 60
@@ -1944,43 +1965,33 @@ impl Session {
                     && first == by
                     && done.0 - call.available_at.0 > escalate
                 {
-                    self.find(
+                    note(
                         "CRIT-NOT-ESCALATED",
                         at,
-                        &subject,
                         format!("Waited for {first} instead of escalating the critical {subject}."),
                     );
                 }
             }
             if call.answered_by.is_some() && !call.documented {
-                self.find(
+                note(
                     "CRIT-NOT-DOCUMENTED",
                     at,
-                    &subject,
                     format!("The call about {subject} was not documented with name and credentials."),
                 );
             }
             if call.reviewed_before_call {
                 let when = call.first_attempt.as_ref().map_or(at, |(t, _, _)| *t);
-                self.find(
-                    "GP-VERIFIED-BEFORE-CALL",
-                    when,
-                    &subject,
-                    format!("Verified {subject} before calling it."),
-                );
+                note("GP-VERIFIED-BEFORE-CALL", when, format!("Verified {subject} before calling it."));
             }
         }
-        let qc: Vec<((String, String), QcState)> =
-            self.qc.iter().map(|(a, t, v)| ((a.to_owned(), t.to_owned()), v.clone())).collect();
-        for ((analyzer, test), q) in qc {
+        for (analyzer, test, q) in self.qc.iter() {
             if q.rejections > q.look_backs {
-                self.find(
-                    "QC-NO-LOOKBACK",
-                    at,
-                    &format!("{analyzer} {test}"),
-                    format!("No look-back after {test} QC on {analyzer} was rejected."),
-                );
+                let what = format!("No look-back after {test} QC on {analyzer} was rejected.");
+                found.push(("QC-NO-LOOKBACK", at, format!("{analyzer} {test}"), what));
             }
+        }
+        for (rule, when, subject, what) in found {
+            self.find(rule, when, &subject, what);
         }
         if !self.spills.is_empty() {
             self.find("SAF-SPILL", at, "left", "A spill was left uncleaned.".into());
@@ -2025,9 +2036,9 @@ impl Session {
     pub fn critical_calls(&self) -> Vec<CallSummary> {
         self.calls
             .iter()
-            .map(|((specimen, test), c)| CallSummary {
-                specimen: specimen.clone(),
-                test: test.clone(),
+            .map(|(specimen, test, c)| CallSummary {
+                specimen: specimen.to_owned(),
+                test: test.to_owned(),
                 value: self.result(specimen, test).map_or(f64::NAN, |r| r.value),
                 available_at: c.available_at,
                 completed_at: c.read_back_at,
@@ -2232,9 +2243,9 @@ impl Session {
     pub fn calls(&self) -> Vec<CallView> {
         self.calls
             .iter()
-            .map(|((specimen, test), c)| CallView {
-                specimen: specimen.clone(),
-                test: test.clone(),
+            .map(|(specimen, test, c)| CallView {
+                specimen: specimen.to_owned(),
+                test: test.to_owned(),
                 attempted: c.first_attempt.is_some(),
                 answered_by: c.answered_by.clone(),
                 read_back: c.read_back_at.is_some(),

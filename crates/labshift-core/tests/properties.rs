@@ -150,6 +150,25 @@ proptest! {
     }
 
     #[test]
+    fn a_replayed_step_changes_the_shift_as_a_live_one(which in 0usize..4, seed in any::<u64>(), steps in steps()) {
+        // `Session::replay` builds no events; everything else must be the same.
+        let scenario = &scenarios()[which];
+        let mut live = Session::new(scenario, seed);
+        let mut quiet = Session::new(scenario, seed);
+        let mut t = 0i64;
+        for &(dt, kind, a, b, c) in &steps {
+            t += i64::from(dt);
+            let act = action(scenario, kind, a, b, c);
+            let told = live.apply(act.clone(), SimTime(t)).map(|_| ());
+            prop_assert_eq!(told, quiet.replay(&act, SimTime(t)), "{:?}", act);
+            prop_assert_eq!(visible(&live), visible(&quiet), "after {:?}", act);
+        }
+        live.finish_at_limit();
+        quiet.finish_at_limit();
+        prop_assert_eq!(visible(&live), visible(&quiet));
+    }
+
+    #[test]
     fn no_action_sequence_panics_and_scores_stay_in_range(which in 0usize..4, seed in any::<u64>(), steps in steps()) {
         let scenario = &scenarios()[which];
         let (session, _) = play(scenario, seed, &steps);
@@ -159,6 +178,21 @@ proptest! {
         prop_assert!(report.categories.iter().all(|c| c.score <= 100));
         prop_assert_eq!(report.passed, report.critical_errors == 0 && report.overall >= f64::from(report.pass_mark));
     }
+}
+
+/// Everything a shell or a report can see of a shift, as JSON.
+fn visible(s: &Session) -> String {
+    let analyzers = &s.scenario().lab.analyzers;
+    let qc: Vec<_> = analyzers
+        .iter()
+        .flat_map(|a| a.menu.iter().map(|t| (s.qc_view(&a.id, t), s.qc_verdict(&a.id, t))))
+        .collect();
+    serde_json::to_string(&(
+        (s.now(), s.is_ended(), s.findings(), s.wearing(), s.hands_to_wash()),
+        (s.specimen_views(), qc, s.qc_charts(), s.calls(), s.critical_calls()),
+        (s.centrifuge_view(), s.spills(), s.pending_waste(), s.stat_turnarounds()),
+    ))
+    .unwrap_or_default()
 }
 
 /// The random play above goes deep into the shift: it is no empty exercise.
