@@ -57,7 +57,18 @@ impl Journal {
 
     /// Appends one action and waits until it is on the disk.
     pub fn append(&mut self, entry: &LogEntry) -> std::io::Result<()> {
-        self.write_line(&one_line(entry)?)
+        self.append_all(std::slice::from_ref(entry))
+    }
+
+    /// Appends actions, one a line, in one write, and waits until they are on the disk.
+    pub fn append_all(&mut self, entries: &[LogEntry]) -> std::io::Result<()> {
+        let mut lines = String::new();
+        for entry in entries {
+            lines.push_str(&one_line(entry)?);
+            lines.push('\n');
+        }
+        self.file.write_all(lines.as_bytes())?;
+        self.file.sync_data()
     }
 
     fn write_line(&mut self, line: &str) -> std::io::Result<()> {

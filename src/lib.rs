@@ -117,6 +117,7 @@ impl Plugin for AppPlugin {
         if !app.world().contains_resource::<Catalog>() {
             app.insert_resource(Catalog::load(&files::scenarios_dir()));
         }
+        capture::trace("scenario catalog read");
         let mut launch = app.world_mut().remove_resource::<Launch>().unwrap_or_default();
         let current = app.world().get_resource::<CurrentScenario>().cloned();
         let mut screen = match &current {
@@ -254,17 +255,12 @@ pub fn resume(scenario: Arc<Scenario>, log: &SessionLog, until: Option<ClockTime
         journal_dir: setup.journal_dir.clone(),
     };
     let mut play = Play::start(scenario, &setup);
-    for entry in &log.actions {
-        let Some(at) = ClockTime::parse(&entry.at) else { break };
-        if until.is_some_and(|u| at.0 > u.0) {
-            play.clock = until.map_or(0, |u| u.since(start).0).max(play.session.now().0) as f64;
-            break;
-        }
-        play.clock = at.since(start).0.max(SimTime::ZERO.0) as f64;
-        if play.act(entry.action.clone()).is_err() {
-            break;
-        }
-    }
+    // Each action at its own time, up to `until`; the new log is written once, at the end.
+    let actions = log.actions.iter().map_while(|entry| {
+        let at = ClockTime::parse(&entry.at).filter(|at| until.is_none_or(|u| at.0 <= u.0))?;
+        Some((at.since(start).0.max(SimTime::ZERO.0) as f64, entry.action.clone()))
+    });
+    play.act_all(actions);
     if let Some(u) = until {
         play.clock = play.clock.max(u.since(start).0 as f64);
         let _ = play.act(labshift_core::action::Action::Wait);
@@ -299,7 +295,7 @@ pub fn headless_app(
         AssetPlugin::default(),
         bevy::state::app::StatesPlugin,
     ));
-    app.init_asset::<Mesh>().init_asset::<ColorMaterial>().init_asset::<Font>();
+    app.init_asset::<Image>().init_asset::<Font>();
     app.init_resource::<ButtonInput<KeyCode>>()
         .init_resource::<ButtonInput<MouseButton>>()
         .init_resource::<bevy::input::mouse::AccumulatedMouseScroll>()
@@ -324,8 +320,14 @@ pub fn windowed_app(
     setup: Setup,
     capture: Option<capture::CapturePlan>,
 ) -> App {
+    // The scenario catalog is read while Bevy starts its renderer.
+    let catalog = std::thread::spawn(|| Catalog::load(&files::scenarios_dir()));
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(main_window()), ..default() }));
+    capture::trace("Bevy's plugins added");
+    if let Ok(catalog) = catalog.join() {
+        app.insert_resource(catalog);
+    }
     if let Some(current) = current {
         app.insert_resource(current);
     }
@@ -333,6 +335,7 @@ pub fn windowed_app(
         app.insert_resource(plan);
     }
     add_labshift(&mut app, launch, setup);
+    capture::trace("LabShift's plugins added");
     app
 }
 

@@ -216,6 +216,7 @@ fn empty_scene(frames: u32, camera: EmptyCamera) -> ExitCode {
         }),
         ..default()
     }));
+    labshift::capture::trace("Bevy's plugins added");
     let scene = match camera {
         EmptyCamera::Default => {
             app.add_systems(Startup, |mut commands: Commands| {

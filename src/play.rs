@@ -194,8 +194,30 @@ impl Play {
     }
 
     /// Applies one action at the clock time: accepted actions go to the log
-    /// and their events to the feed; a refusal is said and changes nothing.
+    /// (saved, and journaled before the shift goes on) and their events to the
+    /// feed; a refusal is said and changes nothing.
     pub fn act(&mut self, action: Action) -> Result<Vec<Event>, String> {
+        let logged = self.log.actions.len();
+        let events = self.act_unsaved(action)?;
+        self.save_since(logged);
+        Ok(events)
+    }
+
+    /// Plays many actions as [`Play::act`] does, stopping at the first refused,
+    /// and saves the log and the journal once at the end, not once an action:
+    /// resuming a long shift writes its log once. `clock` gives each action's time.
+    pub fn act_all(&mut self, actions: impl IntoIterator<Item = (f64, Action)>) {
+        let logged = self.log.actions.len();
+        for (clock, action) in actions {
+            self.clock = clock;
+            if self.act_unsaved(action).is_err() {
+                break;
+            }
+        }
+        self.save_since(logged);
+    }
+
+    fn act_unsaved(&mut self, action: Action) -> Result<Vec<Event>, String> {
         let at = self.now();
         match self.session.apply(action.clone(), at) {
             Ok(events) => {
@@ -220,16 +242,7 @@ impl Play {
                     );
                 }
                 if action != Action::Wait {
-                    let ended = action == Action::EndShift;
                     self.log.push(&self.scenario, at, action);
-                    self.journal_last();
-                    self.save_log();
-                    if ended && self.log_error.is_none() {
-                        // The log is saved whole: the journal has done its work.
-                        if let Some(journal) = self.journal.take() {
-                            let _ = journal.finish();
-                        }
-                    }
                 }
                 for event in &events {
                     self.narrate(event);
@@ -244,10 +257,28 @@ impl Play {
         }
     }
 
-    /// Appends the last logged action to the journal, on the disk before the shift goes on.
-    fn journal_last(&mut self) {
-        let (Some(journal), Some(entry)) = (self.journal.as_mut(), self.log.actions.last()) else { return };
-        if let Err(e) = journal.append(entry) {
+    /// Journals and saves the actions logged since `logged`, if any; once the
+    /// shift has ended and its log is saved whole, the journal has done its work.
+    fn save_since(&mut self, logged: usize) {
+        if self.log.actions.len() == logged {
+            return;
+        }
+        self.journal_since(logged);
+        self.save_log();
+        let ended = self.log.actions.last().is_some_and(|e| e.action == Action::EndShift);
+        if ended
+            && self.log_error.is_none()
+            && let Some(journal) = self.journal.take()
+        {
+            let _ = journal.finish();
+        }
+    }
+
+    /// Appends the actions logged since `logged` to the journal, on the disk
+    /// before the shift goes on.
+    fn journal_since(&mut self, logged: usize) {
+        let Some(journal) = self.journal.as_mut() else { return };
+        if let Err(e) = journal.append_all(&self.log.actions[logged..]) {
             let first = self.journal_error.is_none();
             self.journal_error = Some(format!("cannot write the journal {}: {e}", journal.path.display()));
             if first {

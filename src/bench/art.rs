@@ -21,11 +21,65 @@ pub enum Readout {
     Analyzer(String),
 }
 
+/// White round shapes, drawn once on the CPU, that sprites tint: a circle or
+/// a ring is a sprite like every rectangle, so the bench needs no mesh
+/// pipeline. On a software renderer each pipeline and its shaders cost
+/// start-up time.
+#[derive(Debug, Default)]
+pub struct Shapes {
+    disc: Option<Handle<Image>>,
+    /// Rings by their inner radius, in 64ths of the outer one.
+    rings: std::collections::BTreeMap<u8, Handle<Image>>,
+}
+
+/// The side of a shape's image, in pixels: the bench's largest circle is 108 px across.
+const SHAPE_SIZE: u32 = 128;
+
+impl Shapes {
+    fn disc(&mut self, images: &mut Assets<Image>) -> Handle<Image> {
+        self.disc.get_or_insert_with(|| images.add(round_image(0.0))).clone()
+    }
+
+    fn ring(&mut self, inner: f32, images: &mut Assets<Image>) -> Handle<Image> {
+        let key = (inner.clamp(0.0, 1.0) * 64.0).round() as u8;
+        self.rings.entry(key).or_insert_with(|| images.add(round_image(f32::from(key) / 64.0))).clone()
+    }
+}
+
+/// A white disc filling its image, with a hole of `inner` times its radius,
+/// its edges covered by fractions of a pixel.
+fn round_image(inner: f32) -> Image {
+    use bevy::asset::RenderAssetUsages;
+    use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+    let r = SHAPE_SIZE as f32 / 2.0;
+    let hole = r * inner;
+    let mut data = Vec::with_capacity((SHAPE_SIZE * SHAPE_SIZE * 4) as usize);
+    for y in 0..SHAPE_SIZE {
+        for x in 0..SHAPE_SIZE {
+            let d = Vec2::new(x as f32 + 0.5 - r, y as f32 + 0.5 - r).length();
+            let mut cover = (r - d).clamp(0.0, 1.0);
+            if hole > 0.0 {
+                cover *= (d - hole + 0.5).clamp(0.0, 1.0);
+            }
+            data.extend_from_slice(&[255, 255, 255, (cover * 255.0).round() as u8]);
+        }
+    }
+    let size = Extent3d { width: SHAPE_SIZE, height: SHAPE_SIZE, depth_or_array_layers: 1 };
+    // The renderer keeps the pixels; the app needs no copy of its own.
+    Image::new(
+        size,
+        TextureDimension::D2,
+        data,
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::RENDER_WORLD,
+    )
+}
+
 /// Draws shapes and text as children of one station entity.
 pub struct Painter<'a, 'w> {
     pub parent: &'a mut ChildSpawnerCommands<'w>,
-    pub meshes: &'a mut Assets<Mesh>,
-    pub materials: &'a mut Assets<ColorMaterial>,
+    pub images: &'a mut Assets<Image>,
+    pub shapes: &'a mut Shapes,
     pub fonts: &'a UiFonts,
     /// The layers every shape is drawn on: the cached art's, or the main camera's.
     pub layer: RenderLayers,
@@ -50,28 +104,31 @@ impl Painter<'_, '_> {
     }
 
     pub fn circle(&mut self, center: Vec2, radius: f32, z: f32, color: Color) {
-        let mesh = self.meshes.add(Circle::new(radius));
-        self.mesh(mesh, center, z, 0.0, color);
+        let image = self.shapes.disc(self.images);
+        self.round(image, center, radius, z, color);
     }
 
     pub fn ring(&mut self, center: Vec2, radius: f32, thickness: f32, z: f32, color: Color) {
-        let mesh = self.meshes.add(Annulus::new(radius - thickness, radius));
-        self.mesh(mesh, center, z, 0.0, color);
+        let image = self.shapes.ring((radius - thickness) / radius, self.images);
+        self.round(image, center, radius, z, color);
     }
 
+    /// A rectangle `length` long with round ends of `radius`, upright before
+    /// it is turned by `angle` radians (as Bevy's `Capsule2d`). Opaque colours
+    /// only: its three parts overlap.
     pub fn capsule(&mut self, center: Vec2, radius: f32, length: f32, z: f32, angle: f32, color: Color) {
-        let mesh = self.meshes.add(Capsule2d::new(radius, length));
-        self.mesh(mesh, center, z, angle, color);
+        self.rect_turned(center, Vec2::new(2.0 * radius, length), z, angle, color);
+        let end = Vec2::from_angle(angle).rotate(Vec2::new(0.0, length / 2.0));
+        self.circle(center + end, radius, z, color);
+        self.circle(center - end, radius, z, color);
     }
 
-    /// A flat-coloured mesh at `center`, turned by `angle` radians.
-    fn mesh(&mut self, mesh: Handle<Mesh>, center: Vec2, z: f32, angle: f32, color: Color) {
-        let material = self.materials.add(color);
+    /// A round shape's image, tinted, `radius` in size, centred on `center`.
+    fn round(&mut self, image: Handle<Image>, center: Vec2, radius: f32, z: f32, color: Color) {
         self.parent.spawn((
             self.layer.clone(),
-            Mesh2d(mesh),
-            MeshMaterial2d(material),
-            Transform::from_translation(center.extend(z)).with_rotation(Quat::from_rotation_z(angle)),
+            Sprite { image, color, custom_size: Some(Vec2::splat(2.0 * radius)), ..default() },
+            Transform::from_translation(center.extend(z)),
         ));
     }
 

@@ -60,8 +60,8 @@ fn spawn_bench(
     mut commands: Commands,
     play: Option<Res<Play>>,
     fonts: Res<UiFonts>,
-    mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<ColorMaterial>>,
+    mut images: ResMut<Assets<Image>>,
+    mut shapes: Local<art::Shapes>,
 ) {
     let Some(play) = play else { return };
     let scenario = &play.scenario;
@@ -75,10 +75,10 @@ fn spawn_bench(
     ));
     let layout = bench_layout(scenario.lab.analyzers.len());
     for placement in &layout {
-        spawn_station(&mut commands, placement, scenario, &fonts, &mut meshes, &mut materials);
+        spawn_station(&mut commands, placement, scenario, &fonts, &mut images, &mut shapes);
     }
     if let Some(tray) = layout.iter().find(|p| p.kind == StationKind::Reception) {
-        spawn_tubes(&mut commands, tray.rect, scenario, &fonts, &mut meshes, &mut materials);
+        spawn_tubes(&mut commands, tray.rect, scenario, &fonts, &mut images, &mut shapes);
     }
 }
 
@@ -138,8 +138,8 @@ fn spawn_station(
     placement: &Placement,
     scenario: &Scenario,
     fonts: &UiFonts,
-    meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
+    images: &mut Assets<Image>,
+    shapes: &mut art::Shapes,
 ) {
     let center = placement.rect.center();
     let Vec2 { x: w, y: h } = placement.rect.size();
@@ -153,7 +153,7 @@ fn spawn_station(
             Visibility::default(),
         ))
         .with_children(|parent| {
-            let mut p = Painter { parent, meshes, materials, fonts, layer: cache::art_layer() };
+            let mut p = Painter { parent, images, shapes, fonts, layer: cache::art_layer() };
             match kind {
                 StationKind::Reception => art::reception(&mut p, w, h),
                 StationKind::Labeling => art::labeling(&mut p, w, h),
@@ -214,8 +214,8 @@ fn spawn_tubes(
     tray: Rect,
     scenario: &Scenario,
     fonts: &UiFonts,
-    meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
+    images: &mut Assets<Image>,
+    shapes: &mut art::Shapes,
 ) {
     let rack = Rack::of(tray);
     commands.spawn((
@@ -252,7 +252,7 @@ fn spawn_tubes(
                     TextColor(palette::PLATE_TEXT),
                     Transform::from_xyz(0.0, -59.0, 0.4),
                 ));
-                let mut p = Painter { parent, meshes, materials, fonts, layer: RenderLayers::default() };
+                let mut p = Painter { parent, images, shapes, fonts, layer: RenderLayers::default() };
                 art::tube(
                     &mut p,
                     specimen.tube,
