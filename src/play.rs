@@ -484,19 +484,33 @@ impl Debrief {
     /// text, and JSON for programs) and remembers where, or why it could not.
     #[cfg(target_arch = "wasm32")]
     pub fn save_report(&mut self) {
-        // In a browser: the session log and the report, as downloads.
+        // In a browser: the report as a download (one file a click: browsers
+        // ask before a page downloads several at once).
+        let log_name = self.download_name();
+        let name = log_name.replace(".log.ron", ".report.html");
+        let html = crate::export::html::render(&self.attempt, &log_name);
+        self.saved = Some(match crate::web::download(&name, "text/html", &html) {
+            Ok(()) => format!("Downloaded {name}"),
+            Err(e) => format!("Could not download the report: {e}"),
+        });
+    }
+
+    /// In a browser: the session log as a download, for the instructor's gradebook.
+    #[cfg(target_arch = "wasm32")]
+    pub fn download_log(&mut self) {
+        let name = self.download_name();
+        self.saved = Some(match crate::web::download(&name, "text/plain", &self.log_text) {
+            Ok(()) => format!("Downloaded {name}"),
+            Err(e) => format!("Could not download the session log: {e}"),
+        });
+    }
+
+    /// The downloaded log's name: the scenario and the trainee.
+    #[cfg(target_arch = "wasm32")]
+    fn download_name(&self) -> String {
         let report = &self.attempt.report;
         let who: String = report.trainee.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
-        let log_name =
-            format!("{}-{}.log.ron", report.scenario, if who.is_empty() { "trainee" } else { &who });
-        let html = crate::export::html::render(&self.attempt, &log_name);
-        let done = crate::web::download(&log_name, "text/plain", &self.log_text).and_then(|()| {
-            crate::web::download(&log_name.replace(".log.ron", ".report.html"), "text/html", &html)
-        });
-        self.saved = Some(match done {
-            Ok(()) => format!("Downloaded {log_name} and its report"),
-            Err(e) => format!("Could not download the log and report: {e}"),
-        });
+        format!("{}-{}.log.ron", report.scenario, if who.is_empty() { "trainee" } else { &who })
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -11,6 +11,7 @@
 use std::path::PathBuf;
 
 use bevy::prelude::*;
+use labshift_core::diag::Severity;
 use labshift_core::log::SessionLog;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -45,7 +46,7 @@ pub fn run() {
             torn: false,
         }]));
     }
-    app.add_systems(Last, (keep_shift, mark_frames, open_picked_file));
+    app.add_systems(Last, (keep_shift, mark_frames, mark_screen, open_picked_file));
     app.run();
 }
 
@@ -89,11 +90,32 @@ fn keep_shift(play: Option<Res<Play>>, mut kept: Local<Option<u64>>, mut failed:
 /// for the loading note and the browser test.
 fn mark_frames(mut frames: Local<u32>) {
     *frames += 1;
-    if *frames <= 3 || frames.is_multiple_of(60) {
-        let body = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body());
-        if let Some(body) = body {
-            let _ = body.set_attribute("data-labshift-frames", &frames.to_string());
-        }
+    if (*frames <= 3 || frames.is_multiple_of(60))
+        && let Some(body) = body()
+    {
+        let _ = body.set_attribute("data-labshift-frames", &frames.to_string());
+    }
+}
+
+fn body() -> Option<web_sys::HtmlElement> {
+    web_sys::window()?.document()?.body()
+}
+
+/// Names the screen shown on `<body data-labshift-screen>`, for assistive
+/// tools and the browser test.
+fn mark_screen(screen: Res<State<Screen>>) {
+    if screen.is_changed()
+        && let Some(body) = body()
+    {
+        let _ = body.set_attribute("data-labshift-screen", &format!("{:?}", screen.get()));
+    }
+}
+
+/// Says in the page's footer what became of the picked file.
+fn say_picked(text: &str) {
+    let note = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("picked"));
+    if let Some(note) = note {
+        note.set_text_content(Some(text));
     }
 }
 
@@ -137,6 +159,20 @@ fn open_picked_file(mut commands: Commands, screen: Res<State<Screen>>, mut next
     let files = bundled::files_at("").with(&name, &text);
     let loaded = labshift_core::load_scenario(&name, &files);
     let to = if loaded.value.is_some() { Screen::Briefing } else { Screen::Diagnostics };
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let first_error = loaded.diagnostics.iter().find(|d| d.severity == Severity::Error);
+    say_picked(&match first_error {
+        Some(d) => format!(
+            "{}:{}:{}: {} ({} in all, on the screen)",
+            d.file,
+            d.line,
+            d.column,
+            d.message,
+            count(loaded.diagnostics.len(), "problem")
+        ),
+        None if loaded.diagnostics.is_empty() => format!("{name}: checked, no problems"),
+        None => format!("{name}: checked, {}", count(loaded.diagnostics.len(), "warning")),
+    });
     commands.insert_resource(CurrentScenario {
         path: name,
         scenario: loaded.value,

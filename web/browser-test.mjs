@@ -1,6 +1,6 @@
 // Drives headless Chromium through the web build: see web/browser-test.
 import { createRequire } from "node:module";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import { join } from "node:path";
 
@@ -100,6 +100,52 @@ await page.waitForFunction(() => Number(document.body.dataset.labshiftFrames) >=
   .catch(() => problems.push("no frame drawn after the reload within 180 s"));
 await page.waitForTimeout(1500);
 await shoot("resume");
+
+/** Waits until the app names `screen` on <body data-labshift-screen>. */
+async function screen(name, what) {
+  await page.waitForFunction((s) => document.body.dataset.labshiftScreen === s, name, { timeout: 60000 })
+    .catch(async () => problems.push(`${what}: the ${name} screen never came (on ${
+      await page.evaluate(() => document.body.dataset.labshiftScreen)})`));
+  await page.waitForTimeout(1500);
+}
+
+// The page's file picker: a broken scenario gets its diagnostics, file:line:col
+// on the page as on the desktop; a valid one its briefing.
+const sample = readFileSync(new URL("../scenarios/a-morning-chemistry.ron", import.meta.url), "utf8");
+const pick = (name, text) => page.setInputFiles("#pick", { name, mimeType: "text/plain", buffer: Buffer.from(text) });
+await pick("broken.ron", sample.replace("tier: Junior", "tier: Wizard"));
+await screen("Diagnostics", "a broken scenario file");
+const said = await page.locator("#picked").textContent();
+if (!said.includes("broken.ron:13:15: unknown variant `Wizard`")) problems.push(`the footer says: ${said}`);
+await shoot("picked-broken");
+await pick("my-scenario.ron", sample);
+await screen("Briefing", "a valid scenario file");
+const ok = await page.locator("#picked").textContent();
+if (!ok.includes("my-scenario.ron: checked, no problems")) problems.push(`the footer says: ${ok}`);
+
+// The picked scenario played and ended at once; the debrief downloads the
+// report and the log, one file a button.
+await page.locator("#labshift").focus();
+await page.keyboard.press("Enter"); // the trainee's name
+await page.waitForTimeout(1200);
+await page.keyboard.press("Enter"); // start the shift
+await screen("Bench", "starting the picked scenario");
+await page.keyboard.press("End");
+await screen("Debrief", "ending the shift");
+await shoot("debrief");
+for (const [key, suffix, start] of [["Digit2", ".report.html", "<!doctype html"], ["Digit4", ".log.ron", "SessionLog("]]) {
+  const download = page.waitForEvent("download", { timeout: 30000 }).catch(() => null);
+  await page.keyboard.press(key);
+  const file = await download;
+  if (!file) { problems.push(`no download on ${key}`); continue; }
+  const path = join(shots, file.suggestedFilename());
+  await file.saveAs(path);
+  const text = readFileSync(path, "utf8");
+  console.log(`web-test: downloaded ${file.suggestedFilename()} (${text.length} bytes)`);
+  if (!file.suggestedFilename().endsWith(suffix) || !text.toLowerCase().startsWith(start.toLowerCase())) {
+    problems.push(`${key} downloaded ${file.suggestedFilename()}: ${text.slice(0, 60)}`);
+  }
+}
 console.log(`web-test: first frame after ${firstFrame} ms`);
 await browser.close();
 if (problems.length) {

@@ -204,10 +204,18 @@ fn spawn_debrief(mut commands: Commands, fonts: Res<UiFonts>, debrief: Option<Re
                         &fonts,
                         16.0,
                     ));
-                    b.spawn(button("Quit", UiCommand::Quit, Some(3), &fonts, 16.0));
+                    // A browser tab is closed, not quit; its log is downloaded, not saved as played.
+                    if cfg!(target_arch = "wasm32") {
+                        b.spawn(button("Download the log", UiCommand::DownloadLog, Some(3), &fonts, 16.0));
+                    } else {
+                        b.spawn(button("Quit", UiCommand::Quit, Some(3), &fonts, 16.0));
+                    }
                     let log = match (&debrief.log_path, &debrief.log_error) {
                         (_, Some(e)) => format!("Log not saved: {e}"),
                         (Some(p), None) => format!("Session log: {}", p.display()),
+                        (None, None) if cfg!(target_arch = "wasm32") => {
+                            "The browser keeps no copy: download the log to keep it.".to_owned()
+                        }
                         (None, None) => "Session log kept in memory only.".to_owned(),
                     };
                     b.spawn((SavedNote, body(log, &fonts, 13.0, palette::MUTED)));

@@ -45,6 +45,8 @@ pub enum UiCommand {
     /// Dismiss the bench's restart prompt.
     KeepPlaying,
     SaveReport,
+    /// In a browser: download the session log (on the desktop it is saved as it is played).
+    DownloadLog,
     /// Watch the current scenario's reference run (from the briefing).
     StartDemo,
     /// The attract loop: every scenario's demo in turn (from the title).
@@ -193,6 +195,13 @@ fn run(world: &mut World, command: UiCommand) {
         UiCommand::SaveReport => {
             if let Some(mut debrief) = world.get_resource_mut::<Debrief>() {
                 debrief.save_report();
+            }
+        }
+        UiCommand::DownloadLog =>
+        {
+            #[cfg(target_arch = "wasm32")]
+            if let Some(mut debrief) = world.get_resource_mut::<Debrief>() {
+                debrief.download_log();
             }
         }
         UiCommand::ToggleZoom => {
