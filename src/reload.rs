@@ -27,7 +27,11 @@ use crate::ui::widgets::{Focus, button};
 pub fn plugin(app: &mut App) {
     app.init_resource::<Watch>().init_resource::<Toast>();
     app.add_systems(Startup, spawn_toast);
-    app.add_systems(Update, (watch_files, show_toast));
+    app.add_systems(Update, show_toast);
+    // A browser has no files to watch: its scenarios are built in or picked in the page.
+    if cfg!(not(target_arch = "wasm32")) {
+        app.add_systems(Update, watch_files);
+    }
     app.add_systems(
         Update,
         (show_prompt, prompt_keys).run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
