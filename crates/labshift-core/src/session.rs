@@ -1909,10 +1909,20 @@ impl Session {
         let mut found: Vec<(&str, SimTime, String, String)> = Vec::new();
         for spec in &scenario.specimens {
             let Some(state) = self.specimens.get(&spec.id) else { continue };
+            let id = &spec.id;
             if spec.arrives > at {
+                // Due before the shift's time was up: ending it early leaves it undone.
+                if spec.arrives <= scenario.meta.time_limit {
+                    let clock = |t: SimTime| scenario.meta.start.plus(t);
+                    let what = format!(
+                        "The shift was ended at {}, before {id} arrived at {}: it was never dealt with.",
+                        clock(at),
+                        clock(spec.arrives)
+                    );
+                    found.push(("TIME-UNFINISHED", at, id.clone(), what));
+                }
                 continue;
             }
-            let id = &spec.id;
             if !state.accepted && state.rejected.is_none() {
                 let what = format!("{id} arrived and was never accepted or rejected.");
                 found.push(("TIME-UNFINISHED", at, id.clone(), what));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use labshift_core::load::load_scenario;
 use labshift_core::model::{Scenario, Specimen};
-use labshift_core::raw::{Priority, RawFault, RawTrueValue, Tier};
+use labshift_core::raw::{Category, Priority, RawFault, RawTrueValue, Tier};
 use labshift_core::time::SimTime;
 
 fn scenarios_dir() -> PathBuf {
@@ -201,4 +201,32 @@ fn a_scenario_without_chance_plays_as_written() {
     assert!(!c.randomizes());
     let settled = resolve(&c, 99);
     assert_eq!(ron::to_string(&settled).unwrap_or_default(), ron::to_string(&c).unwrap_or_default());
+}
+
+/// Ending a shift before its work has arrived is no clean shift: every
+/// specimen due before the time limit and never dealt with is unfinished,
+/// as when the time runs out.
+#[test]
+fn ending_the_shift_at_its_start_leaves_every_specimen_unfinished() {
+    use labshift_core::action::{Action, Mode};
+    use labshift_core::report::Report;
+    use labshift_core::session::Session;
+    for name in ["a-morning-chemistry.ron", "d-critical-calls-spill.ron"] {
+        let scenario = std::sync::Arc::new(load(name));
+        let mut session = Session::new(&scenario, 1);
+        let at = SimTime(60);
+        assert!(session.apply(Action::EndShift, at).is_ok(), "{name}");
+        let due = scenario.specimens.iter().filter(|s| s.arrives <= scenario.meta.time_limit).count();
+        let unfinished: Vec<&str> = session
+            .findings()
+            .iter()
+            .filter(|f| f.rule == "TIME-UNFINISHED")
+            .map(|f| f.subject.as_str())
+            .collect();
+        assert_eq!(unfinished.len(), due, "{name}: {unfinished:?}");
+        assert!(scenario.specimens.iter().any(|s| s.arrives > at), "{name}: the test needs a later arrival");
+        let report = Report::new(&session, "test", Mode::Practice);
+        let timeliness = report.categories.iter().find(|c| c.category == Category::Timeliness);
+        assert_eq!(timeliness.map(|c| c.score), Some(0), "{name}");
+    }
 }
