@@ -1,8 +1,9 @@
 // Drives headless Chromium through the web build: see web/browser-test.
 import { createRequire } from "node:module";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import { join } from "node:path";
+import { tmpdir } from "node:os";
 
 const [url, shots, driver] = process.argv.slice(2);
 // playwright-core lives outside the project (see web/browser-test).
@@ -138,15 +139,23 @@ for (const [key, suffix, start] of [["Digit2", ".report.html", "<!doctype html"]
   await page.keyboard.press(key);
   const file = await download;
   if (!file) { problems.push(`no download on ${key}`); continue; }
-  const path = join(shots, file.suggestedFilename());
+  const path = join(tmpdir(), `labshift-web-test-${file.suggestedFilename()}`);
   await file.saveAs(path);
   const text = readFileSync(path, "utf8");
+  rmSync(path);
   console.log(`web-test: downloaded ${file.suggestedFilename()} (${text.length} bytes)`);
   if (!file.suggestedFilename().endsWith(suffix) || !text.toLowerCase().startsWith(start.toLowerCase())) {
     problems.push(`${key} downloaded ${file.suggestedFilename()}: ${text.slice(0, 60)}`);
   }
 }
 console.log(`web-test: first frame after ${firstFrame} ms`);
+// Warnings are reported, not failed on: the distinct ones, with their counts.
+const warnings = new Map();
+for (const line of log.filter((l) => l.startsWith("warning:"))) {
+  const key = line.replace(/\s+/g, " ").slice(0, 160);
+  warnings.set(key, (warnings.get(key) || 0) + 1);
+}
+for (const [line, n] of warnings) console.log(`web-test: ${n}× ${line}`);
 await browser.close();
 if (problems.length) {
   console.error(log.slice(-30).join("\n"));
