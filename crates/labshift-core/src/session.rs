@@ -1915,7 +1915,7 @@ impl Session {
                 if spec.arrives <= scenario.meta.time_limit {
                     let clock = |t: SimTime| scenario.meta.start.plus(t);
                     let what = format!(
-                        "The shift was ended at {}, before {id} arrived at {}: it was never dealt with.",
+                        "The shift was ended at {}; {id}, due at {}, was never dealt with.",
                         clock(at),
                         clock(spec.arrives)
                     );
