@@ -489,7 +489,8 @@ impl Session {
     }
 
     /// Applies one action as [`Session::apply`] does, building no events: for
-    /// replaying a log to score it. The shift changes exactly as it would live.
+    /// replaying a log to score it. The shift changes exactly as it would live;
+    /// what the timeline brings during a replayed step is not told later either.
     pub fn replay(&mut self, action: &Action, at: SimTime) -> Result<(), Rejected> {
         self.telling = false;
         self.step(action, at)
@@ -503,6 +504,7 @@ impl Session {
         }
     }
 
+    /// One action, live or replayed: the timeline up to `at`, the checks, the action.
     fn step(&mut self, action: &Action, at: SimTime) -> Result<(), Rejected> {
         if self.ended {
             return Err(no("the shift has ended"));
