@@ -3,7 +3,7 @@
 //! the median time of each and their ratio, for every bundled reference log.
 
 mod support;
-use support::median;
+use support::{SAMPLES, median};
 
 use std::hint::black_box;
 use std::path::Path;
@@ -78,13 +78,7 @@ fn main() {
 /// after another, against reading them alone.
 fn cohort(root: &Path) {
     let mut logs: Vec<(Arc<labshift_core::Scenario>, String)> = Vec::new();
-    for name in [
-        "a-morning-chemistry",
-        "b-mislabel-hemolysis",
-        "c-qc-shift",
-        "d-critical-calls-spill",
-        "e-qc-shift-random",
-    ] {
+    for name in SAMPLES {
         let path = root.join(format!("scenarios/{name}.ron"));
         let Some(scenario) = load_scenario(&path.to_string_lossy(), &Disk).value.map(Arc::new) else {
             eprintln!("{name}: scenario does not load");

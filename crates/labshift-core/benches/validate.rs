@@ -4,7 +4,7 @@
 //! of each and their ratio, for every bundled scenario.
 
 mod support;
-use support::median;
+use support::{SAMPLES, median};
 
 use std::hint::black_box;
 use std::path::Path;
@@ -19,13 +19,7 @@ fn main() {
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
     println!("{:<24} {:>12} {:>12} {:>7}", "scenario", "deserialize", "load", "ratio");
     let mut worst: f64 = 0.0;
-    for name in [
-        "a-morning-chemistry",
-        "b-mislabel-hemolysis",
-        "c-qc-shift",
-        "d-critical-calls-spill",
-        "e-qc-shift-random",
-    ] {
+    for name in SAMPLES {
         let text = std::fs::read_to_string(root.join(format!("scenarios/{name}.ron"))).unwrap_or_default();
         let files = MemoryFiles::default().with("s/policies/us-default.ron", &pack);
         if scenario_from_str("s/x.ron", &text, &files).value.is_none() {

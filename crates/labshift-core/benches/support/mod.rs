@@ -1,6 +1,16 @@
-//! Shared by the core's benchmarks: the median of repeated runs.
+//! Shared by the core's benchmarks: the sample scenarios and the median of
+//! repeated runs.
 
 use std::time::{Duration, Instant};
+
+/// The bundled sample scenarios, by file stem under `scenarios/`.
+pub const SAMPLES: [&str; 5] = [
+    "a-morning-chemistry",
+    "b-mislabel-hemolysis",
+    "c-qc-shift",
+    "d-critical-calls-spill",
+    "e-qc-shift-random",
+];
 
 /// Median wall time of `f` over enough runs to fill about half a second.
 pub fn median(mut f: impl FnMut()) -> Duration {
