@@ -323,7 +323,7 @@ pub fn windowed_app(
     // The scenario catalog is read while Bevy starts its renderer.
     let catalog = std::thread::spawn(|| Catalog::load(&files::scenarios_dir()));
     let mut app = App::new();
-    app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(main_window()), ..default() }));
+    add_bevy(&mut app, main_window());
     capture::trace("Bevy's plugins added");
     if let Ok(catalog) = catalog.join() {
         app.insert_resource(catalog);
@@ -337,6 +337,33 @@ pub fn windowed_app(
     add_labshift(&mut app, launch, setup);
     capture::trace("LabShift's plugins added");
     app
+}
+
+/// Adds Bevy's default plugins with `window` as the main window, less what
+/// LabShift does not draw: post-processing, gizmos, animation, and GPU
+/// occlusion culling (3D only). Each would cost start-up time (shaders
+/// parsed, pipelines compiled on the CPU under a software renderer) for
+/// nothing on screen; see BENCHMARKS.md.
+pub fn add_bevy(app: &mut App, window: Window) {
+    use bevy::render::batching::gpu_preprocessing::{GpuPreprocessingMode, GpuPreprocessingSupport};
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin { primary_window: Some(window), ..default() })
+            .disable::<bevy::post_process::PostProcessPlugin>()
+            .disable::<bevy::gizmos::GizmoPlugin>()
+            .disable::<bevy::gizmos_render::GizmoRenderPlugin>()
+            .disable::<bevy::animation::AnimationPlugin>(),
+    );
+    // Without culling, Bevy compiles no depth-downsampling compute pipelines.
+    if let Some(render_app) = app.get_sub_app_mut(bevy::render::RenderApp) {
+        render_app.add_systems(
+            bevy::render::RenderStartup,
+            (|mut support: ResMut<GpuPreprocessingSupport>| {
+                support.max_supported_mode = support.min(GpuPreprocessingMode::PreprocessingOnly);
+            })
+            .after(bevy::render::init_gpu_resource::<GpuPreprocessingSupport>),
+        );
+    }
 }
 
 /// The app's window: 1280×720, titled.

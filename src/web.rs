@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::play::{Play, Setup};
 use crate::screens::Screen;
 use crate::ui::command::Unfinished;
-use crate::{CurrentScenario, Launch, add_labshift, bundled, journal, main_window};
+use crate::{CurrentScenario, Launch, add_bevy, add_labshift, bundled, journal, main_window};
 
 /// The browser-storage key of the shift being played.
 const SHIFT_KEY: &str = "labshift.shift";
@@ -34,7 +34,7 @@ pub fn run() {
         prevent_default_event_handling: true,
         ..main_window()
     };
-    app.add_plugins(DefaultPlugins.set(WindowPlugin { primary_window: Some(window), ..default() }));
+    add_bevy(&mut app, window);
     app.insert_resource(bundled::catalog());
     // No folders in a browser: the log lives in memory and in the browser's storage.
     let setup = Setup { log_dir: None, journal_dir: None, ..Setup::default() };

@@ -5,6 +5,13 @@ use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<UiFonts>();
+    // Bevy keeps a glyph atlas per font, size and hinting, and hints
+    // interface text but not world text. The bench's world text is drawn at
+    // one texel per pixel, so it is hinted too and shares the interface's
+    // atlases: fewer 1 MiB textures to fill and upload at start-up.
+    app.add_observer(|add: On<Add, Text2d>, mut commands: Commands| {
+        commands.entity(add.entity).insert(bevy::text::FontHinting::Enabled);
+    });
 }
 
 /// Colours of the bench, chosen to read well on a projector.
