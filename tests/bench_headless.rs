@@ -291,13 +291,28 @@ fn stations_and_tubes_are_on_the_bench() {
     let mut tubes = app.world_mut().query::<&TubeView>();
     assert_eq!(tubes.iter(app.world()).count(), 6);
     let mut texts = app.world_mut().query::<&Text2d>();
-    let all: Vec<String> = texts.iter(app.world()).map(|t| t.0.clone()).collect();
+    let mut labels = |app: &mut App| texts.iter(app.world()).map(|t| t.0.clone()).collect::<Vec<_>>();
+    // A tube is drawn when it first stands in the rack: none has arrived at 07:00.
+    let before = labels(&mut app);
+    assert!(!before.iter().any(|t| t == "SST" || t == "S01"), "{before:?}");
+    for _ in 0..20 {
+        if app.world().resource::<Play>().session.specimen_views().iter().all(|v| v.arrived) {
+            break;
+        }
+        click(&mut app, &UiCommand::WaitForNext);
+        app.update();
+        app.update();
+    }
+    let all = labels(&mut app);
     for additive in ["SST", "EDTA", "LI HEP", "NaF"] {
-        assert!(all.iter().any(|t| t == additive), "no tube labeled {additive}");
+        assert!(all.iter().any(|t| t == additive), "no tube labeled {additive}: {all:?}");
+    }
+    for id in ["S01", "S02", "S03", "S04", "S05", "S06"] {
+        assert_eq!(all.iter().filter(|t| *t == id).count(), 1, "tube {id} is drawn once: {all:?}");
     }
     // The instruments' readouts are live: no QC has run yet, the centrifuge stands still.
     app.update();
-    let all: Vec<String> = texts.iter(app.world()).map(|t| t.0.clone()).collect();
+    let all = labels(&mut app);
     assert_eq!(all.iter().filter(|t| *t == "READY  ·  QC due").count(), 2, "{all:?}");
     assert!(all.iter().any(|t| t == "0 rpm"), "{all:?}");
 }

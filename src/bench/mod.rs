@@ -78,7 +78,7 @@ fn spawn_bench(
         spawn_station(&mut commands, placement, scenario, &fonts, &mut images, &mut shapes);
     }
     if let Some(tray) = layout.iter().find(|p| p.kind == StationKind::Reception) {
-        spawn_tubes(&mut commands, tray.rect, scenario, &fonts, &mut images, &mut shapes);
+        spawn_tubes(&mut commands, tray.rect, scenario, &fonts);
     }
 }
 
@@ -208,15 +208,9 @@ impl Rack {
 #[derive(Component, Debug)]
 pub struct RackOverflow;
 
-/// The specimens as tubes; [`sync_tubes`] stands the arrived ones in the rack.
-fn spawn_tubes(
-    commands: &mut Commands,
-    tray: Rect,
-    scenario: &Scenario,
-    fonts: &UiFonts,
-    images: &mut Assets<Image>,
-    shapes: &mut art::Shapes,
-) {
+/// The specimens as tubes; [`sync_tubes`] stands the arrived ones in the
+/// rack and draws each the first time it stands there.
+fn spawn_tubes(commands: &mut Commands, tray: Rect, scenario: &Scenario, fonts: &UiFonts) {
     let rack = Rack::of(tray);
     commands.spawn((
         RackOverflow,
@@ -229,39 +223,44 @@ fn spawn_tubes(
     ));
     commands.insert_resource(rack);
     for specimen in &scenario.specimens {
-        commands
-            .spawn((
-                Name::new(format!("Tube {}", specimen.id)),
-                TubeView { specimen: specimen.id.clone() },
-                RackSlot(Vec3::ZERO),
-                DespawnOnExit(Screen::Bench),
-                Transform::default(),
-                Visibility::Hidden,
-            ))
-            .with_children(|parent| {
-                parent.spawn((
-                    TubeRing,
-                    Sprite::from_color(palette::FOCUS, Vec2::new(30.0, 112.0)),
-                    Transform::from_xyz(0.0, 8.0, -0.5),
-                    Visibility::Hidden,
-                ));
-                parent.spawn((
-                    TubeBadge,
-                    Text2d::new(""),
-                    fonts.bold(8.0),
-                    TextColor(palette::PLATE_TEXT),
-                    Transform::from_xyz(0.0, -59.0, 0.4),
-                ));
-                let mut p = Painter { parent, images, shapes, fonts, layer: RenderLayers::default() };
-                art::tube(
-                    &mut p,
-                    specimen.tube,
-                    &specimen.id,
-                    specimen.fill_pct,
-                    specimen.priority == Priority::Stat,
-                );
-            });
+        commands.spawn((
+            Name::new(format!("Tube {}", specimen.id)),
+            TubeView { specimen: specimen.id.clone() },
+            RackSlot(Vec3::ZERO),
+            DespawnOnExit(Screen::Bench),
+            Transform::default(),
+            Visibility::Hidden,
+        ));
     }
+}
+
+/// Draws a tube as its first place in the rack comes up: a shift may bring
+/// dozens of tubes, and one not yet in the rack costs nothing to lay out.
+/// `held` rings it; `badge` is its state, written under it.
+fn draw_tube(
+    parent: &mut ChildSpawnerCommands,
+    specimen: &labshift_core::model::Specimen,
+    held: bool,
+    badge: &str,
+    images: &mut Assets<Image>,
+    shapes: &mut art::Shapes,
+    fonts: &UiFonts,
+) {
+    parent.spawn((
+        TubeRing,
+        Sprite::from_color(palette::FOCUS, Vec2::new(30.0, 112.0)),
+        Transform::from_xyz(0.0, 8.0, -0.5),
+        if held { Visibility::Inherited } else { Visibility::Hidden },
+    ));
+    parent.spawn((
+        TubeBadge,
+        Text2d::new(badge),
+        fonts.bold(8.0),
+        TextColor(palette::PLATE_TEXT),
+        Transform::from_xyz(0.0, -59.0, 0.4),
+    ));
+    let mut p = Painter { parent, images, shapes, fonts, layer: RenderLayers::default() };
+    art::tube(&mut p, specimen.tube, &specimen.id, specimen.fill_pct, specimen.priority == Priority::Stat);
 }
 
 /// Whether a tube belongs in the reception rack: arrived, and not in the
@@ -363,14 +362,18 @@ fn badge(v: &labshift_core::session::SpecimenView) -> &'static str {
 /// Stands the tubes in the rack (see [`rack_order`]), hides the others (not
 /// arrived, in the centrifuge, rejected or broken, or no room), writes each
 /// front-row tube's state under it, rings the tube in hand and counts the
-/// tubes without a place.
+/// tubes without a place. A tube is drawn the first time it has a place.
 #[allow(clippy::too_many_arguments)]
 fn sync_tubes(
+    mut commands: Commands,
     play: Res<Play>,
     ui: Res<BenchUi>,
     rack: Option<Res<Rack>>,
+    fonts: Res<UiFonts>,
+    mut images: ResMut<Assets<Image>>,
+    mut shapes: Local<art::Shapes>,
     mut tubes: Query<
-        (&TubeView, &mut RackSlot, &mut Transform, &mut Visibility, &Children),
+        (Entity, &TubeView, &mut RackSlot, &mut Transform, &mut Visibility, Option<&Children>),
         Without<SpillMark>,
     >,
     mut rings: Query<&mut Visibility, (With<TubeRing>, Without<TubeView>, Without<SpillMark>)>,
@@ -387,22 +390,33 @@ fn sync_tubes(
     *drawn = Some(key);
     let views = play.session.specimen_views();
     let order = rack_order(&views, &play.scenario, ui.selected.as_deref(), rack.slots.len());
-    for (tube, mut slot, mut transform, mut visibility, children) in &mut tubes {
+    for (entity, tube, mut slot, mut transform, mut visibility, children) in &mut tubes {
         let place = order.iter().position(|id| *id == tube.specimen).map(|i| rack.slots[i]);
         *visibility = if place.is_some() { Visibility::Inherited } else { Visibility::Hidden };
         let Some(place) = place else { continue };
         slot.0 = place;
         transform.translation = place;
         let Some(v) = views.iter().find(|v| v.id == tube.specimen) else { continue };
+        let held = ui.selected.as_deref() == Some(v.id.as_str());
+        // Only the front row has room for its state under the tube.
+        let state = if place.z >= 5.0 { badge(v) } else { "" };
+        let Some(children) = children else {
+            let Some(specimen) = play.scenario.specimens.iter().find(|s| s.id == tube.specimen) else {
+                continue;
+            };
+            commands.entity(entity).with_children(|parent| {
+                draw_tube(parent, specimen, held, state, &mut images, &mut shapes, &fonts);
+            });
+            continue;
+        };
         for child in children.iter() {
             if let Ok(mut ring) = rings.get_mut(child) {
-                let held = ui.selected.as_deref() == Some(v.id.as_str());
                 *ring = if held { Visibility::Inherited } else { Visibility::Hidden };
             }
-            if let Ok(mut text) = badges.get_mut(child) {
-                // Only the front row has room for its state under the tube.
-                let front = place.z >= 5.0;
-                text.0 = if front { badge(v).to_owned() } else { String::new() };
+            if let Ok(mut text) = badges.get_mut(child)
+                && text.0 != state
+            {
+                text.0 = state.to_owned();
             }
         }
     }
