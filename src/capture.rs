@@ -3,8 +3,12 @@
 
 use std::path::PathBuf;
 
+use bevy::ecs::schedule::ScheduleLabel;
+use bevy::material::descriptor::PipelineDescriptor;
 use bevy::prelude::*;
+use bevy::render::render_resource::{CachedPipelineState, PipelineCache};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::render::{Render, RenderApp};
 use bevy::winit::WinitSettings;
 
 /// Where to save the screenshot and after how many frames.
@@ -51,8 +55,53 @@ pub fn trace_plugin(app: &mut App) {
                 trace(&format!("frame {} begins", *frame));
             }
         });
+        // Where the first two frames go, schedule by schedule.
+        let schedules = [
+            ("PreUpdate", PreUpdate.intern()),
+            ("Update", Update.intern()),
+            ("PostUpdate", PostUpdate.intern()),
+            ("Last", Last.intern()),
+        ];
+        for (name, schedule) in schedules {
+            app.add_systems(schedule, move |mut frame: Local<u32>| {
+                *frame += 1;
+                if *frame <= 2 {
+                    trace(&format!("  frame {}: {name} begins", *frame));
+                }
+            });
+        }
+        if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
+            render_app.add_systems(Render, list_pipelines);
+        }
     }
 }
+
+/// The start-up trace's last entry: the render pipelines Bevy has compiled
+/// (or is compiling) by the 30th frame, each compiled on the CPU under a
+/// software renderer.
+fn list_pipelines(cache: Res<PipelineCache>, mut frame: Local<u32>) {
+    *frame += 1;
+    if *frame != PIPELINES_LISTED_AT {
+        return;
+    }
+    for pipeline in cache.pipelines() {
+        let (kind, label) = match &pipeline.descriptor {
+            PipelineDescriptor::RenderPipelineDescriptor(d) => ("render", d.label.as_deref()),
+            PipelineDescriptor::ComputePipelineDescriptor(d) => ("compute", d.label.as_deref()),
+        };
+        let state = match pipeline.state {
+            CachedPipelineState::Ok(_) => "ready",
+            CachedPipelineState::Err(_) => "failed",
+            _ => "not ready",
+        };
+        trace(&format!(
+            "frame {PIPELINES_LISTED_AT}: {kind} pipeline {} ({state})",
+            label.unwrap_or("unnamed")
+        ));
+    }
+}
+
+const PIPELINES_LISTED_AT: u32 = 30;
 
 fn tracing_startup() -> bool {
     std::env::var_os("LABSHIFT_STARTUP_TRACE").is_some()
@@ -75,6 +124,17 @@ pub fn mark_start() {
     let _ = STARTED.set(std::time::Instant::now());
 }
 
+/// CPU time this process has used so far, all threads, in ms (Linux, at the
+/// usual 100 clock ticks a second: a resolution of 10 ms per thread).
+pub fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0)
+}
+
 /// Peak resident memory of this process in MiB (Linux: `VmHWM`), if known.
 pub fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -88,6 +148,7 @@ fn measure_frames(
     plan: Res<FramePlan>,
     mut seen: Local<u32>,
     mut first_frame_ms: Local<Option<f64>>,
+    mut first_frame_cpu_ms: Local<Option<f64>>,
     mut times: Local<Vec<f64>>,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -95,6 +156,11 @@ fn measure_frames(
     // The first frame has been drawn when the second begins: the app is interactive.
     if *seen == 2 {
         *first_frame_ms = STARTED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0);
+        *first_frame_cpu_ms = cpu_ms();
+        trace(&format!(
+            "first frame drawn, {:.0} ms of CPU time (all threads)",
+            first_frame_cpu_ms.unwrap_or(f64::NAN)
+        ));
     }
     if *seen <= plan.warmup {
         return;
@@ -107,13 +173,14 @@ fn measure_frames(
         let pick = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
         let optional = |x: Option<f64>| x.map_or("null".to_owned(), |x| format!("{x:.1}"));
         println!(
-            "{{\"scene\":\"{}\",\"frames\":{},\"mean_ms\":{mean:.2},\"p50_ms\":{:.2},\"p95_ms\":{:.2},\"p99_ms\":{:.2},\"first_frame_ms\":{},\"peak_rss_mib\":{}}}",
+            "{{\"scene\":\"{}\",\"frames\":{},\"mean_ms\":{mean:.2},\"p50_ms\":{:.2},\"p95_ms\":{:.2},\"p99_ms\":{:.2},\"first_frame_ms\":{},\"first_frame_cpu_ms\":{},\"peak_rss_mib\":{}}}",
             plan.scene,
             sorted.len(),
             pick(0.5),
             pick(0.95),
             pick(0.99),
             optional(*first_frame_ms),
+            optional(*first_frame_cpu_ms),
             optional(peak_rss_mib())
         );
         exit.write(AppExit::Success);

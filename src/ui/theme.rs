@@ -5,12 +5,13 @@ use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<UiFonts>();
-    // Bevy keeps a glyph atlas per font, size and hinting, and hints
-    // interface text but not world text. The bench's world text is drawn at
-    // one texel per pixel, so it is hinted too and shares the interface's
-    // atlases: fewer 1 MiB textures to fill and upload at start-up.
-    app.add_observer(|add: On<Add, Text2d>, mut commands: Commands| {
-        commands.entity(add.entity).insert(bevy::text::FontHinting::Enabled);
+    // Interface text is drawn unhinted, as world text (Text2d) already is.
+    // Hinting runs each font's TrueType program for every size and glyph:
+    // it was a third of the first frame's text work under a software
+    // renderer. And Bevy keeps a glyph atlas (a 1 MiB texture) per font, size
+    // and hinting, so the interface and the bench now share theirs.
+    app.add_observer(|add: On<Add, Text>, mut commands: Commands| {
+        commands.entity(add.entity).insert(bevy::text::FontHinting::Disabled);
     });
 }
 
