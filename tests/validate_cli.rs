@@ -4,7 +4,6 @@
 mod support;
 use support::{SCENARIOS, labshift};
 
-use std::path::Path;
 use std::process::Output;
 
 fn stdout(output: &Output) -> String {
@@ -12,7 +11,8 @@ fn stdout(output: &Output) -> String {
 }
 
 fn broken_fixtures() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
+    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+        .join("tests/fixtures/broken");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()

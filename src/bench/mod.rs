@@ -453,8 +453,9 @@ mod tests {
     }
 
     fn scenario() -> Scenario {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/b-mislabel-hemolysis.ron");
-        crate::CurrentScenario::load(path).scenario.expect("scenario (b) loads")
+        let path = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+            .join("scenarios/b-mislabel-hemolysis.ron");
+        crate::CurrentScenario::load(&path.to_string_lossy()).scenario.expect("scenario (b) loads")
     }
 
     #[test]

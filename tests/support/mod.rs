@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 pub fn labshift(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_labshift"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")))
         .output()
         .unwrap_or_else(|e| panic!("cannot run labshift: {e}"))
 }

@@ -7,14 +7,14 @@ mod support;
 use support::{SAMPLES, median};
 
 use std::hint::black_box;
-use std::path::Path;
 
 use labshift_core::load::{MemoryFiles, scenario_from_str};
 use labshift_core::raw::{RawPolicyPack, RawScenario};
 use ron::extensions::Extensions;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root =
+        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../..");
     let pack = std::fs::read_to_string(root.join("scenarios/policies/us-default.ron")).unwrap_or_default();
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
     println!("{:<24} {:>12} {:>12} {:>7}", "scenario", "deserialize", "load", "ratio");

@@ -4,7 +4,7 @@
 //!
 //! A long run: `LABSHIFT_FUZZ_CASES=200000 cargo test --release -p labshift-core --test canonical`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use labshift_core::canonical;
@@ -23,7 +23,7 @@ fn cases(default: u32) -> u32 {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../..")
 }
 
 /// Every session log in the repository: references, faulty fixtures, the bad-input corpus.
@@ -52,8 +52,11 @@ fn written_logs() -> &'static [String] {
         let mut logs = Vec::new();
         for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {
             let path = root().join(format!("scenarios/{name}.ron"));
-            let scenario = load_scenario(&path.to_string_lossy(), &Disk).value.map(Arc::new);
-            let scenario = scenario.unwrap_or_else(|| panic!("{name} does not load"));
+            let loaded = load_scenario(&path.to_string_lossy(), &Disk);
+            let scenario = loaded
+                .value
+                .map(Arc::new)
+                .unwrap_or_else(|| panic!("{name} does not load: {:?}", loaded.diagnostics));
             for seed in 1..=5 {
                 let log = reference_log(&scenario, seed).unwrap_or_else(|e| panic!("{name} {seed}: {e}"));
                 logs.push(log.to_ron());

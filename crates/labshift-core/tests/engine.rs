@@ -2,7 +2,6 @@
 //! criterion, critical calls on time, late, escalated and unread, QC release
 //! rules, and consequences that carry forward.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use labshift_core::action::{Action, Corrective, Mode, RejectReason};
@@ -20,7 +19,7 @@ fn lab(events: &str) -> Arc<Scenario> {
 }
 
 fn lab_with(events: &str, time_limit_min: u32) -> Arc<Scenario> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
     let text = std::fs::read_to_string(root.join("tests/engine/lab.ron")).unwrap_or_default();
     let policy =
         std::fs::read_to_string(root.join("../../scenarios/policies/us-default.ron")).unwrap_or_default();

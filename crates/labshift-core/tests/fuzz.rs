@@ -8,7 +8,7 @@
 //! `LABSHIFT_FUZZ_CASES=1000000 cargo test --release -p labshift-core --test fuzz`.
 //! A failing case is kept in `fuzz.proptest-regressions` and replayed first.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use labshift_core::load::{MemoryFiles, scenario_from_str};
@@ -32,7 +32,8 @@ struct Seeds {
 fn seeds() -> &'static Seeds {
     static SEEDS: OnceLock<Seeds> = OnceLock::new();
     SEEDS.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+            .join("../..");
         let mut paths: Vec<PathBuf> = Vec::new();
         for dir in ["scenarios", "tests/corpus/scenarios"] {
             let mut found: Vec<PathBuf> = std::fs::read_dir(root.join(dir))

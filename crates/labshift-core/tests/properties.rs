@@ -5,7 +5,6 @@
 mod support;
 use support::Disk;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use labshift_core::action::{Action, Corrective, Mode, RejectReason};
@@ -24,7 +23,8 @@ fn cases(default: u32) -> u32 {
 }
 
 fn scenarios() -> Vec<Arc<Scenario>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+        .join("../../scenarios");
     ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"]
         .iter()
         .map(|name| {

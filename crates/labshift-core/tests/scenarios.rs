@@ -4,7 +4,7 @@
 mod support;
 use support::Disk;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use labshift_core::load::load_scenario;
 use labshift_core::model::{Scenario, Specimen};
@@ -12,7 +12,8 @@ use labshift_core::raw::{Category, Priority, RawFault, RawTrueValue, Tier};
 use labshift_core::time::SimTime;
 
 fn scenarios_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+        .join("../../scenarios")
 }
 
 fn load(name: &str) -> Scenario {
