@@ -107,9 +107,7 @@ fn corpus(relative: &str) -> String {
 
 /// Every corpus file of `dir` (not the valid pack the scenarios use), as listed above.
 fn on_disk(dir: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
-    let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
-        .join("tests/corpus")
-        .join(dir);
+    let root = support::repository().join("tests/corpus").join(dir);
     let mut names: Vec<String> = std::fs::read_dir(&root)
         .map(|d| {
             d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| keep(n)).collect()

@@ -27,10 +27,7 @@ use labshift_core::log::SessionLog;
 use labshift_core::time::ClockTime;
 
 fn root(path: &str) -> String {
-    format!(
-        "{}/{path}",
-        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).display()
-    )
+    format!("{}/{path}", support::repository().display())
 }
 
 /// A headless app on `scenario`, writing its session logs to `log_dir`.

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 fn labshift_stdin(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_labshift"))
         .args(args)
-        .current_dir(std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")))
+        .current_dir(support::repository())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -72,7 +72,7 @@ fn faulty_logs_fail_on_their_mistake() {
 fn a_log_for_another_version_of_the_scenario_is_refused() {
     let dir = scratch("grade");
     std::fs::create_dir_all(dir.join("policies")).unwrap_or_else(|e| panic!("{e}"));
-    let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
+    let root = support::repository();
     let original = std::fs::read_to_string(root.join("scenarios/c-qc-shift.ron")).unwrap_or_default();
     let edited = original.replace("Exact(112.0)", "Exact(113.0)");
     assert_ne!(original, edited);
@@ -215,5 +215,5 @@ fn a_class_folder_grades_into_a_gradebook_with_a_row_per_log() {
 }
 
 fn root() -> PathBuf {
-    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+    support::repository()
 }

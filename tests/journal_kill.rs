@@ -30,10 +30,7 @@ impl Lcg {
 
 fn play(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_labshift"));
-    command
-        .arg("play")
-        .args(args)
-        .current_dir(std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")));
+    command.arg("play").args(args).current_dir(support::repository());
     command
 }
 

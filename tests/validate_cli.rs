@@ -11,8 +11,7 @@ fn stdout(output: &Output) -> String {
 }
 
 fn broken_fixtures() -> Vec<String> {
-    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
-        .join("tests/fixtures/broken");
+    let dir = support::repository().join("tests/fixtures/broken");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()

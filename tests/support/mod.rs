@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 pub fn labshift(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_labshift"))
         .args(args)
-        .current_dir(std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")))
+        .current_dir(repository())
         .output()
         .unwrap_or_else(|e| panic!("cannot run labshift: {e}"))
 }
@@ -34,4 +34,11 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     dir
+}
+
+/// The repository, found when the test runs: a path fixed at compile time
+/// would point into whichever checkout built a cached test binary.
+#[allow(dead_code)] // Not every file that shares this module uses it.
+pub fn repository() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
 }

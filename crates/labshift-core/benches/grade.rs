@@ -25,8 +25,7 @@ impl Files for Disk {
 }
 
 fn main() {
-    let root =
-        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../..");
+    let root = support::repository();
     // `GRADE_PROFILE=N`: grade scenario (a)'s reference log N times and stop,
     // for a profiler (e.g. `valgrind --tool=callgrind`).
     if let Some(n) = std::env::var("GRADE_PROFILE").ok().and_then(|n| n.parse::<usize>().ok()) {

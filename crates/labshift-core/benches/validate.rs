@@ -13,8 +13,7 @@ use labshift_core::raw::{RawPolicyPack, RawScenario};
 use ron::extensions::Extensions;
 
 fn main() {
-    let root =
-        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../..");
+    let root = support::repository();
     let pack = std::fs::read_to_string(root.join("scenarios/policies/us-default.ron")).unwrap_or_default();
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
     println!("{:<24} {:>12} {:>12} {:>7}", "scenario", "deserialize", "load", "ratio");

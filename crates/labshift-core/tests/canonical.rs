@@ -23,7 +23,7 @@ fn cases(default: u32) -> u32 {
 }
 
 fn root() -> PathBuf {
-    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../..")
+    support::repository()
 }
 
 /// Every session log in the repository: references, faulty fixtures, the bad-input corpus.

@@ -23,8 +23,7 @@ fn cases(default: u32) -> u32 {
 }
 
 fn scenarios() -> Vec<Arc<Scenario>> {
-    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
-        .join("../../scenarios");
+    let dir = support::repository().join("scenarios");
     ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"]
         .iter()
         .map(|name| {

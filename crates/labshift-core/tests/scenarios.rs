@@ -12,8 +12,7 @@ use labshift_core::raw::{Category, Priority, RawFault, RawTrueValue, Tier};
 use labshift_core::time::SimTime;
 
 fn scenarios_dir() -> PathBuf {
-    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
-        .join("../../scenarios")
+    support::repository().join("scenarios")
 }
 
 fn load(name: &str) -> Scenario {

@@ -28,3 +28,10 @@ pub fn median(mut f: impl FnMut()) -> Duration {
     times.sort();
     times[runs / 2]
 }
+
+/// The repository, found when the test runs: a path fixed at compile time
+/// would point into whichever checkout built a cached test binary.
+#[allow(dead_code)] // Not every file that shares this module uses it.
+pub fn repository() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../..")
+}

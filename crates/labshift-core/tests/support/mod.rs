@@ -16,3 +16,10 @@ impl Files for Disk {
             .unwrap_or_default()
     }
 }
+
+/// The repository, found when the test runs: a path fixed at compile time
+/// would point into whichever checkout built a cached test binary.
+#[allow(dead_code)] // Not every file that shares this module uses it.
+pub fn repository() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../..")
+}
