@@ -1,0 +1,361 @@
+//! The analysis bench: specimens run on the analyzers, results flagged
+//! (reference range, critical limits, measuring range, delta, hemolysis),
+//! reviewed, repeated, diluted, held and released to the patient's chart.
+
+use std::sync::Arc;
+
+use super::events::{Event, Flags, Rejected, no};
+use super::records::{PatientResult, QcAtMeasure, SpecimenState};
+use super::{Bench, Session, Undone, minutes, processing, round_to, same_text};
+use crate::action::Action;
+use crate::model::Specimen;
+use crate::raw::{Priority, RawDelta};
+use crate::time::SimTime;
+
+/// The analysis bench.
+pub(super) struct Analysis;
+
+impl Bench for Analysis {
+    fn owns(&self, action: &Action) -> bool {
+        use Action::*;
+        matches!(
+            action,
+            RunTests { .. } | Dilute { .. } | Review { .. } | Repeat { .. } | Hold { .. } | Release { .. }
+        )
+    }
+
+    fn check(&self, s: &Session, action: &Action, _at: SimTime) -> Result<(), Rejected> {
+        use Action::*;
+        match action {
+            RunTests { specimen, analyzer } => {
+                let state = s.state(specimen)?;
+                if !state.accepted || state.broken {
+                    return Err(no(format!("{specimen} is not an accepted specimen")));
+                }
+                if state.in_centrifuge {
+                    return Err(no(format!("{specimen} is in the centrifuge")));
+                }
+                if let Some(why) = s.qc.stopped(analyzer) {
+                    return Err(no(format!("{analyzer} is stopped: {why}")));
+                }
+                let spec = s.spec(specimen)?;
+                let a = s
+                    .scenario
+                    .lab
+                    .analyzers
+                    .iter()
+                    .find(|a| &a.id == analyzer)
+                    .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))?;
+                if !spec.tests.iter().chain(&state.add_ons).any(|t| a.offers(t)) {
+                    return Err(no(format!("{analyzer} runs none of the tests ordered on {specimen}")));
+                }
+                Ok(())
+            }
+            Dilute { specimen, test, factor } => {
+                if *factor < 2 {
+                    return Err(no("a dilution factor is at least 2"));
+                }
+                s.result(specimen, test).map(|_| ())
+            }
+            Review { specimen, test } | Repeat { specimen, test } | Hold { specimen, test } => {
+                s.result(specimen, test).map(|_| ())
+            }
+            Release { specimen, test } => {
+                let r = s.result(specimen, test)?;
+                if r.released_at.is_some() {
+                    return Err(no(format!("{specimen} {test} is already released")));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn act(&self, s: &mut Session, action: &Action, at: SimTime) -> Result<(), Rejected> {
+        use Action::*;
+        match action {
+            RunTests { specimen, analyzer } => run_tests(s, specimen, analyzer, at)?,
+            Dilute { specimen, test, factor } => {
+                s.safety.leave_biohazard();
+                let analyzer = s.result(specimen, test)?.analyzer.clone();
+                measure(s, specimen, test, &analyzer, at, Some(*factor));
+            }
+            Review { specimen, test } => {
+                if let Some(r) = s.result_mut(specimen, test) {
+                    r.reviewed_at.get_or_insert(at);
+                }
+            }
+            Repeat { specimen, test } => {
+                let analyzer = s.result(specimen, test)?.analyzer.clone();
+                let reviewed = s.result(specimen, test)?.reviewed_at;
+                measure(s, specimen, test, &analyzer, at, None);
+                if let Some(r) = s.result_mut(specimen, test) {
+                    r.reviewed_at = reviewed;
+                }
+            }
+            Hold { specimen, test } => {
+                if let Some(r) = s.result_mut(specimen, test) {
+                    r.held = true;
+                }
+                s.tell(|_| Event::ResultHeld { specimen: specimen.clone(), test: test.clone() });
+            }
+            Release { specimen, test } => {
+                release(s, specimen, test, at);
+                s.tell(|_| Event::ResultReleased { specimen: specimen.clone(), test: test.clone() });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn specimen_undone(&self, s: &Session, spec: &Specimen, record: &SpecimenState, u: &mut Undone) {
+        let id = &spec.id;
+        if spec.arrives > u.at || !record.accepted || record.broken || !s.defects(id).is_empty() {
+            return;
+        }
+        for test in spec.tests.iter().chain(&record.add_ons) {
+            let released = record.results.get(test).is_some_and(|r| r.released_at.is_some());
+            if !released {
+                u.note(
+                    "REP-NOT-RELEASED",
+                    format!("{id} {test}"),
+                    format!("{id} {test} was never released."),
+                );
+            }
+        }
+    }
+}
+
+fn run_tests(s: &mut Session, specimen: &str, analyzer: &str, at: SimTime) -> Result<(), Rejected> {
+    // Borrow the scenario through its own Arc, so the session stays free to change.
+    let scenario = Arc::clone(&s.scenario);
+    let spec = scenario
+        .specimens
+        .iter()
+        .find(|s| s.id == specimen)
+        .ok_or_else(|| no(format!("no specimen `{specimen}`")))?;
+    let a = scenario
+        .lab
+        .analyzers
+        .iter()
+        .find(|a| a.id == analyzer)
+        .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))?;
+    let state = s.state(specimen)?;
+    let centrifuged = state.centrifuged_at.is_some();
+    // Add-ons are few and usually none: an empty list copies without allocating.
+    let add_ons = state.add_ons.clone();
+    if processing::needs_centrifuge(spec.tube) && !centrifuged {
+        s.find(
+            "PROC-NOT-CENTRIFUGED",
+            at,
+            specimen,
+            format!("Ran {specimen} on {analyzer} before centrifuging it."),
+        );
+    }
+    let mut tests: Vec<&str> =
+        spec.tests.iter().chain(&add_ons).map(String::as_str).filter(|t| a.offers(t)).collect();
+    tests.sort_unstable();
+    tests.dedup();
+    for test in tests {
+        // Measured before (each test comes once, so what this run measures is not seen here).
+        if s.specimens.get(specimen).is_some_and(|s| s.results.contains_key(test)) {
+            continue;
+        }
+        if let Err(why) = s.analyzer_ready(analyzer, test) {
+            s.tell(|_| Event::TestNotRun {
+                specimen: specimen.to_owned(),
+                test: test.to_owned(),
+                reason: why.0,
+            });
+            continue;
+        }
+        measure(s, specimen, test, analyzer, at, None);
+    }
+    Ok(())
+}
+
+/// Measures one test on a specimen (again, when repeating or diluting).
+fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimTime, dilution: Option<u32>) {
+    let scenario = Arc::clone(&s.scenario);
+    let Some(spec) = scenario.specimens.iter().find(|s| s.id == specimen) else { return };
+    let Some(def) = scenario.policy.test(test) else { return };
+    let Some(truth) = s.true_value(specimen, test) else {
+        s.tell(|_| Event::TestNotRun {
+            specimen: specimen.to_owned(),
+            test: test.to_owned(),
+            reason: "no value".into(),
+        });
+        return;
+    };
+    if s.qc.reagent_expired(analyzer, test) {
+        s.find(
+            "AN-EXPIRED-REAGENT",
+            at,
+            &format!("{analyzer} {test}"),
+            format!("Ran {test} on {analyzer} with an expired reagent lot."),
+        );
+    }
+    if s.qc.calibration_bad(analyzer, test) {
+        s.find(
+            "AN-CALIBRATION",
+            at,
+            &format!("{analyzer} {test}"),
+            format!("Ran {test} on {analyzer} with its calibration due or failed."),
+        );
+    }
+    let qc = s.qc_status_now(analyzer, test, at);
+    let (bias, imprecision) = s.qc.bias_sd(analyzer, test, at);
+    let sd = s.analytical_sd(analyzer, test);
+    let hemolysis_bias =
+        def.hemolysis.as_ref().map_or(0.0, |h| h.bias_per_index * f64::from(spec.hemolysis_index));
+    let noise = s.normal() * imprecision * sd * 0.5;
+    let raw = truth + hemolysis_bias + bias * sd + noise;
+    let (value, above_amr) = match dilution {
+        Some(_) => (round_to(raw, def.decimals), false),
+        None if raw > def.amr.1 => (def.amr.1, true),
+        None => (round_to(raw.max(def.amr.0), def.decimals), false),
+    };
+    // The label decides whose chart a result reaches.
+    let chart_mrn = spec
+        .label
+        .as_ref()
+        .and_then(|l| l.mrn.as_ref())
+        .and_then(|m| {
+            let patients = &scenario.patients;
+            // Most labels carry the record number as written: look for it as is first.
+            patients.iter().find(|p| p.mrn == *m).or_else(|| patients.iter().find(|p| same_text(&p.mrn, m)))
+        })
+        .map_or_else(|| spec.patient.clone(), |p| p.mrn.clone());
+    let previous = scenario
+        .patients
+        .iter()
+        .find(|p| p.mrn == chart_mrn)
+        .and_then(|p| p.previous.iter().filter(|r| r.test == test).max_by_key(|r| r.at));
+    let delta_failed = match (previous, def.delta) {
+        (Some(prev), Some(RawDelta::Absolute(limit))) => (value - prev.value).abs() > limit,
+        (Some(prev), Some(RawDelta::Percent(pct))) => {
+            prev.value != 0.0 && ((value - prev.value) / prev.value).abs() * 100.0 > pct
+        }
+        _ => false,
+    };
+    let critical = scenario.policy.critical(test);
+    let flags = Flags {
+        high: value > def.reference.1,
+        low: value < def.reference.0,
+        critical: critical.is_some_and(|c| c.breached_by(value)),
+        hemolyzed: def.hemolysis.as_ref().is_some_and(|h| spec.hemolysis_index >= h.limit_index),
+        above_amr,
+        delta_failed,
+    };
+    s.qc.use_reagent(analyzer, test);
+    let truly_critical = critical.is_some_and(|c| c.breached_by(truth));
+    if flags.critical && truly_critical && !flags.hemolyzed {
+        s.calls.raise(specimen, test, at);
+    }
+    if let Some(record) = s.specimens.get_mut(specimen) {
+        let previous = record.results.get(test);
+        let reviewed_at = previous.and_then(|r| r.reviewed_at);
+        record.results.insert(
+            test.to_owned(),
+            PatientResult {
+                analyzer: analyzer.to_owned(),
+                value,
+                measured_at: at,
+                qc,
+                chart_mrn,
+                flags,
+                diluted: dilution.is_some(),
+                reviewed_at: reviewed_at.filter(|_| dilution.is_none()),
+                released_at: None,
+                held: false,
+            },
+        );
+    }
+    s.tell(|_| Event::ResultReady { specimen: specimen.to_owned(), test: test.to_owned(), value, flags });
+}
+
+fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
+    let Ok(r) = s.result(specimen, test).cloned() else { return };
+    let scenario = Arc::clone(&s.scenario);
+    let Some(spec) = scenario.specimens.iter().find(|s| s.id == specimen) else { return };
+    let subject = format!("{specimen} {test}");
+    match r.qc {
+        QcAtMeasure::NotRun => s.find(
+            "QC-NOT-RUN",
+            at,
+            &format!("{} {test}", r.analyzer),
+            format!("Released {specimen} {test}, measured without accepted QC for {test} on {}.", r.analyzer),
+        ),
+        QcAtMeasure::Rejected => s.find(
+            "QC-RELEASED-AFTER-REJECT",
+            at,
+            &format!("{} {test}", r.analyzer),
+            format!("Released {specimen} {test}, measured while {test} QC on {} was rejected.", r.analyzer),
+        ),
+        QcAtMeasure::Valid => {}
+    }
+    if r.chart_mrn != spec.patient {
+        s.find(
+            "REP-WRONG-PATIENT",
+            at,
+            specimen,
+            format!(
+                "{specimen}'s {test} went to MRN {}'s chart; the blood is MRN {}'s.",
+                r.chart_mrn, spec.patient
+            ),
+        );
+    }
+    if r.flags.above_amr && !r.diluted {
+        s.find(
+            "AN-ABOVE-AMR",
+            at,
+            &subject,
+            format!("Released {subject} above the measurement range without dilution."),
+        );
+    }
+    if r.flags.delta_failed && r.reviewed_at.is_none() {
+        s.find(
+            "AN-DELTA-IGNORED",
+            at,
+            &subject,
+            format!("Released {subject}, which failed its delta check, without review."),
+        );
+    }
+    if r.flags.hemolyzed {
+        s.find("PROC-HEMOLYZED", at, specimen, format!("Released {subject} from a hemolyzed specimen."));
+    }
+    if spec.priority == Priority::Stat {
+        let tat = at.0 - spec.arrives.0;
+        let limit = minutes(s.scenario.policy.pack.stat_turnaround_min);
+        if tat > limit {
+            s.find(
+                "TIME-STAT",
+                at,
+                &subject,
+                format!("STAT {subject} released {} min after arrival.", tat / 60),
+            );
+        }
+    }
+    if let Some(r) = s.result_mut(specimen, test) {
+        r.released_at = Some(at);
+        r.held = false;
+    }
+}
+
+impl Session {
+    /// STAT turnaround: (specimen, test, minutes from arrival to release).
+    pub fn stat_turnarounds(&self) -> Vec<(String, String, Option<i64>)> {
+        let mut out = Vec::new();
+        for spec in self.scenario.specimens.iter().filter(|s| s.priority == Priority::Stat) {
+            let Some(state) = self.specimens.get(&spec.id) else { continue };
+            if !state.accepted {
+                continue;
+            }
+            for test in &spec.tests {
+                let released = state.results.get(test).and_then(|r| r.released_at);
+                out.push((spec.id.clone(), test.clone(), released.map(|t| (t.0 - spec.arrives.0) / 60)));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,163 @@
+//! What the session tells its shells: events, findings, refusals.
+
+use serde::Serialize;
+
+use crate::action::{Corrective, RejectReason};
+use crate::raw::Category;
+use crate::rules::FindingSeverity;
+use crate::time::SimTime;
+
+/// Why an action could not be carried out. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("{0}")]
+pub struct Rejected(pub String);
+
+pub(super) fn no(message: impl Into<String>) -> Rejected {
+    Rejected(message.into())
+}
+
+/// Something that happened in the shift, for the shells to show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Event {
+    SpecimenArrived {
+        specimen: String,
+        stat: bool,
+    },
+    /// A fault from the scenario's timeline, in words.
+    FaultOccurred {
+        description: String,
+    },
+    CoffeeOffered,
+    /// The label as written beside the requisition, for comparison.
+    LabelShown {
+        specimen: String,
+        label: Option<crate::model::Label>,
+        requisition: Requisition,
+    },
+    SpecimenAccepted {
+        specimen: String,
+    },
+    SpecimenRejected {
+        specimen: String,
+        reason: RejectReason,
+    },
+    RecollectionRequested {
+        specimen: String,
+    },
+    CentrifugeStarted {
+        until: SimTime,
+        balanced: bool,
+    },
+    TubeBroke {
+        specimen: String,
+    },
+    CentrifugeUnloaded {
+        specimens: Vec<String>,
+    },
+    ControlMeasured {
+        analyzer: String,
+        test: String,
+        level: u8,
+        value: f64,
+        z: f64,
+    },
+    QcAccepted {
+        analyzer: String,
+        test: String,
+    },
+    QcRejected {
+        analyzer: String,
+        test: String,
+        violations: Vec<String>,
+    },
+    CorrectionDone {
+        analyzer: String,
+        test: String,
+        action: Corrective,
+    },
+    ResultReady {
+        specimen: String,
+        test: String,
+        value: f64,
+        flags: Flags,
+    },
+    TestNotRun {
+        specimen: String,
+        test: String,
+        reason: String,
+    },
+    ResultReleased {
+        specimen: String,
+        test: String,
+    },
+    ResultHeld {
+        specimen: String,
+        test: String,
+    },
+    CallAnswered {
+        caregiver: String,
+    },
+    NoAnswer {
+        caregiver: String,
+    },
+    ReadBackConfirmed {
+        specimen: String,
+        test: String,
+    },
+    CallDocumented {
+        specimen: String,
+        test: String,
+    },
+    LookBackDone {
+        analyzer: String,
+        test: String,
+        affected: Vec<String>,
+    },
+    SpillCleaningStarted,
+    SpillCleared,
+    WasteDisposed {
+        into: &'static str,
+        items: u32,
+    },
+    Finding(Finding),
+    ShiftEnded,
+}
+
+/// What the order says, for comparing against the label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requisition {
+    pub name: String,
+    pub mrn: String,
+    pub dob: String,
+    pub location: String,
+    pub tests: Vec<String>,
+    pub stat: bool,
+}
+
+/// Flags on a patient result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Flags {
+    pub high: bool,
+    pub low: bool,
+    pub critical: bool,
+    /// Hemolysis index at or above the assay's limit.
+    pub hemolyzed: bool,
+    pub above_amr: bool,
+    pub delta_failed: bool,
+}
+
+/// A scored observation: what happened, the rule, and where to look it up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub at: SimTime,
+    pub rule: String,
+    pub category: Category,
+    pub severity: FindingSeverity,
+    /// The specimen, analyzer or area it concerns ("" for the shift).
+    pub subject: String,
+    /// What happened, in plain words.
+    pub what: String,
+    /// What the rule requires.
+    pub requirement: String,
+    pub citation: String,
+}

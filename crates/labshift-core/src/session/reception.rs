@@ -1,0 +1,313 @@
+//! The reception bench: specimens received, their labels compared with the
+//! requisition, accepted or rejected under the policy pack, recollected; and
+//! what happens to a specimen before it is decided (add-on orders, hemolysis).
+
+use std::sync::Arc;
+
+use super::events::{Event, Rejected, Requisition, no};
+use super::records::SpecimenState;
+use super::{Bench, Session, Undone, minutes, same_text};
+use crate::action::{Action, RejectReason};
+use crate::model::Specimen;
+use crate::raw::{Priority, RawFault, Transport, TubeKind};
+use crate::time::SimTime;
+
+/// The reception bench.
+pub(super) struct Reception;
+
+fn anticoagulated(tube: TubeKind) -> bool {
+    matches!(
+        tube,
+        TubeKind::LightBlueCitrate
+            | TubeKind::GreenLithiumHeparin
+            | TubeKind::LavenderEdta
+            | TubeKind::GrayFluorideOxalate
+            | TubeKind::BloodGasSyringe
+    )
+}
+
+impl Bench for Reception {
+    fn owns(&self, action: &Action) -> bool {
+        use Action::*;
+        matches!(
+            action,
+            Receive { .. } | CompareLabel { .. } | Accept { .. } | Reject { .. } | RequestRecollection { .. }
+        )
+    }
+
+    fn check(&self, s: &Session, action: &Action, at: SimTime) -> Result<(), Rejected> {
+        use Action::*;
+        match action {
+            Receive { specimen } => {
+                s.arrived(specimen, at)?;
+                if s.state(specimen)?.received {
+                    return Err(no(format!("{specimen} is already received")));
+                }
+                Ok(())
+            }
+            CompareLabel { specimen } | Accept { specimen } | Reject { specimen, .. } => {
+                s.arrived(specimen, at)?;
+                let state = s.state(specimen)?;
+                if !state.received {
+                    return Err(no(format!("receive {specimen} first")));
+                }
+                if !matches!(action, CompareLabel { .. }) && (state.accepted || state.rejected.is_some()) {
+                    return Err(no(format!("{specimen} is already decided")));
+                }
+                Ok(())
+            }
+            RequestRecollection { specimen } => {
+                let state = s.state(specimen)?;
+                if state.rejected.is_none() && !state.broken {
+                    return Err(no(format!("{specimen} is neither rejected nor broken")));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn act(&self, s: &mut Session, action: &Action, at: SimTime) -> Result<(), Rejected> {
+        use Action::*;
+        match action {
+            Receive { specimen } => {
+                if let Some(state) = s.specimens.get_mut(specimen) {
+                    state.received = true;
+                }
+                s.show_label(specimen)?;
+            }
+            CompareLabel { specimen } => s.show_label(specimen)?,
+            Accept { specimen } => accept(s, specimen, at),
+            Reject { specimen, reason } => {
+                let defects = s.defects(specimen);
+                if defects.is_empty() {
+                    s.find(
+                        "ID-GOOD-REJECTED",
+                        at,
+                        specimen,
+                        format!("Rejected {specimen} ({reason:?}), an acceptable specimen."),
+                    );
+                } else if !defects.contains(reason) {
+                    s.find(
+                        "ID-WRONG-REASON",
+                        at,
+                        specimen,
+                        format!("Rejected {specimen} as {reason:?}; the problem was {defects:?}."),
+                    );
+                }
+                if let Some(state) = s.specimens.get_mut(specimen) {
+                    state.rejected = Some(*reason);
+                }
+                s.safety.leave_biohazard();
+                s.tell(|_| Event::SpecimenRejected { specimen: specimen.clone(), reason: *reason });
+            }
+            RequestRecollection { specimen } => {
+                if let Some(state) = s.specimens.get_mut(specimen) {
+                    state.recollect_requested = true;
+                }
+                s.tell(|_| Event::RecollectionRequested { specimen: specimen.clone() });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn takes(&self, fault: &RawFault) -> bool {
+        matches!(fault, RawFault::StatOrder { .. } | RawFault::Hemolysis { .. })
+    }
+
+    fn injectable(&self, s: &Session, fault: &RawFault) -> Result<(), Rejected> {
+        match fault {
+            RawFault::Hemolysis { specimen, index } => {
+                let state = s.state(specimen)?;
+                if state.accepted || state.rejected.is_some() {
+                    return Err(no(format!("{specimen} is already decided at reception")));
+                }
+                if !(1..=5).contains(index) {
+                    return Err(no(format!("hemolysis index {index} is outside 1-5")));
+                }
+                Ok(())
+            }
+            other => Err(no(format!("{other:?} cannot be injected live"))),
+        }
+    }
+
+    fn fault(&self, s: &mut Session, fault: &RawFault, _at: SimTime) {
+        match fault {
+            RawFault::StatOrder { specimen, tests } => {
+                if let Some(state) = s.specimens.get_mut(specimen) {
+                    state.add_ons.extend(tests.iter().cloned());
+                }
+                s.tell_fault(|| format!("STAT add-on for {specimen}: {}", tests.join(", ")));
+            }
+            RawFault::Hemolysis { specimen, index } => {
+                // Seen by looking at the tube.
+                let decided = s.specimens.get(specimen).is_some_and(|s| s.accepted || s.rejected.is_some());
+                if let Some(i) = s.scenario.specimens.iter().position(|s| &s.id == specimen)
+                    && !decided
+                {
+                    // The specimen itself changed: its tube, its defects and its
+                    // measurements all read the new index from now on.
+                    Arc::make_mut(&mut s.scenario).specimens[i].hemolysis_index = *index;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn specimen_undone(&self, s: &Session, spec: &Specimen, record: &SpecimenState, u: &mut Undone) {
+        let id = &spec.id;
+        let scenario = &s.scenario;
+        if spec.arrives > u.at {
+            // Due before the shift's time was up: ending it early leaves it undone.
+            if spec.arrives <= scenario.meta.time_limit {
+                let clock = |t: SimTime| scenario.meta.start.plus(t);
+                let what = format!(
+                    "The shift was ended at {}; {id}, due at {}, was never dealt with.",
+                    clock(u.at),
+                    clock(spec.arrives)
+                );
+                u.note("TIME-UNFINISHED", id.clone(), what);
+            }
+            return;
+        }
+        if !record.accepted && record.rejected.is_none() {
+            let what = format!("{id} arrived and was never accepted or rejected.");
+            u.note("TIME-UNFINISHED", id.clone(), what);
+            return;
+        }
+        if (record.rejected.is_some() || record.broken) && !record.recollect_requested {
+            u.note("ID-NO-RECOLLECT", id.clone(), format!("{id} was not recollected."));
+        }
+    }
+}
+
+/// Accepts a specimen; each of its defects is a finding.
+fn accept(s: &mut Session, specimen: &str, at: SimTime) {
+    let defects = s.defects(specimen);
+    if let Some(state) = s.specimens.get_mut(specimen) {
+        state.accepted = true;
+    }
+    for d in &defects {
+        let (rule, what) = match d {
+            RejectReason::Unlabeled => ("ID-UNLABELED", "an unlabeled specimen"),
+            RejectReason::Mislabeled => ("ID-MISLABELED", "a specimen whose label does not match its order"),
+            RejectReason::InsufficientIdentifiers => {
+                ("ID-TWO-IDENTIFIERS", "a specimen with fewer than two identifiers")
+            }
+            RejectReason::NoCollectionTime => ("ID-NO-COLLECTION-TIME", "a label with no collection time"),
+            RejectReason::WrongTube => ("PROC-WRONG-TUBE", "a specimen in the wrong tube"),
+            RejectReason::Clotted => ("PROC-CLOTTED", "a clotted specimen"),
+            RejectReason::QuantityNotSufficient => ("PROC-UNDERFILLED", "an under-filled tube"),
+            RejectReason::Hemolyzed | RejectReason::Lipemic | RejectReason::Icteric => {
+                ("PROC-HEMOLYZED", "a specimen beyond the assay's hemolysis, lipemia or icterus limit")
+            }
+            RejectReason::DelayedTransport => ("PROC-DELAYED", "a specimen that took too long to arrive"),
+            RejectReason::WrongTemperature => {
+                ("PROC-TEMPERATURE", "a specimen transported at the wrong temperature")
+            }
+            RejectReason::Leaking => ("PROC-LEAKING", "a leaking specimen"),
+        };
+        s.find(rule, at, specimen, format!("Accepted {specimen}, {what} ({d:?})."));
+    }
+    s.tell(|_| Event::SpecimenAccepted { specimen: specimen.to_owned() });
+}
+
+impl Session {
+    /// The specimen's defects under the policy pack: what a correct rejection names.
+    pub fn defects(&self, id: &str) -> Vec<RejectReason> {
+        let Ok(s) = self.spec(id) else { return Vec::new() };
+        let policy = &self.scenario.policy.pack;
+        let mut d = Vec::new();
+        let patient = self.scenario.patients.iter().find(|p| p.mrn == s.patient);
+        match &s.label {
+            None => d.push(RejectReason::Unlabeled),
+            Some(label) => {
+                let identifiers =
+                    [&label.name, &label.mrn, &label.dob].iter().filter(|f| f.is_some()).count();
+                if identifiers < usize::from(policy.rejection.identifiers_required) {
+                    d.push(RejectReason::InsufficientIdentifiers);
+                }
+                if let Some(p) = patient {
+                    let wrong = |written: &Option<String>, truth: &str| {
+                        written.as_ref().is_some_and(|w| !same_text(w, truth))
+                    };
+                    if wrong(&label.name, &p.name)
+                        || wrong(&label.mrn, &p.mrn)
+                        || wrong(&label.dob, &p.dob.to_string())
+                    {
+                        d.push(RejectReason::Mislabeled);
+                    }
+                }
+                if label.collected.is_none() {
+                    d.push(RejectReason::NoCollectionTime);
+                }
+            }
+        }
+        let tests = s.tests.iter().filter_map(|t| self.scenario.policy.test(t));
+        let mut hemolyzed = false;
+        let mut wrong_tube = false;
+        let mut wrong_temp = false;
+        for t in tests {
+            wrong_tube |= !t.tubes.contains(&s.tube);
+            hemolyzed |= t.hemolysis.as_ref().is_some_and(|h| s.hemolysis_index >= h.limit_index);
+            wrong_temp |=
+                t.transport.is_some_and(|need| need != s.transport && s.transport == Transport::Ambient);
+        }
+        if wrong_tube {
+            d.push(RejectReason::WrongTube);
+        }
+        if s.clotted && anticoagulated(s.tube) {
+            d.push(RejectReason::Clotted);
+        }
+        let min_fill = if s.tube == TubeKind::LightBlueCitrate {
+            policy.rejection.citrate_min_fill_pct
+        } else {
+            policy.rejection.min_fill_pct
+        };
+        if s.fill_pct < min_fill {
+            d.push(RejectReason::QuantityNotSufficient);
+        }
+        if hemolyzed {
+            d.push(RejectReason::Hemolyzed);
+        }
+        if s.lipemia_index >= policy.rejection.lipemia_limit_index {
+            d.push(RejectReason::Lipemic);
+        }
+        if s.icterus_index >= policy.rejection.icterus_limit_index {
+            d.push(RejectReason::Icteric);
+        }
+        if s.arrives.0 - s.collected.0 > minutes(policy.rejection.transport_max_min) {
+            d.push(RejectReason::DelayedTransport);
+        }
+        if wrong_temp {
+            d.push(RejectReason::WrongTemperature);
+        }
+        if s.leaking {
+            d.push(RejectReason::Leaking);
+        }
+        d
+    }
+
+    /// Shows the tube's label beside its requisition.
+    fn show_label(&mut self, specimen: &str) -> Result<(), Rejected> {
+        let scenario = Arc::clone(&self.scenario);
+        let spec = scenario.specimens.iter().find(|s| s.id == specimen);
+        let spec = spec.ok_or_else(|| no(format!("no specimen `{specimen}`")))?;
+        self.tell(|s| s.label_shown(spec));
+        Ok(())
+    }
+
+    fn label_shown(&self, spec: &Specimen) -> Event {
+        let patient = self.scenario.patients.iter().find(|p| p.mrn == spec.patient);
+        let requisition = Requisition {
+            name: patient.map(|p| p.name.clone()).unwrap_or_default(),
+            mrn: spec.patient.clone(),
+            dob: patient.map(|p| p.dob.to_string()).unwrap_or_default(),
+            location: patient.map(|p| p.location.clone()).unwrap_or_default(),
+            tests: spec.tests.clone(),
+            stat: spec.priority == Priority::Stat,
+        };
+        Event::LabelShown { specimen: spec.id.clone(), label: spec.label.clone(), requisition }
+    }
+}

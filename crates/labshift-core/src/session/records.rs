@@ -1,0 +1,151 @@
+//! The records every bench shares: each specimen's path through the lab and
+//! its patient results. Benches meet here, not in each other's state.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::events::{Flags, Rejected, no};
+use super::{Session, processing};
+use crate::action::RejectReason;
+use crate::model::Specimen;
+use crate::time::SimTime;
+
+/// Whether a test's QC allowed it to be reported when it was measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum QcAtMeasure {
+    Valid,
+    NotRun,
+    Rejected,
+}
+
+/// One measured test of a specimen, from the analyzer to the chart.
+#[derive(Debug, Clone)]
+pub(super) struct PatientResult {
+    pub(super) analyzer: String,
+    pub(super) value: f64,
+    pub(super) measured_at: SimTime,
+    pub(super) qc: QcAtMeasure,
+    pub(super) chart_mrn: String,
+    pub(super) flags: Flags,
+    pub(super) diluted: bool,
+    pub(super) reviewed_at: Option<SimTime>,
+    pub(super) released_at: Option<SimTime>,
+    pub(super) held: bool,
+}
+
+/// A specimen's record: where it is in the lab and what was measured on it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SpecimenState {
+    pub(super) arrived: bool,
+    pub(super) received: bool,
+    pub(super) accepted: bool,
+    pub(super) rejected: Option<RejectReason>,
+    pub(super) recollect_requested: bool,
+    pub(super) broken: bool,
+    pub(super) in_centrifuge: bool,
+    pub(super) centrifuged_at: Option<SimTime>,
+    pub(super) add_ons: Vec<String>,
+    pub(super) results: BTreeMap<String, PatientResult>,
+}
+
+/// What the shells (and the reference player) may see of a specimen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpecimenView {
+    pub id: String,
+    pub arrived: bool,
+    pub received: bool,
+    pub accepted: bool,
+    pub rejected: Option<RejectReason>,
+    pub recollect_requested: bool,
+    pub broken: bool,
+    pub in_centrifuge: bool,
+    pub centrifuged: bool,
+    pub needs_centrifuge: bool,
+    /// Ordered tests, add-ons included.
+    pub tests: Vec<String>,
+    pub results: Vec<ResultView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultView {
+    pub test: String,
+    pub analyzer: String,
+    pub value: f64,
+    pub flags: Flags,
+    pub diluted: bool,
+    pub reviewed: bool,
+    pub held: bool,
+    pub released: bool,
+}
+
+impl Session {
+    /// The scenario's specimen of that id.
+    pub(super) fn spec(&self, id: &str) -> Result<&Specimen, Rejected> {
+        self.scenario.specimens.iter().find(|s| s.id == id).ok_or_else(|| no(format!("no specimen `{id}`")))
+    }
+
+    /// The specimen's record.
+    pub(super) fn state(&self, id: &str) -> Result<&SpecimenState, Rejected> {
+        self.specimens.get(id).ok_or_else(|| no(format!("no specimen `{id}`")))
+    }
+
+    pub(super) fn arrived(&self, id: &str, at: SimTime) -> Result<(), Rejected> {
+        let s = self.spec(id)?;
+        if s.arrives > at {
+            return Err(no(format!("{id} has not arrived yet")));
+        }
+        Ok(())
+    }
+
+    pub(super) fn result(&self, specimen: &str, test: &str) -> Result<&PatientResult, Rejected> {
+        self.state(specimen)?.results.get(test).ok_or_else(|| no(format!("{specimen} has no {test} result")))
+    }
+
+    pub(super) fn result_mut(&mut self, specimen: &str, test: &str) -> Option<&mut PatientResult> {
+        self.specimens.get_mut(specimen).and_then(|s| s.results.get_mut(test))
+    }
+
+    pub fn specimen_view(&self, id: &str) -> Option<SpecimenView> {
+        let spec = self.spec(id).ok()?;
+        let s = self.specimens.get(id)?;
+        Some(SpecimenView {
+            id: id.to_owned(),
+            arrived: s.arrived,
+            received: s.received,
+            accepted: s.accepted,
+            rejected: s.rejected,
+            recollect_requested: s.recollect_requested,
+            broken: s.broken,
+            in_centrifuge: s.in_centrifuge,
+            centrifuged: s.centrifuged_at.is_some(),
+            needs_centrifuge: processing::needs_centrifuge(spec.tube),
+            tests: spec
+                .tests
+                .iter()
+                .chain(&s.add_ons)
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            results: s
+                .results
+                .iter()
+                .map(|(test, r)| ResultView {
+                    test: test.clone(),
+                    analyzer: r.analyzer.clone(),
+                    value: r.value,
+                    flags: r.flags,
+                    diluted: r.diluted,
+                    reviewed: r.reviewed_at.is_some(),
+                    held: r.held,
+                    released: r.released_at.is_some(),
+                })
+                .collect(),
+        })
+    }
+
+    pub fn specimen_views(&self) -> Vec<SpecimenView> {
+        self.scenario.specimens.iter().filter_map(|s| self.specimen_view(&s.id)).collect()
+    }
+}
