@@ -5,10 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
-use labshift_core::load::FileKind;
+use labshift_tools::scenario_file::ScenarioFile;
 
 use crate::CurrentScenario;
-use crate::files::ron_files_under;
 
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Catalog {
@@ -21,15 +20,7 @@ pub struct Catalog {
 impl Catalog {
     /// Loads every scenario file under `dir` (policy packs and logs are skipped).
     pub fn load(dir: &Path) -> Catalog {
-        let files = ron_files_under(dir).unwrap_or_default();
-        let entries = files
-            .into_iter()
-            .filter(|path| {
-                let text = std::fs::read_to_string(path).unwrap_or_default();
-                labshift_core::load::sniff(path, &text) == FileKind::Scenario
-            })
-            .map(|path| CurrentScenario::load(&path))
-            .collect();
+        let entries = ScenarioFile::all_under(dir).into_iter().map(CurrentScenario::from).collect();
         Catalog { dir: Some(dir.to_path_buf()), entries }
     }
 }

@@ -7,10 +7,6 @@ pub mod capture;
 pub mod catalog;
 pub mod cli;
 pub mod demo;
-pub mod export;
-pub mod files;
-pub mod gradebook;
-pub mod instructor;
 pub mod journal;
 pub mod panels;
 pub mod play;
@@ -27,14 +23,14 @@ use std::sync::Arc;
 
 use labshift_core::log::SessionLog;
 use labshift_core::time::{ClockTime, SimTime};
-use labshift_core::{Diagnostic, Scenario, load_scenario};
+use labshift_core::{Diagnostic, Scenario};
 
 use crate::catalog::Catalog;
-use crate::files::RecordingFiles;
 use crate::panels::Panel;
 use crate::play::{Debrief, Play, Setup};
 use crate::screens::Screen;
 use crate::ui::command::BenchUi;
+use labshift_tools::scenario_file::ScenarioFile;
 
 /// The scenario the app was opened on: checked, or the reasons it is not.
 #[derive(Resource, Debug, Clone)]
@@ -49,14 +45,14 @@ pub struct CurrentScenario {
 impl CurrentScenario {
     /// Loads and validates a scenario file from disk.
     pub fn load(path: &str) -> CurrentScenario {
-        let files = RecordingFiles::default();
-        let loaded = load_scenario(path, &files);
-        CurrentScenario {
-            path: path.to_owned(),
-            scenario: loaded.value,
-            diagnostics: loaded.diagnostics,
-            sources: files.into_paths(),
-        }
+        ScenarioFile::load(path).into()
+    }
+}
+
+impl From<ScenarioFile> for CurrentScenario {
+    fn from(file: ScenarioFile) -> CurrentScenario {
+        let ScenarioFile { path, scenario, diagnostics, sources } = file;
+        CurrentScenario { path, scenario, diagnostics, sources }
     }
 }
 
@@ -115,7 +111,7 @@ impl Plugin for AppPlugin {
         }
         app.insert_resource(ui::command::Unfinished(readable));
         if !app.world().contains_resource::<Catalog>() {
-            app.insert_resource(Catalog::load(&files::scenarios_dir()));
+            app.insert_resource(Catalog::load(&labshift_tools::files::scenarios_dir()));
         }
         capture::trace("scenario catalog read");
         let mut launch = app.world_mut().remove_resource::<Launch>().unwrap_or_default();
@@ -321,7 +317,7 @@ pub fn windowed_app(
     capture: Option<capture::CapturePlan>,
 ) -> App {
     // The scenario catalog is read while Bevy starts its renderer.
-    let catalog = std::thread::spawn(|| Catalog::load(&files::scenarios_dir()));
+    let catalog = std::thread::spawn(|| Catalog::load(&labshift_tools::files::scenarios_dir()));
     let mut app = App::new();
     add_bevy(&mut app, main_window());
     capture::trace("Bevy's plugins added");

@@ -42,17 +42,21 @@ fn main() -> ExitCode {
         Some(Command::Reference(args)) => {
             ExitCode::from(labshift::cli::reference(&args, &mut std::io::stdout(), &mut std::io::stderr()))
         }
-        Some(Command::New(args)) => {
-            ExitCode::from(labshift::instructor::new(&args, &mut std::io::stdout(), &mut std::io::stderr()))
-        }
-        Some(Command::Preview(args)) => ExitCode::from(labshift::instructor::preview(
+        Some(Command::New(args)) => ExitCode::from(labshift_tools::instructor::new(
             &args,
             &mut std::io::stdout(),
             &mut std::io::stderr(),
         )),
-        Some(Command::Report(args)) => {
-            ExitCode::from(labshift::export::report(&args, &mut std::io::stdout(), &mut std::io::stderr()))
-        }
+        Some(Command::Preview(args)) => ExitCode::from(labshift_tools::instructor::preview(
+            &args,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        )),
+        Some(Command::Report(args)) => ExitCode::from(labshift_tools::export::report(
+            &args,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        )),
         Some(Command::Demo(args)) => demo(args),
         Some(Command::Play(args)) => play(args),
         None => play(PlayArgs::default()),

@@ -16,9 +16,9 @@ use labshift_core::rules::FindingSeverity;
 use labshift_core::session::{Event, Requisition, Session};
 use labshift_core::time::SimTime;
 
-use crate::export::Attempt;
 use crate::journal::Journal;
 use crate::screens::Screen;
+use labshift_tools::export::Attempt;
 
 /// Simulated seconds per real second at 1×.
 pub const SIM_RATE: f64 = 10.0;
@@ -488,7 +488,7 @@ impl Debrief {
         // ask before a page downloads several at once).
         let log_name = self.download_name();
         let name = log_name.replace(".log.ron", ".report.html");
-        let html = crate::export::html::render(&self.attempt, &log_name);
+        let html = labshift_tools::export::html::render(&self.attempt, &log_name);
         self.saved = Some(match crate::web::download(&name, "text/html", &html) {
             Ok(()) => format!("Downloaded {name}"),
             Err(e) => format!("Could not download the report: {e}"),
@@ -526,7 +526,7 @@ impl Debrief {
         let html = base.with_extension("report.html");
         let text = base.with_extension("report.txt");
         let json = base.with_extension("report.json");
-        let written = std::fs::write(&html, crate::export::html::render(&self.attempt, &log_name))
+        let written = std::fs::write(&html, labshift_tools::export::html::render(&self.attempt, &log_name))
             .and_then(|()| std::fs::write(&text, report.to_text()))
             .and_then(|()| {
                 let body = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;

@@ -17,12 +17,12 @@ use bevy::ui::RelativeCursorPosition;
 
 use crate::CurrentScenario;
 use crate::catalog::Catalog;
-use crate::files::ron_files_under;
 use crate::play::Play;
 use crate::screens::Screen;
 use crate::ui::command::{Run, UiCommand};
 use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::{Focus, button};
+use labshift_tools::files::ron_files_under;
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<Watch>().init_resource::<Toast>();

@@ -4,13 +4,13 @@ use std::io::Write;
 
 use labshift_core::preview::answer_key;
 
-use crate::cli::{Format, NewArgs, PreviewArgs, TierArg, exit, scenario_or_report};
+use crate::commands::{Format, NewArgs, PreviewArgs, TierArg, exit, scenario_or_report};
 use crate::files::DiskFiles;
 
 /// The scenario skeleton `labshift new` writes.
 const TEMPLATE: &str = include_str!("templates/scenario.ron");
 /// The bundled policy pack, written beside a new scenario if its folder has none.
-const US_DEFAULT_PACK: &str = include_str!("../scenarios/policies/us-default.ron");
+const US_DEFAULT_PACK: &str = include_str!("../../../scenarios/policies/us-default.ron");
 
 /// Runs `labshift new`: 0 when the skeleton is written and validates, 2 on a usage error.
 pub fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {

@@ -9,7 +9,7 @@ use labshift_core::session::QcChart;
 use labshift_core::time::SimTime;
 
 use super::Attempt;
-use crate::panels::view::{LjFrame, broke_rule};
+use crate::lj::{LjFrame, broke_rule};
 
 const STYLE: &str = r#"
 :root { --ink:#1d2430; --muted:#5b6575; --line:#d5dae1; --ok:#2e7d32; --warn:#b26a00; --bad:#b3261e;

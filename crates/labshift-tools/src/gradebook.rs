@@ -13,9 +13,9 @@ use labshift_core::raw::Category;
 use labshift_core::report::Report;
 use labshift_core::{Files, Scenario};
 
-use crate::catalog::Catalog;
-use crate::cli::{GradeArgs, exit, scenario_or_report};
+use crate::commands::{GradeArgs, exit, scenario_or_report};
 use crate::files::{DiskFiles, ron_files_under};
+use crate::scenario_file::ScenarioFile;
 
 /// One log's line in the gradebook: its report, or why there is none.
 #[derive(Debug)]
@@ -47,7 +47,7 @@ pub fn grade_class(args: &GradeArgs, class: &Path, out: &mut dyn Write, err: &mu
         }
         None => {
             let dir = args.scenarios.clone().unwrap_or_else(crate::files::scenarios_dir);
-            Catalog::load(&dir).entries.into_iter().filter_map(|e| e.scenario.map(Arc::new)).collect()
+            ScenarioFile::all_under(&dir).into_iter().filter_map(|e| e.scenario.map(Arc::new)).collect()
         }
     };
     let progress = std::io::stderr().is_terminal();

@@ -18,7 +18,7 @@ use labshift_core::report::Report;
 use labshift_core::session::{QcChart, Session};
 use labshift_core::time::{ClockTime, Date, SimTime};
 
-use crate::cli::{ReportArgs, exit, scenario_or_report};
+use crate::commands::{ReportArgs, exit, scenario_or_report};
 use crate::files::DiskFiles;
 
 /// Everything known about one graded shift.

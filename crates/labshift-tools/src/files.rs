@@ -102,7 +102,8 @@ mod tests {
         let (inside, outside) = (base.join("scenarios"), base.join("elsewhere"));
         fs::create_dir_all(&inside).expect("folder");
         fs::create_dir_all(&outside).expect("folder");
-        let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
+        let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+            .join("../..");
         fs::copy(root.join("scenarios/a-morning-chemistry.ron"), inside.join("a.ron")).expect("copy");
         fs::copy(root.join("scenarios/policies/us-default.ron"), outside.join("us-default.ron"))
             .expect("copy");

@@ -1,0 +1,347 @@
+//! The instructor's commands, without Bevy: `labshift validate`, `grade`
+//! (one log or a class), `qc`, `reference`, and the arguments of those and
+//! of `new`, `preview` and `report`. The `labshift` binary's command line
+//! embeds these argument sets as they are.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::ValueEnum;
+use labshift_core::Files as _;
+use labshift_core::log::SessionLog;
+use labshift_core::westgard;
+use labshift_core::{Diagnostic, Scenario, check_file, load_policy, load_scenario};
+use serde::Serialize;
+
+use crate::files::{DiskFiles, ron_files_under};
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The scenario the log was played on.
+    pub scenario: PathBuf,
+    /// The session log.
+    pub log: PathBuf,
+    /// Write the debrief as one HTML file (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write Experience API (xAPI 1.0.3) statements as a JSON array (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub xapi: Option<PathBuf>,
+    /// With --xapi: the learning platform's address, home of the trainee's
+    /// account and base of the scenario's activity id.
+    #[arg(long, value_name = "URL", default_value = crate::export::xapi::DEFAULT_HOME_PAGE, requires = "xapi")]
+    pub home_page: String,
+    /// With --xapi: the learner, when not the log's trainee name (an e-mail
+    /// address becomes a mailbox, anything else an account name).
+    #[arg(long, value_name = "WHO", requires = "xapi")]
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// Scenario id: lower-case letters, digits and `-` (the file is `<id>.ron`).
+    pub id: String,
+    /// Career tier the scenario is written for.
+    #[arg(long, value_enum, default_value_t = TierArg::Technician)]
+    pub tier: TierArg,
+    /// Title shown on the scenario list; defaults to one made from the id.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Folder to write it in.
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TierArg {
+    Junior,
+    Technician,
+    Senior,
+    Lead,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    pub scenario: PathBuf,
+    /// Seed of the shift.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output for people (text) or for scripts (one JSON document).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GradeArgs {
+    /// The scenario the logs were played on. With --class it may be left
+    /// out: each log's scenario is found by its id in --scenarios.
+    pub scenario: Option<PathBuf>,
+    /// Session logs.
+    #[arg(value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
+    /// Grade every session log (`*.log.ron`) in this folder and its subfolders,
+    /// and print a class summary.
+    #[arg(long, value_name = "DIR", conflicts_with = "logs")]
+    pub class: Option<PathBuf>,
+    /// With --class: write the gradebook here, one CSV row per log.
+    #[arg(long, value_name = "FILE", requires = "class")]
+    pub csv: Option<PathBuf>,
+    /// With --class and no scenario named: where to find the logs' scenarios.
+    #[arg(long, value_name = "DIR", requires = "class")]
+    pub scenarios: Option<PathBuf>,
+    /// Report for people (text) or for scripts (one JSON document per log, one per line).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct QcArgs {
+    /// Rule set from the policy pack.
+    #[arg(long, default_value = "classic-2level")]
+    pub rules: String,
+    /// Policy pack holding the rule sets; defaults to the bundled US pack.
+    #[arg(long, value_name = "PACK")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReferenceArgs {
+    pub scenario: PathBuf,
+    /// Seed of the shift.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the log here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Files or folders (searched for `.ron` files).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output for people (text) or for scripts (one JSON document).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Exit codes of `labshift validate`.
+pub mod exit {
+    pub const VALID: u8 = 0;
+    pub const INVALID: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+#[derive(Debug, Serialize)]
+struct FileReport {
+    path: String,
+    valid: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Serialize)]
+struct ValidateReport {
+    valid: usize,
+    invalid: usize,
+    files: Vec<FileReport>,
+}
+
+/// Runs `labshift validate`, writing to `out` and `err`; returns the exit code.
+pub fn validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let mut paths = Vec::new();
+    for path in &args.paths {
+        match ron_files_under(path) {
+            Ok(found) if found.is_empty() => {
+                let _ = writeln!(err, "error: no .ron files under `{}`", path.display());
+                return exit::USAGE;
+            }
+            Ok(found) => paths.extend(found),
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot read `{}`: {e}", path.display());
+                return exit::USAGE;
+            }
+        }
+    }
+    // A policy pack named by several scenarios is reported once.
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    let mut files = Vec::new();
+    for path in paths {
+        let all = check_file(&path, &DiskFiles);
+        let valid = !all.iter().any(Diagnostic::is_error);
+        let diagnostics: Vec<Diagnostic> =
+            all.into_iter().filter(|d| reported.insert(d.to_string())).collect();
+        files.push(FileReport { path, valid, diagnostics });
+    }
+    let invalid = files.iter().filter(|f| !f.valid).count();
+    let report = ValidateReport { valid: files.len() - invalid, invalid, files };
+    match args.format {
+        Format::Json => {
+            let _ = serde_json::to_writer_pretty(&mut *out, &report);
+            let _ = writeln!(out);
+        }
+        Format::Text => {
+            for file in &report.files {
+                for d in &file.diagnostics {
+                    let _ = writeln!(out, "{d}");
+                }
+                let errors = file.diagnostics.iter().filter(|d| d.is_error()).count();
+                let _ = match (file.valid, errors) {
+                    (true, _) => writeln!(out, "ok       {}", file.path),
+                    (false, 0) => writeln!(out, "invalid  {} (see the files it names)", file.path),
+                    (false, n) => {
+                        writeln!(out, "invalid  {} ({n} error{})", file.path, if n == 1 { "" } else { "s" })
+                    }
+                };
+            }
+            let _ = writeln!(
+                out,
+                "{} file(s) checked: {} valid, {} invalid",
+                report.files.len(),
+                report.valid,
+                report.invalid
+            );
+        }
+    }
+    if report.invalid == 0 { exit::VALID } else { exit::INVALID }
+}
+
+/// Loads a scenario for grading or playing, printing its problems to `err`.
+pub fn scenario_or_report(path: &std::path::Path, err: &mut dyn Write) -> Option<Arc<Scenario>> {
+    let loaded = load_scenario(&path.to_string_lossy(), &DiskFiles);
+    if let Some(scenario) = loaded.value {
+        return Some(Arc::new(scenario));
+    }
+    for d in &loaded.diagnostics {
+        let _ = write!(err, "{d}");
+    }
+    let _ = writeln!(err, "error: `{}` is not a valid scenario", path.display());
+    None
+}
+
+/// Runs `labshift grade`: exit 0 when every log passes, 1 when any fails, 2 on an error.
+pub fn grade(args: &GradeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    if let Some(class) = &args.class {
+        return crate::gradebook::grade_class(args, class, out, err);
+    }
+    let Some(path) = &args.scenario else {
+        let _ = writeln!(err, "error: name the scenario and its logs, or grade a folder with --class DIR");
+        return exit::USAGE;
+    };
+    if args.logs.is_empty() {
+        let _ = writeln!(err, "error: name at least one session log after the scenario");
+        return exit::USAGE;
+    }
+    let Some(scenario) = scenario_or_report(path, err) else { return exit::USAGE };
+    let mut code = exit::VALID;
+    for path in &args.logs {
+        let name = path.to_string_lossy();
+        let text = match DiskFiles.read(&name) {
+            Ok(text) => text,
+            Err(why) => {
+                let _ = writeln!(err, "{name}: error: cannot read file: {why}");
+                code = exit::USAGE;
+                continue;
+            }
+        };
+        let report = SessionLog::parse(&name, &text).and_then(|log| log.grade(&scenario));
+        match report {
+            Ok(report) => {
+                match args.format {
+                    Format::Text => {
+                        if args.logs.len() > 1 {
+                            let _ = writeln!(out, "== {name}");
+                        }
+                        let _ = write!(out, "{}", report.to_text());
+                    }
+                    Format::Json => {
+                        let _ = serde_json::to_writer(&mut *out, &report);
+                        let _ = writeln!(out);
+                    }
+                }
+                if !report.passed && code == exit::VALID {
+                    code = exit::INVALID;
+                }
+            }
+            // Each problem names its file, line and column: the header field or the action.
+            Err(e) => {
+                let _ = write!(err, "{}", e.diagnostic(&name, &text));
+                code = exit::USAGE;
+            }
+        }
+    }
+    code
+}
+
+/// Runs `labshift qc` on `input`: one JSON line per run; exit 2 on bad input.
+pub fn qc(args: &QcArgs, input: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let policy_path =
+        args.policy.clone().unwrap_or_else(|| crate::files::scenarios_dir().join("policies/us-default.ron"));
+    let loaded = load_policy(&policy_path.to_string_lossy(), &DiskFiles);
+    let Some(policy) = loaded.value else {
+        for d in &loaded.diagnostics {
+            let _ = write!(err, "{d}");
+        }
+        let _ = writeln!(err, "error: no valid policy pack at `{}`", policy_path.display());
+        return exit::USAGE;
+    };
+    let Some(rules) = policy.pack.qc.rule_sets.iter().find(|r| r.id == args.rules) else {
+        let names: Vec<&str> = policy.pack.qc.rule_sets.iter().map(|r| r.id.as_str()).collect();
+        let _ = writeln!(
+            err,
+            "error: unknown rule set `{}`; {}",
+            args.rules,
+            labshift_core::diag::suggest(&args.rules, "rule set", &names)
+        );
+        return exit::USAGE;
+    };
+    let rows = match westgard::parse_csv(input) {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = writeln!(err, "error: stdin {e}");
+            return exit::USAGE;
+        }
+    };
+    for report in westgard::evaluate_series(&rows, rules) {
+        let _ = serde_json::to_writer(&mut *out, &report);
+        let _ = writeln!(out);
+    }
+    exit::VALID
+}
+
+/// Runs `labshift reference`.
+pub fn reference(args: &ReferenceArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let Some(scenario) = scenario_or_report(&args.scenario, err) else { return exit::USAGE };
+    let log = match labshift_core::reference::reference_log(&scenario, args.seed) {
+        Ok(log) => log,
+        Err(e) => {
+            let _ = writeln!(err, "error: the reference player could not finish: {e}");
+            return exit::INVALID;
+        }
+    };
+    let text = format!(
+        "// Reference solution for `{}` (seed {}), written by `labshift reference`.\n{}\n",
+        scenario.meta.id,
+        args.seed,
+        log.to_ron()
+    );
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
+                return exit::USAGE;
+            }
+        }
+        None => {
+            let _ = write!(out, "{text}");
+        }
+    }
+    exit::VALID
+}
