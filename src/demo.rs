@@ -32,6 +32,8 @@ use crate::ui::widgets::{Btn, Focus, Focusable};
 use crate::{CurrentScenario, resume};
 
 pub fn plugin(app: &mut App) {
+    // A demo runs the clock itself.
+    app.configure_sets(Update, crate::play::ClockSystems.run_if(not(resource_exists::<Demo>)));
     app.add_systems(OnEnter(Screen::Bench), spawn_caption.run_if(resource_exists::<Demo>));
     app.add_systems(
         Update,

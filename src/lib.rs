@@ -2,6 +2,8 @@
 //! pure core in `labshift-core`.
 
 pub mod bench;
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 pub mod bundled;
 pub mod capture;
 pub mod catalog;
@@ -13,9 +15,11 @@ pub mod play;
 pub mod reload;
 pub mod screens;
 pub mod script;
+pub mod state;
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+pub mod words;
 
 use bevy::camera::ScalingMode;
 use bevy::prelude::*;

@@ -17,7 +17,7 @@ use labshift_core::session::{Event, Requisition, Session};
 use labshift_core::time::SimTime;
 
 use crate::journal::Journal;
-use crate::screens::Screen;
+use crate::state::Screen;
 use labshift_tools::export::Attempt;
 
 /// Simulated seconds per real second at 1×.
@@ -33,14 +33,9 @@ pub(super) fn plugin(app: &mut App) {
     app.add_message::<Do>();
     app.add_systems(
         Update,
-        // A demo runs the clock itself.
-        (
-            tick_clock.run_if(
-                not(resource_exists::<crate::demo::Demo>)
-                    .and_then(not(resource_exists::<crate::script::Script>)),
-            ),
-            apply_actions,
-        )
+        // Whatever drives the bench by itself (the demo, a script) stops the
+        // trainee's clock by a condition on `ClockSystems`.
+        (tick_clock.in_set(ClockSystems), apply_actions)
             .chain()
             .in_set(PlaySystems)
             .run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
@@ -50,6 +45,11 @@ pub(super) fn plugin(app: &mut App) {
 /// The simulated clock and the input bridge to the engine.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PlaySystems;
+
+/// The trainee's clock: simulated time running at the chosen speed. The demo
+/// and a script run the clock themselves, and configure this set not to run.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClockSystems;
 
 /// The trainee does something: the one door from input to the engine.
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -321,7 +321,7 @@ impl Play {
             }
             Event::SpecimenAccepted { specimen } => (Tone::Good, format!("{specimen} accepted.")),
             Event::SpecimenRejected { specimen, reason } => {
-                (Tone::Info, format!("{specimen} rejected: {}.", crate::panels::words::reason(*reason)))
+                (Tone::Info, format!("{specimen} rejected: {}.", crate::words::reason(*reason)))
             }
             Event::RecollectionRequested { specimen } => {
                 (Tone::Info, format!("Recollection of {specimen} requested."))
@@ -357,12 +357,12 @@ impl Play {
                 Tone::Info,
                 format!(
                     "{}: done for {test} on {analyzer}; rerun the controls.",
-                    crate::panels::words::corrective(*action)
+                    crate::words::corrective(*action)
                 ),
             ),
             Event::ResultReady { specimen, test, value, flags } => (
                 if flags.critical { Tone::Warn } else { Tone::Info },
-                format!("{specimen} {test} = {value}{}", crate::panels::flag_text(*flags)),
+                format!("{specimen} {test} = {value}{}", crate::words::flag_text(*flags)),
             ),
             Event::TestNotRun { specimen, test, reason } => {
                 (Tone::Warn, format!("{test} on {specimen} not run: {reason}"))
@@ -489,7 +489,7 @@ impl Debrief {
         let log_name = self.download_name();
         let name = log_name.replace(".log.ron", ".report.html");
         let html = labshift_tools::export::html::render(&self.attempt, &log_name);
-        self.saved = Some(match crate::web::download(&name, "text/html", &html) {
+        self.saved = Some(match crate::browser::download(&name, "text/html", &html) {
             Ok(()) => format!("Downloaded {name}"),
             Err(e) => format!("Could not download the report: {e}"),
         });
@@ -499,7 +499,7 @@ impl Debrief {
     #[cfg(target_arch = "wasm32")]
     pub fn download_log(&mut self) {
         let name = self.download_name();
-        self.saved = Some(match crate::web::download(&name, "text/plain", &self.log_text) {
+        self.saved = Some(match crate::browser::download(&name, "text/plain", &self.log_text) {
             Ok(()) => format!("Downloaded {name}"),
             Err(e) => format!("Could not download the session log: {e}"),
         });

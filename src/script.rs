@@ -17,6 +17,8 @@ use crate::play::{Do, Play, PlaySystems};
 use crate::screens::Screen;
 
 pub fn plugin(app: &mut App) {
+    // A script runs the clock itself.
+    app.configure_sets(Update, crate::play::ClockSystems.run_if(not(resource_exists::<Script>)));
     app.add_systems(
         Update,
         (feed.before(PlaySystems), report.after(PlaySystems)).run_if(

@@ -8,28 +8,12 @@ mod diagnostics;
 mod select;
 mod title;
 
+pub use crate::state::Screen;
 pub use bench::{Hud, HudText};
 
 use bevy::prelude::*;
 
 use crate::ui::theme::{UiFonts, palette};
-
-/// What the user is looking at.
-#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Screen {
-    #[default]
-    Title,
-    /// Every scenario in the scenarios folder.
-    Select,
-    /// Objectives, policy highlights, mode and trainee name.
-    Briefing,
-    /// The lab bench, playing the shift.
-    Bench,
-    /// Pass or fail, scores, findings, charts.
-    Debrief,
-    /// A scenario that could not be loaded: its diagnostics, instead of a crash.
-    Diagnostics,
-}
 
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((

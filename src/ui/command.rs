@@ -188,7 +188,7 @@ fn run(world: &mut World, command: UiCommand) {
                 let gone = left.0.remove(i);
                 let _ = std::fs::remove_file(&gone.path);
                 #[cfg(target_arch = "wasm32")]
-                crate::web::forget_shift();
+                crate::browser::forget_shift();
             }
             goto(world, Screen::Title);
         }

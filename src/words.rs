@@ -105,3 +105,21 @@ pub fn appearance(s: &Specimen, lipemia_limit: u8, icterus_limit: u8) -> Vec<Str
     }
     seen
 }
+
+/// A result's flags as the LIS abbreviates them (" CRIT", " H", " >AMR"...).
+pub fn flag_text(f: labshift_core::session::Flags) -> String {
+    let mut t = String::new();
+    for (on, flag) in [
+        (f.critical, " CRIT"),
+        (f.high && !f.critical, " H"),
+        (f.low && !f.critical, " L"),
+        (f.hemolyzed, " HEMOLYZED"),
+        (f.above_amr, " >AMR"),
+        (f.delta_failed, " DELTA"),
+    ] {
+        if on {
+            t.push_str(flag);
+        }
+    }
+    t
+}

@@ -1,0 +1,151 @@
+//! The analysis panels: an analyzer and the specimens it can run, the LIS worklist, one result to verify.
+
+use labshift_core::action::Action;
+use labshift_core::model::Scenario;
+use labshift_core::session::SpecimenView;
+
+use super::qc::qc_panel;
+use super::{Panel, PanelSpec, flag_text, s};
+use crate::play::{Play, Tone};
+
+pub(super) fn analyzer(play: &Play, i: usize) -> PanelSpec {
+    let scenario = &play.scenario;
+    let session = &play.session;
+    let Some(a) = scenario.lab.analyzers.get(i) else { return PanelSpec::new("No such analyzer") };
+    let mut p = PanelSpec::new(format!("{} ({:?})", a.name, a.kind));
+    for test in &a.menu {
+        let qc = session.qc_view(&a.id, test);
+        let qc_text = match &qc {
+            Some(q) if q.valid => "QC valid",
+            Some(q) if q.rejected => "QC REJECTED",
+            _ => "QC not run",
+        };
+        let reagent = a
+            .reagents
+            .iter()
+            .find(|r| &r.test == test)
+            .map_or_else(|| s("no reagent"), |r| format!("lot {} exp {}", r.lot, r.expires));
+        let cal = a
+            .calibration
+            .iter()
+            .find(|c| &c.test == test)
+            .map_or_else(|| s("cal ?"), |c| format!("cal {} {:?}", c.last, c.status));
+        let tone = match &qc {
+            Some(q) if q.valid => Tone::Good,
+            Some(q) if q.rejected => Tone::Warn,
+            _ => Tone::Info,
+        };
+        p.toned(tone, format!("{test}: {qc_text}; {reagent}; {cal}"));
+    }
+    let ready: Vec<_> = session
+        .specimen_views()
+        .into_iter()
+        .filter(|v| v.accepted && !v.broken && (!v.needs_centrifuge || v.centrifuged))
+        .filter(|v| v.tests.iter().any(|t| a.offers(t) && !v.results.iter().any(|r| &r.test == t)))
+        .collect();
+    if ready.is_empty() {
+        p.line("No accepted, processed specimen waits for this analyzer.");
+    }
+    for v in ready {
+        p.act(
+            format!("Run {} ({})", v.id, v.tests.join(" ")),
+            Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() },
+        );
+    }
+    p.open("Quality control…", qc_panel(scenario, i));
+    for test in &a.menu {
+        p.act(format!("Calibrate {test}"), Action::Calibrate { analyzer: a.id.clone(), test: test.clone() });
+        p.act(
+            format!("Load new {test} reagent"),
+            Action::LoadReagent { analyzer: a.id.clone(), test: test.clone() },
+        );
+    }
+    p
+}
+
+/// The LIS worklist: every result and its state.
+pub(super) fn lis(views: &[SpecimenView]) -> PanelSpec {
+    let mut p = PanelSpec::new("LIS: results to verify");
+    let mut any = false;
+    for v in views {
+        for r in &v.results {
+            any = true;
+            let state = if r.released {
+                "released"
+            } else if r.held {
+                "on hold"
+            } else if r.reviewed {
+                "reviewed"
+            } else {
+                "to review"
+            };
+            p.open(
+                format!("{} {} = {}{}  — {state}", v.id, r.test, r.value, flag_text(r.flags)),
+                Panel::Result(v.id.clone(), r.test.clone()),
+            );
+        }
+    }
+    if !any {
+        p.line("No results yet: run accepted specimens on an analyzer with valid QC.");
+    }
+    p.open("Phone: critical results to call", Panel::Phone);
+    p
+}
+
+pub(super) fn result(play: &Play, id: &str, test: &str, view: Option<&SpecimenView>) -> PanelSpec {
+    let scenario = &play.scenario;
+    let mut p = PanelSpec::new(format!("Result: {id} {test}"));
+    let Some(r) = view.and_then(|v| v.results.iter().find(|r| r.test == test)) else {
+        p.line("No result yet.");
+        p.tab("Back to the LIS", Panel::Lis);
+        return p;
+    };
+    let unit = scenario.policy.test(test).map(|t| t.unit.clone()).unwrap_or_default();
+    p.toned(
+        if r.flags.critical { Tone::Warn } else { Tone::Info },
+        format!("{test} = {} {unit}{} (on {})", r.value, flag_text(r.flags), r.analyzer),
+    );
+    if let Some(spec) = scenario.specimens.iter().find(|s| s.id == id)
+        && let Some(patient) = scenario.patients.iter().find(|pt| pt.mrn == spec.patient)
+    {
+        for prev in patient.previous.iter().filter(|pr| pr.test == test) {
+            p.line(format!("Previous result for {}: {} {unit}", patient.name, prev.value));
+        }
+        if test_has_hemolysis(scenario, test) {
+            p.line(format!("Hemolysis index of the specimen: {}", spec.hemolysis_index));
+        }
+    }
+    if let Some(crit) = scenario.policy.critical(test) {
+        let limit =
+            |l: Option<labshift_core::raw::RawLimit>| l.map_or_else(|| s("—"), |l| format!("{}", l.value()));
+        p.line(format!("Critical limits: below {} / above {} {unit}", limit(crit.low), limit(crit.high)));
+    }
+    let state =
+        [(r.reviewed, "reviewed"), (r.held, "on hold"), (r.released, "released"), (r.diluted, "diluted")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(", ");
+    p.line(format!("State: {}", if state.is_empty() { "awaiting review" } else { &state }));
+    let (id, test) = (id.to_owned(), test.to_owned());
+    p.act("Review (flags, delta, hemolysis)", Action::Review { specimen: id.clone(), test: test.clone() });
+    p.act("Release to the chart", Action::Release { specimen: id.clone(), test: test.clone() });
+    p.act("Hold", Action::Hold { specimen: id.clone(), test: test.clone() });
+    p.act("Repeat the test", Action::Repeat { specimen: id.clone(), test: test.clone() });
+    for factor in [2, 5, 10] {
+        p.act(
+            format!("Dilute 1:{factor} and rerun"),
+            Action::Dilute { specimen: id.clone(), test: test.clone(), factor },
+        );
+    }
+    if r.flags.critical {
+        p.open("Call the critical result…", Panel::Call(id.clone(), test.clone()));
+    }
+    p.tab("Back to the LIS", Panel::Lis);
+    p
+}
+
+fn test_has_hemolysis(scenario: &Scenario, test: &str) -> bool {
+    scenario.policy.test(test).is_some_and(|t| t.hemolysis.is_some())
+}

@@ -1,0 +1,98 @@
+//! The QC panels: one test's Levey-Jennings chart and controls, the rule a rejected run broke, corrective action.
+
+use labshift_core::action::Action;
+use labshift_core::model::Scenario;
+
+use super::words::{self, CORRECTIVES};
+use super::{Panel, PanelSpec, analyzer_id};
+use crate::play::{Play, Tone};
+
+/// The QC panel of analyzer `i`, on its first test.
+pub fn qc_panel(scenario: &Scenario, i: usize) -> Panel {
+    let test = scenario.lab.analyzers.get(i).and_then(|a| a.menu.first()).cloned().unwrap_or_default();
+    Panel::Qc(i, test)
+}
+
+pub(super) fn qc(play: &Play, i: usize, test: &str) -> PanelSpec {
+    let scenario = &play.scenario;
+    let session = &play.session;
+    let Some(a) = scenario.lab.analyzers.get(i) else { return PanelSpec::new("No such analyzer") };
+    let mut p = PanelSpec::new(format!("QC: {test} on {}", a.name));
+    if let Some(q) = session.qc_view(&a.id, test) {
+        let state = if q.valid {
+            "valid"
+        } else if q.rejected {
+            "rejected — correct, then rerun"
+        } else {
+            "not yet accepted"
+        };
+        p.line(format!(
+            "Run status: {state}. Levels measured in this run: {} of {}.",
+            q.open_levels.len(),
+            q.levels_needed
+        ));
+        if q.look_back_due {
+            p.toned(Tone::Warn, "A look-back is due for results since the last good QC.");
+        }
+    }
+    if let Some(set) = scenario.policy.rule_set_for(test) {
+        p.line(format!("Rules ({}): {}", set.id, set.rules.join(", ")));
+    }
+    p.chart = session.qc_chart(&a.id, test);
+    for c in a.controls.iter().filter(|c| c.test == test) {
+        p.act(
+            format!("Run control level {} (lot {})", c.level, c.lot),
+            Action::RunControl { analyzer: a.id.clone(), test: test.to_owned(), level: c.level },
+        );
+    }
+    p.act("Accept the run", Action::AcceptQc { analyzer: a.id.clone(), test: test.to_owned() });
+    p.open("Reject the run…", Panel::QcReject(i, test.to_owned()));
+    p.open("Corrective action…", Panel::Corrective(i, test.to_owned()));
+    for other in a.menu.iter().filter(|t| *t != test) {
+        p.tab(format!("{other} chart"), Panel::Qc(i, other.clone()));
+    }
+    if scenario.lab.analyzers.len() > 1 {
+        let next = (i + 1) % scenario.lab.analyzers.len();
+        p.tab(format!("QC of {}", scenario.lab.analyzers[next].name), qc_panel(scenario, next));
+    }
+    p
+}
+
+/// The Westgard rules a rejected run can be named for.
+pub(super) fn reject_rule(play: &Play, i: &usize, test: &String) -> PanelSpec {
+    let scenario = &play.scenario;
+    let analyzer = analyzer_id(scenario, *i);
+    let mut p = PanelSpec::new(format!("Reject the {test} run: which rule?"));
+    p.line("Name the Westgard rule the run broke (read it off the chart).");
+    if let Some(set) = scenario.policy.rule_set_for(test) {
+        for rule in &set.rules {
+            p.act(
+                rule.clone(),
+                Action::RejectQc { analyzer: analyzer.clone(), test: test.clone(), rule: rule.clone() },
+            );
+        }
+    }
+    p.tab("Back", Panel::Qc(*i, test.clone()));
+    p
+}
+
+/// Corrective actions after a rejected run, and the look-back.
+pub(super) fn corrective(play: &Play, i: &usize, test: &String) -> PanelSpec {
+    let scenario = &play.scenario;
+    let analyzer = analyzer_id(scenario, *i);
+    let mut p = PanelSpec::new(format!("Corrective action: {test} on {analyzer}"));
+    p.line("Systematic error (a shift or trend) points to calibration or reagent;");
+    p.line("random error to the control material, the instrument or its service.");
+    for c in CORRECTIVES {
+        p.act(
+            words::corrective(c),
+            Action::CorrectiveAction { analyzer: analyzer.clone(), test: test.clone(), action: c },
+        );
+    }
+    p.act(
+        "Look back at results since the last good QC",
+        Action::LookBack { analyzer: analyzer.clone(), test: test.clone() },
+    );
+    p.tab("Back", Panel::Qc(*i, test.clone()));
+    p
+}

@@ -1,0 +1,173 @@
+//! The reception panels: the tray, one specimen beside its requisition, the rejection reasons.
+
+use labshift_core::action::Action;
+use labshift_core::model::Label;
+use labshift_core::session::{Requisition, SpecimenView};
+
+use super::words::{self, REJECT_REASONS};
+use super::{ButtonSpec, Comparison, Panel, PanelSpec, capitalised, flag_text};
+use crate::play::{Play, Tone};
+use crate::ui::command::UiCommand;
+
+/// The specimens waiting at reception.
+pub(super) fn tray(play: &Play, views: &[SpecimenView]) -> PanelSpec {
+    let scenario = &play.scenario;
+    let mut p = PanelSpec::new("Reception");
+    let waiting: Vec<&SpecimenView> =
+        views.iter().filter(|v| v.arrived && !v.accepted && v.rejected.is_none()).collect();
+    if waiting.is_empty() {
+        p.line("No specimen is waiting. New ones arrive by the pneumatic tube.");
+    } else {
+        p.line("Pick a specimen to inspect its tube and label:");
+    }
+    for v in waiting {
+        let stat = scenario
+            .specimens
+            .iter()
+            .any(|sp| sp.id == v.id && sp.priority == labshift_core::raw::Priority::Stat);
+        let state = if v.received { "received" } else { "in the tray" };
+        p.open(
+            format!("{}{} — {} ({state})", v.id, if stat { " STAT" } else { "" }, v.tests.join(" ")),
+            Panel::Specimen(v.id.clone()),
+        );
+    }
+    let done = views.iter().filter(|v| v.accepted || v.rejected.is_some()).count();
+    p.line(format!("{done} specimen(s) already accepted or rejected."));
+    p
+}
+
+/// The reasons a specimen can be rejected for.
+pub(super) fn reject_reasons(id: &String) -> PanelSpec {
+    let mut p = PanelSpec::new(format!("Reject {id}: why?"));
+    p.line("Choose the reason that applies (DOMAIN §1 rejection criteria).");
+    for r in REJECT_REASONS {
+        p.act(capitalised(words::reason(r)), Action::Reject { specimen: id.clone(), reason: r });
+    }
+    p.tab("Back", Panel::Specimen(id.clone()));
+    p
+}
+
+pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> PanelSpec {
+    let scenario = &play.scenario;
+    let mut p = PanelSpec::new(format!("Specimen {id}"));
+    let (Some(spec), Some(v)) = (scenario.specimens.iter().find(|s| s.id == id), view) else {
+        p.line("This specimen is not on the bench.");
+        p.tab("Back", Panel::Reception);
+        return p;
+    };
+    let start = scenario.meta.start;
+    if !v.arrived {
+        p.line(format!("{id} has not arrived yet: due at {}.", start.plus(spec.arrives)));
+        p.tab("Back to reception", Panel::Reception);
+        return p;
+    }
+    p.line(format!(
+        "{} — {}; ordered: {}",
+        words::tube(spec.tube),
+        if spec.priority == labshift_core::raw::Priority::Stat { "STAT" } else { "routine" },
+        v.tests.join(", ")
+    ));
+    p.line(format!(
+        "Filled {}%; arrived {} {}.",
+        spec.fill_pct,
+        start.plus(spec.arrives),
+        words::transport(spec.transport)
+    ));
+    if v.received {
+        let rejection = &scenario.policy.pack.rejection;
+        for seen in words::appearance(spec, rejection.lipemia_limit_index, rejection.icterus_limit_index) {
+            p.line(format!("You see: {seen}"));
+        }
+    }
+    if let Some((label, req)) = play.compared.get(id) {
+        p.comparison = Some(compare(label.as_ref(), req));
+    }
+    let status = if let Some(r) = v.rejected {
+        format!("Rejected: {}.", words::reason(r))
+    } else if v.broken {
+        "Broken in the centrifuge.".to_owned()
+    } else if v.accepted {
+        let spun = if !v.needs_centrifuge {
+            "needs no centrifuging"
+        } else if v.in_centrifuge {
+            "in the centrifuge"
+        } else if v.centrifuged {
+            "centrifuged"
+        } else {
+            "to centrifuge"
+        };
+        format!("Accepted; {spun}; {} result(s).", v.results.len())
+    } else {
+        "Waiting for reception.".to_owned()
+    };
+    p.toned(Tone::Good, status);
+    if v.rejected.is_none() && !v.accepted {
+        if !v.received {
+            p.act("Receive (scan into the LIS)", Action::Receive { specimen: id.to_owned() });
+        }
+        p.act("Compare the label with the requisition", Action::CompareLabel { specimen: id.to_owned() });
+        p.act("Accept", Action::Accept { specimen: id.to_owned() });
+        p.open("Reject…", Panel::RejectReasons(id.to_owned()));
+    }
+    if v.rejected.is_some() && !v.recollect_requested {
+        p.act("Request a recollection", Action::RequestRecollection { specimen: id.to_owned() });
+    }
+    if v.accepted && !v.broken {
+        if v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge {
+            p.act("Load into the centrifuge", Action::LoadCentrifuge { specimen: id.to_owned() });
+        }
+        if !v.needs_centrifuge || v.centrifuged {
+            for a in &scenario.lab.analyzers {
+                if v.tests.iter().any(|t| a.offers(t)) {
+                    p.act(
+                        format!("Run on {}", a.name),
+                        Action::RunTests { specimen: id.to_owned(), analyzer: a.id.clone() },
+                    );
+                }
+            }
+        }
+        for r in &v.results {
+            p.open(
+                format!("Result {} = {}{}", r.test, r.value, flag_text(r.flags)),
+                Panel::Result(id.to_owned(), r.test.clone()),
+            );
+        }
+    }
+    if p.comparison.is_some() {
+        p.buttons.push(ButtonSpec {
+            label: "Zoom the label (Z)".to_owned(),
+            command: UiCommand::ToggleZoom,
+            enabled: true,
+            compact: true,
+        });
+    }
+    p.tab("Back to reception", Panel::Reception);
+    p
+}
+
+fn compare(label: Option<&Label>, req: &Requisition) -> Comparison {
+    let missing = || "—".to_owned();
+    let get = |f: fn(&Label) -> Option<String>| label.and_then(f).unwrap_or_else(missing);
+    let norm =
+        |t: &str| t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let row = |field: &str, want: &str, got: String| {
+        let agree = norm(want) == norm(&got);
+        (field.to_owned(), want.to_owned(), got, agree)
+    };
+    Comparison {
+        rows: vec![
+            row("Name", &req.name, get(|l| l.name.clone())),
+            row("MRN", &req.mrn, get(|l| l.mrn.clone())),
+            row("Date of birth", &req.dob, get(|l| l.dob.clone())),
+            (
+                "Collected".to_owned(),
+                "(time on label)".to_owned(),
+                get(|l| l.collected.clone()),
+                label.is_some_and(|l| l.collected.is_some()),
+            ),
+            ("Collector".to_owned(), String::new(), get(|l| l.collector.clone()), true),
+            ("Location".to_owned(), req.location.clone(), String::new(), true),
+            ("Tests".to_owned(), req.tests.join(" "), String::new(), true),
+        ],
+    }
+}
