@@ -25,7 +25,7 @@ use labshift_core::time::{ClockTime, SimTime};
 use crate::catalog::Catalog;
 use crate::panels::{Panel, describe, panel_for, words};
 use crate::play::{Do, Play, SIM_RATE, Setup};
-use crate::screens::Screen;
+use crate::state::Screen;
 use crate::ui::command::{BenchUi, Run, UiCommand, start_shift};
 use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::{Btn, Focus, Focusable};

@@ -18,7 +18,7 @@ use bevy::ui::RelativeCursorPosition;
 use crate::CurrentScenario;
 use crate::catalog::Catalog;
 use crate::play::Play;
-use crate::screens::Screen;
+use crate::state::Screen;
 use crate::ui::command::{Run, UiCommand};
 use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::{Focus, button};

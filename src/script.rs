@@ -14,7 +14,7 @@ use labshift_core::log::SessionLog;
 use labshift_core::time::{ClockTime, SimTime};
 
 use crate::play::{Do, Play, PlaySystems};
-use crate::screens::Screen;
+use crate::state::Screen;
 
 pub fn plugin(app: &mut App) {
     // A script runs the clock itself.

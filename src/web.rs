@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::browser::{SHIFT_KEY, storage, stored_shift};
 use crate::play::{Play, Setup};
-use crate::screens::Screen;
+use crate::state::Screen;
 use crate::ui::command::Unfinished;
 use crate::{CurrentScenario, Launch, add_bevy, add_labshift, bundled, journal, main_window};
 

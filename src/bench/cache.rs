@@ -21,7 +21,7 @@ use bevy::render::{Render, RenderApp, RenderSystems};
 
 use super::layout::{BACK_COUNTER_Y, COUNTER_DEPTHS, FRONT_COUNTER_Y, bench_layout};
 use crate::play::Play;
-use crate::screens::Screen;
+use crate::state::Screen;
 use crate::ui::theme::palette;
 
 /// The render layer of the cached art. The main camera sees layer 0 only.

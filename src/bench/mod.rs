@@ -11,7 +11,7 @@ use labshift_core::model::Scenario;
 use labshift_core::raw::Priority;
 
 use crate::play::Play;
-use crate::screens::Screen;
+use crate::state::Screen;
 use crate::ui::command::BenchUi;
 use crate::ui::theme::{UiFonts, palette};
 use art::Painter;

@@ -12,7 +12,7 @@ use crate::catalog::Catalog;
 use crate::panels::Panel;
 use crate::play::{Debrief, Do, Play, SPEEDS, Setup};
 use crate::reload::ReloadNotice;
-use crate::screens::Screen;
+use crate::state::Screen;
 use crate::ui::widgets::Focus;
 
 pub(super) fn plugin(app: &mut App) {
