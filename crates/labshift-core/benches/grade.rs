@@ -3,6 +3,7 @@
 //! the median time of each and their ratio, for every bundled reference log.
 
 mod support;
+use support::long_shift::long_shift;
 use support::{SAMPLES, median};
 
 use std::hint::black_box;
@@ -39,6 +40,27 @@ fn main() {
         }
         return;
     }
+    // `GRADE_PROFILE_LONG=N`: the same for the long shift (`GRADE_PROFILE_COUNT`
+    // specimens over 12 hours, 600 unless set).
+    if let Some(n) = std::env::var("GRADE_PROFILE_LONG").ok().and_then(|n| n.parse::<usize>().ok()) {
+        let template =
+            std::fs::read_to_string(root.join("tests/fixtures/frame-bench-40.ron")).unwrap_or_default();
+        let pack =
+            std::fs::read_to_string(root.join("scenarios/policies/us-default.ron")).unwrap_or_default();
+        let count = std::env::var("GRADE_PROFILE_COUNT").ok().and_then(|c| c.parse().ok()).unwrap_or(600);
+        let text = long_shift(&template, count, 12).unwrap_or_default();
+        let files = labshift_core::MemoryFiles::default()
+            .with("bench/shift.ron", &text)
+            .with("bench/policies/us-default.ron", &pack);
+        let scenario = load_scenario("bench/shift.ron", &files).value.map(Arc::new);
+        let log = scenario.as_ref().and_then(|s| labshift_core::reference::reference_log(s, 1).ok());
+        let log = log.map(|l| l.to_ron()).unwrap_or_default();
+        for _ in 0..n {
+            let parsed = SessionLog::parse("long", black_box(&log)).ok();
+            black_box(parsed.zip(scenario.as_ref()).and_then(|(l, s)| l.grade(s).ok()));
+        }
+        return;
+    }
     println!("{:<24} {:>8} {:>12} {:>12} {:>7}", "reference log", "actions", "deserialize", "grade", "ratio");
     let mut ratios = Vec::new();
     for name in ["a-morning-chemistry", "b-mislabel-hemolysis", "c-qc-shift", "d-critical-calls-spill"] {
@@ -71,6 +93,64 @@ fn main() {
     let worst = ratios.iter().copied().fold(0.0, f64::max);
     println!("worst ratio: {worst:.2}× (target ≤ 2×)");
     cohort(&root);
+    growth(&root);
+}
+
+/// How loading and grading grow with the work: the 40-specimen benchmark
+/// shift against the same lab with 600 specimens over 12 hours, each graded
+/// on its reference technician's log.
+fn growth(root: &Path) {
+    let template =
+        std::fs::read_to_string(root.join("tests/fixtures/frame-bench-40.ron")).unwrap_or_default();
+    let pack = std::fs::read_to_string(root.join("scenarios/policies/us-default.ron")).unwrap_or_default();
+    let long = match long_shift(&template, 600, 12) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("long shift: {e}");
+            std::process::exit(2);
+        }
+    };
+    println!(
+        "{:<16} {:>9} {:>8} {:>10} {:>11} {:>10} {:>12}",
+        "shift", "specimens", "actions", "load", "grade", "logs/s", "µs/action"
+    );
+    let mut per_action = Vec::new();
+    for (name, text) in [("40 specimens", template.as_str()), ("600 specimens", long.as_str())] {
+        let files = labshift_core::MemoryFiles::default()
+            .with("bench/shift.ron", text)
+            .with("bench/policies/us-default.ron", &pack);
+        let load = median(|| {
+            black_box(load_scenario("bench/shift.ron", &files).value);
+        });
+        let Some(scenario) = load_scenario("bench/shift.ron", &files).value.map(Arc::new) else {
+            eprintln!("{name}: does not load");
+            std::process::exit(2);
+        };
+        let log = match labshift_core::reference::reference_log(&scenario, 1) {
+            Ok(log) => log.to_ron(),
+            Err(e) => {
+                eprintln!("{name}: the reference technician stopped: {e}");
+                std::process::exit(2);
+            }
+        };
+        let actions = log.matches("action:").count();
+        let grade = median(|| {
+            let parsed = SessionLog::parse(name, black_box(&log)).ok();
+            black_box(parsed.and_then(|l| l.grade(&scenario).ok()));
+        });
+        let us = grade.as_secs_f64() * 1e6 / actions as f64;
+        per_action.push(us);
+        println!(
+            "{name:<16} {:>9} {actions:>8} {:>8.2}ms {:>9.2}ms {:>10.0} {us:>12.2}",
+            scenario.specimens.len(),
+            load.as_secs_f64() * 1e3,
+            grade.as_secs_f64() * 1e3,
+            1.0 / grade.as_secs_f64()
+        );
+    }
+    if let [short, long] = per_action[..] {
+        println!("grading per action, 600 / 40 specimens: {:.2}× (target ≤ 1.5×)", long / short);
+    }
 }
 
 /// Batch grading on one core: a cohort of 1,000 full-shift logs (the five

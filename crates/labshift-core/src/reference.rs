@@ -122,10 +122,14 @@ impl Player {
         }
         // New arrivals, STAT first.
         let mut views = self.session.specimen_views();
-        views.sort_by_key(|v| {
-            let stat = self.scenario.specimens.iter().any(|s| s.id == v.id && s.priority == Priority::Stat);
-            !stat
-        });
+        let stat: std::collections::BTreeSet<&str> = self
+            .scenario
+            .specimens
+            .iter()
+            .filter(|s| s.priority == Priority::Stat)
+            .map(|s| s.id.as_str())
+            .collect();
+        views.sort_by_key(|v| !stat.contains(v.id.as_str()));
         if let Some(v) = views.iter().find(|v| v.arrived && !v.received) {
             let id = v.id.clone();
             self.dress_for_bench()?;
@@ -389,9 +393,20 @@ pub fn reference_log(scenario: &Arc<Scenario>, seed: u64) -> Result<SessionLog, 
     let limit = scenario.meta.time_limit;
     let mut idle_guard = 0;
     while player.t < limit {
-        if player.step()? {
-            idle_guard = 0;
-            continue;
+        match player.step() {
+            Ok(true) => {
+                idle_guard = 0;
+                continue;
+            }
+            Ok(false) => {}
+            // More work than one technician can do in the shift's time: the
+            // shift ends at its limit with the rest left undone.
+            Err(_) if player.t > limit => {
+                player.t = limit;
+                player.act(Action::EndShift)?;
+                return Ok(player.log);
+            }
+            Err(e) => return Err(e),
         }
         match player.next_moment() {
             Some(next) if next > player.t => {

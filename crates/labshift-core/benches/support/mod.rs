@@ -1,6 +1,8 @@
 //! Shared by the core's benchmarks: the sample scenarios and the median of
 //! repeated runs.
 
+pub mod long_shift;
+
 use std::time::{Duration, Instant};
 
 /// The bundled sample scenarios, by file stem under `scenarios/`.

@@ -129,10 +129,9 @@ impl Bench for Analysis {
 fn run_tests(s: &mut Session, specimen: &str, analyzer: &str, at: SimTime) -> Result<(), Rejected> {
     // Borrow the scenario through its own Arc, so the session stays free to change.
     let scenario = Arc::clone(&s.scenario);
-    let spec = scenario
-        .specimens
-        .iter()
-        .find(|s| s.id == specimen)
+    let spec = s
+        .spec_index(specimen)
+        .map(|i| &scenario.specimens[i])
         .ok_or_else(|| no(format!("no specimen `{specimen}`")))?;
     let a = scenario
         .lab
@@ -177,7 +176,7 @@ fn run_tests(s: &mut Session, specimen: &str, analyzer: &str, at: SimTime) -> Re
 /// Measures one test on a specimen (again, when repeating or diluting).
 fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimTime, dilution: Option<u32>) {
     let scenario = Arc::clone(&s.scenario);
-    let Some(spec) = scenario.specimens.iter().find(|s| s.id == specimen) else { return };
+    let Some(spec) = s.spec_index(specimen).map(|i| &scenario.specimens[i]) else { return };
     let Some(def) = scenario.policy.test(test) else { return };
     let Some(truth) = s.true_value(specimen, test) else {
         s.tell(|_| Event::TestNotRun {
@@ -277,7 +276,7 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
 fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
     let Ok(r) = s.result(specimen, test).cloned() else { return };
     let scenario = Arc::clone(&s.scenario);
-    let Some(spec) = scenario.specimens.iter().find(|s| s.id == specimen) else { return };
+    let Some(spec) = s.spec_index(specimen).map(|i| &scenario.specimens[i]) else { return };
     let subject = format!("{specimen} {test}");
     match r.qc {
         QcAtMeasure::NotRun => s.find(

@@ -204,7 +204,12 @@ impl Session {
             arrivals,
             next_arrival: 0,
             truth,
-            specimens: scenario.specimens.iter().map(|s| (s.id.clone(), SpecimenState::default())).collect(),
+            specimens: scenario
+                .specimens
+                .iter()
+                .enumerate()
+                .map(|(index, s)| (s.id.clone(), SpecimenState { index, ..SpecimenState::default() }))
+                .collect(),
             processing: processing::Centrifuge::default(),
             qc: qc::Analyzers::new(scenario),
             calls: calls::CallBook::new(scenario),

@@ -143,7 +143,7 @@ impl Bench for Reception {
             RawFault::Hemolysis { specimen, index } => {
                 // Seen by looking at the tube.
                 let decided = s.specimens.get(specimen).is_some_and(|s| s.accepted || s.rejected.is_some());
-                if let Some(i) = s.scenario.specimens.iter().position(|s| &s.id == specimen)
+                if let Some(i) = s.spec_index(specimen)
                     && !decided
                 {
                     // The specimen itself changed: its tube, its defects and its
@@ -292,7 +292,7 @@ impl Session {
     /// Shows the tube's label beside its requisition.
     fn show_label(&mut self, specimen: &str) -> Result<(), Rejected> {
         let scenario = Arc::clone(&self.scenario);
-        let spec = scenario.specimens.iter().find(|s| s.id == specimen);
+        let spec = self.spec_index(specimen).map(|i| &scenario.specimens[i]);
         let spec = spec.ok_or_else(|| no(format!("no specimen `{specimen}`")))?;
         self.tell(|s| s.label_shown(spec));
         Ok(())

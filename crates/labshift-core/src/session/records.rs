@@ -37,6 +37,9 @@ pub(super) struct PatientResult {
 /// A specimen's record: where it is in the lab and what was measured on it.
 #[derive(Debug, Clone, Default)]
 pub(super) struct SpecimenState {
+    /// Where the specimen stands in the scenario's list: looked up by id on
+    /// most actions, it must not cost a search through the whole shift.
+    pub(super) index: usize,
     pub(super) arrived: bool,
     pub(super) received: bool,
     pub(super) accepted: bool,
@@ -82,7 +85,14 @@ pub struct ResultView {
 impl Session {
     /// The scenario's specimen of that id.
     pub(super) fn spec(&self, id: &str) -> Result<&Specimen, Rejected> {
-        self.scenario.specimens.iter().find(|s| s.id == id).ok_or_else(|| no(format!("no specimen `{id}`")))
+        self.spec_index(id)
+            .map(|i| &self.scenario.specimens[i])
+            .ok_or_else(|| no(format!("no specimen `{id}`")))
+    }
+
+    /// The specimen's place in the scenario's list.
+    pub(super) fn spec_index(&self, id: &str) -> Option<usize> {
+        self.specimens.get(id).map(|r| r.index)
     }
 
     /// The specimen's record.
