@@ -3,6 +3,7 @@
 
 #[path = "../benches/support/long_shift.rs"]
 mod long_shift;
+#[allow(dead_code)] // The shared support module has more than this test uses.
 mod support;
 
 use std::sync::Arc;
