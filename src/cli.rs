@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use labshift_tools::commands::{
+pub use labshift_tools::args::{
     Format, GradeArgs, NewArgs, PreviewArgs, QcArgs, ReferenceArgs, ReportArgs, TierArg, ValidateArgs, exit,
-    grade, qc, reference, scenario_or_report, validate,
 };
+pub use labshift_tools::commands::{grade, qc, reference, validate};
+pub use labshift_tools::scenario_file::scenario_or_report;
 
 /// The scenario `labshift` opens when none is named.
 pub const DEFAULT_SCENARIO: &str = "a-morning-chemistry.ron";

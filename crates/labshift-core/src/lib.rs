@@ -14,6 +14,7 @@ pub mod diag;
 pub mod load;
 pub mod log;
 pub mod model;
+pub mod parse;
 pub mod preview;
 pub mod random;
 pub mod raw;

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::{Action, Mode};
 use crate::diag::Diagnostic;
-use crate::load::parse_ron;
 use crate::model::Scenario;
+use crate::parse::parse_ron;
 use crate::report::Report;
 use crate::session::{Rejected, Session};
 use crate::spans::SpanIndex;

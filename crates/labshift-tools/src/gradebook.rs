@@ -13,9 +13,10 @@ use labshift_core::raw::Category;
 use labshift_core::report::Report;
 use labshift_core::{Files, Scenario};
 
-use crate::commands::{GradeArgs, exit, scenario_or_report};
+use crate::args::{GradeArgs, exit};
 use crate::files::{DiskFiles, ron_files_under};
 use crate::scenario_file::ScenarioFile;
+use crate::scenario_file::scenario_or_report;
 
 /// One log's line in the gradebook: its report, or why there is none.
 #[derive(Debug)]

@@ -4,8 +4,9 @@ use std::io::Write;
 
 use labshift_core::preview::answer_key;
 
-use crate::commands::{Format, NewArgs, PreviewArgs, TierArg, exit, scenario_or_report};
+use crate::args::{Format, NewArgs, PreviewArgs, TierArg, exit};
 use crate::files::DiskFiles;
+use crate::scenario_file::scenario_or_report;
 
 /// The scenario skeleton `labshift new` writes.
 const TEMPLATE: &str = include_str!("templates/scenario.ron");

@@ -8,6 +8,7 @@
 //! this crate, never the reverse.
 #![forbid(unsafe_code)]
 
+pub mod args;
 pub mod commands;
 pub mod export;
 pub mod files;

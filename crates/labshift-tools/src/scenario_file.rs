@@ -1,12 +1,14 @@
 //! A scenario file as LabShift opens it: loaded and checked, with the
 //! reasons it is invalid and the files it was read from.
 
+use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use labshift_core::load::FileKind;
 use labshift_core::{Diagnostic, Scenario, load_scenario};
 
-use crate::files::{RecordingFiles, ron_files_under};
+use crate::files::{DiskFiles, RecordingFiles, ron_files_under};
 
 /// A scenario file: checked, or the reasons it is not.
 #[derive(Debug, Clone)]
@@ -44,4 +46,17 @@ impl ScenarioFile {
             .map(|path| ScenarioFile::load(&path))
             .collect()
     }
+}
+
+/// Loads a scenario for grading or playing, printing its problems to `err`.
+pub fn scenario_or_report(path: &std::path::Path, err: &mut dyn Write) -> Option<Arc<Scenario>> {
+    let loaded = load_scenario(&path.to_string_lossy(), &DiskFiles);
+    if let Some(scenario) = loaded.value {
+        return Some(Arc::new(scenario));
+    }
+    for d in &loaded.diagnostics {
+        let _ = write!(err, "{d}");
+    }
+    let _ = writeln!(err, "error: `{}` is not a valid scenario", path.display());
+    None
 }

@@ -18,8 +18,9 @@ use labshift_core::report::Report;
 use labshift_core::session::{QcChart, Session};
 use labshift_core::time::{ClockTime, Date, SimTime};
 
-use crate::commands::{ReportArgs, exit, scenario_or_report};
+use crate::args::{ReportArgs, exit};
 use crate::files::DiskFiles;
+use crate::scenario_file::scenario_or_report;
 
 /// Everything known about one graded shift.
 #[derive(Debug, Clone)]

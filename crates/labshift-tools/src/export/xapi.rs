@@ -18,8 +18,7 @@ pub const XAPI_VERSION: &str = "1.0.3";
 /// addresses: `.invalid` is reserved never to resolve.
 pub const EXTENSIONS: &str = "https://labshift.invalid/xapi/extensions/";
 
-/// The institution's home page when none is given.
-pub const DEFAULT_HOME_PAGE: &str = "https://labshift.invalid";
+pub use crate::args::DEFAULT_HOME_PAGE;
 
 const ATTEMPTED: &str = "http://adlnet.gov/expapi/verbs/attempted";
 const PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
