@@ -209,9 +209,10 @@ pub fn alerts(play: &Play) -> String {
     let now = play.now();
     let mut parts = Vec::new();
     let tat = i64::from(scenario.policy.pack.stat_turnaround_min) * 60;
-    for v in play.session.specimen_views() {
-        let Some(spec) = scenario.specimens.iter().find(|s| s.id == v.id) else { continue };
-        if spec.priority != Priority::Stat || !v.arrived || v.rejected.is_some() {
+    // Asked as the clock moves: only the STAT specimens are looked at.
+    for spec in scenario.specimens.iter().filter(|s| s.priority == Priority::Stat) {
+        let Some(v) = play.session.specimen_view(&spec.id) else { continue };
+        if !v.arrived || v.rejected.is_some() {
             continue;
         }
         let pending = v.tests.iter().any(|t| !v.results.iter().any(|r| &r.test == t && r.released));
