@@ -12,11 +12,10 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 use labshift_core::diag::Severity;
-use labshift_core::log::SessionLog;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::browser::{SHIFT_KEY, storage, stored_shift};
+use crate::browser::{SHIFT_KEY, forget_shift, storage, stored_shift};
 use crate::play::{Play, Setup};
 use crate::state::Screen;
 use crate::ui::command::Unfinished;

@@ -1,6 +1,7 @@
 //! Shared by the core's benchmarks: the sample scenarios and the median of
 //! repeated runs.
 
+#[allow(dead_code)] // Not every benchmark that shares this module uses it.
 pub mod long_shift;
 
 use std::time::{Duration, Instant};
