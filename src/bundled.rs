@@ -4,8 +4,8 @@
 use labshift_core::load::{FileKind, sniff};
 use labshift_core::{MemoryFiles, load_scenario};
 
-use crate::CurrentScenario;
 use crate::catalog::Catalog;
+use crate::catalog::CurrentScenario;
 
 /// Every file of the bundled `scenarios/` folder a scenario may read, by its
 /// path in the project.

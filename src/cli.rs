@@ -64,7 +64,7 @@ pub struct DemoArgs {
     pub skip: usize,
     /// Inject this fault at the start (after --skip), as F1–F4 do.
     #[arg(long, value_enum, value_name = "FAULT")]
-    pub inject: Option<crate::demo::FaultKind>,
+    pub inject: Option<crate::ui::command::FaultKind>,
     #[command(flatten)]
     pub window: WindowArgs,
 }
@@ -179,8 +179,8 @@ pub enum ScreenArg {
 }
 
 /// Reads a `--panel` value.
-pub fn parse_panel(text: &str) -> Result<crate::panels::Panel, String> {
-    use crate::panels::Panel;
+pub fn parse_panel(text: &str) -> Result<crate::state::Panel, String> {
+    use crate::state::Panel;
     let parts: Vec<&str> = text.split(':').collect();
     let index =
         |s: &str| s.parse::<usize>().map_err(|_| format!("`{s}` is not an analyzer number (0, 1, …)"));

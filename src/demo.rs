@@ -23,13 +23,14 @@ use labshift_core::rules::behind;
 use labshift_core::time::{ClockTime, SimTime};
 
 use crate::catalog::Catalog;
-use crate::panels::{Panel, describe, panel_for, words};
+use crate::catalog::CurrentScenario;
+use crate::panels::{describe, panel_for, words};
 use crate::play::{Do, Play, SIM_RATE, Setup};
-use crate::state::Screen;
-use crate::ui::command::{BenchUi, Run, UiCommand, start_shift};
+use crate::shift::{resume, start_shift};
+use crate::state::{BenchUi, Panel, Screen};
+use crate::ui::command::{FaultKind, Run, UiCommand};
 use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::{Btn, Focus, Focusable};
-use crate::{CurrentScenario, resume};
 
 pub fn plugin(app: &mut App) {
     // A demo runs the clock itself.
@@ -465,15 +466,6 @@ pub fn inject(world: &mut World, kind: FaultKind) {
         };
         world.resource_mut::<Play>().paused = true;
     }
-}
-
-/// The live faults an instructor can inject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FaultKind {
-    QcShift,
-    Hemolysis,
-    Spill,
-    NoAnswer,
 }
 
 /// A fault of `kind` aimed where it matters now: the analyzer or tube on

@@ -9,12 +9,14 @@ pub mod capture;
 pub mod catalog;
 pub mod cli;
 pub mod demo;
+pub mod dispatch;
 pub mod journal;
 pub mod panels;
 pub mod play;
 pub mod reload;
 pub mod screens;
 pub mod script;
+pub mod shift;
 pub mod state;
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
@@ -26,39 +28,14 @@ use bevy::prelude::*;
 use std::sync::Arc;
 
 use labshift_core::log::SessionLog;
-use labshift_core::time::{ClockTime, SimTime};
-use labshift_core::{Diagnostic, Scenario};
+use labshift_core::time::ClockTime;
+
+pub use crate::catalog::CurrentScenario;
+pub use crate::shift::{resume, resume_journal, resume_unfinished};
 
 use crate::catalog::Catalog;
-use crate::panels::Panel;
 use crate::play::{Debrief, Play, Setup};
-use crate::screens::Screen;
-use crate::ui::command::BenchUi;
-use labshift_tools::scenario_file::ScenarioFile;
-
-/// The scenario the app was opened on: checked, or the reasons it is not.
-#[derive(Resource, Debug, Clone)]
-pub struct CurrentScenario {
-    pub path: String,
-    pub scenario: Option<Scenario>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// The files it was read from: itself and its policy pack.
-    pub sources: Vec<String>,
-}
-
-impl CurrentScenario {
-    /// Loads and validates a scenario file from disk.
-    pub fn load(path: &str) -> CurrentScenario {
-        ScenarioFile::load(path).into()
-    }
-}
-
-impl From<ScenarioFile> for CurrentScenario {
-    fn from(file: ScenarioFile) -> CurrentScenario {
-        let ScenarioFile { path, scenario, diagnostics, sources } = file;
-        CurrentScenario { path, scenario, diagnostics, sources }
-    }
-}
+use crate::state::{BenchUi, Panel, Screen};
 
 /// How the app opens, beyond the defaults.
 #[derive(Resource, Debug, Clone, Default)]
@@ -87,7 +64,7 @@ pub struct DemoLaunch {
     pub attract: bool,
     /// Steps of the reference run played at once.
     pub skip: usize,
-    pub inject: Option<demo::FaultKind>,
+    pub inject: Option<ui::command::FaultKind>,
 }
 
 /// Everything LabShift adds to a Bevy app. With a [`CurrentScenario`] it
@@ -113,7 +90,7 @@ impl Plugin for AppPlugin {
                 Err((path, why)) => warn!("journal {} cannot be resumed: {why}", path.display()),
             }
         }
-        app.insert_resource(ui::command::Unfinished(readable));
+        app.insert_resource(shift::Unfinished(readable));
         if !app.world().contains_resource::<Catalog>() {
             app.insert_resource(Catalog::load(&labshift_tools::files::scenarios_dir()));
         }
@@ -181,40 +158,10 @@ impl Plugin for AppPlugin {
             reload::plugin,
             demo::plugin,
             script::plugin,
+            dispatch::plugin,
         ));
         app.add_systems(Startup, spawn_camera);
     }
-}
-
-/// Replays the unfinished journal of `scenario` (the first, if several) into
-/// a shift that journals anew; returns it and the old journal, to remove.
-pub fn resume_journal(scenario: Arc<Scenario>, setup: &Setup) -> Option<(Play, std::path::PathBuf)> {
-    let dir = setup.journal_dir.as_ref()?;
-    let found = journal::unfinished(dir)
-        .into_iter()
-        .flatten()
-        .find(|u| u.log.header.scenario == scenario.meta.id && u.log.check_header(&scenario).is_ok())?;
-    Some(resume_unfinished(scenario, &found, setup))
-}
-
-/// Replays an unfinished journal into a shift that journals anew and goes
-/// on in the session log it was writing; returns it and the old journal.
-pub fn resume_unfinished(
-    scenario: Arc<Scenario>,
-    found: &journal::Unfinished,
-    setup: &Setup,
-) -> (Play, std::path::PathBuf) {
-    let mut play = resume(scenario, &found.log, None, setup);
-    // The shift goes on in the log it was writing, not a second one beside it.
-    if let (Some(dir), Some(new)) = (&setup.log_dir, play.log_path.clone()) {
-        let old = dir.join(found.log_name());
-        if old != new {
-            let _ = std::fs::remove_file(&new);
-            play.log_path = Some(old);
-            play.save_log();
-        }
-    }
-    (play, found.path.clone())
 }
 
 /// Starts the demo `labshift demo` asked for: the current scenario, or the
@@ -241,31 +188,6 @@ fn open_demo(world: &mut World, d: &DemoLaunch) {
     if let Some(kind) = d.inject {
         demo::inject(world, kind);
     }
-}
-
-/// Plays a session log's actions up to `until` (all of them without), as
-/// the trainee's own, into a new shift with the log's seed, trainee and mode.
-pub fn resume(scenario: Arc<Scenario>, log: &SessionLog, until: Option<ClockTime>, setup: &Setup) -> Play {
-    let start = scenario.meta.start;
-    let setup = Setup {
-        trainee: log.header.trainee.clone(),
-        mode: log.header.mode,
-        seed: log.header.seed,
-        log_dir: setup.log_dir.clone(),
-        journal_dir: setup.journal_dir.clone(),
-    };
-    let mut play = Play::start(scenario, &setup);
-    // Each action at its own time, up to `until`; the new log is written once, at the end.
-    let actions = log.actions.iter().map_while(|entry| {
-        let at = ClockTime::parse(&entry.at).filter(|at| until.is_none_or(|u| at.0 <= u.0))?;
-        Some((at.since(start).0.max(SimTime::ZERO.0) as f64, entry.action.clone()))
-    });
-    play.act_all(actions);
-    if let Some(u) = until {
-        play.clock = play.clock.max(u.since(start).0 as f64);
-        let _ = play.act(labshift_core::action::Action::Wait);
-    }
-    play
 }
 
 /// The 1280×720 bench, scaled to fit any window (a projector, a laptop).

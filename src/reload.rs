@@ -15,8 +15,8 @@ use std::time::SystemTime;
 use bevy::prelude::*;
 use bevy::ui::RelativeCursorPosition;
 
-use crate::CurrentScenario;
 use crate::catalog::Catalog;
+use crate::catalog::CurrentScenario;
 use crate::play::Play;
 use crate::state::Screen;
 use crate::ui::command::{Run, UiCommand};

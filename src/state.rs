@@ -1,5 +1,6 @@
-//! The app's state: which screen is shown. Every layer may read it; the
-//! screens (`crate::screens`) draw each one.
+//! The app's state: which screen is shown and, on the bench, which panel is
+//! open and which tube is in hand. Every layer may read it; the screens
+//! (`crate::screens`) draw each screen and the panels (`crate::panels`) each panel.
 
 use bevy::prelude::*;
 
@@ -18,4 +19,38 @@ pub enum Screen {
     Debrief,
     /// A scenario that could not be loaded: its diagnostics, instead of a crash.
     Diagnostics,
+}
+
+/// Which panel is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Panel {
+    /// Arrived specimens waiting for reception.
+    Reception,
+    /// One specimen: its tube, its label beside the requisition, what to do with it.
+    Specimen(String),
+    RejectReasons(String),
+    Centrifuge,
+    Analyzer(usize),
+    /// QC of one analyzer; the test whose Levey-Jennings chart is shown.
+    Qc(usize, String),
+    QcReject(usize, String),
+    Corrective(usize, String),
+    Lis,
+    Result(String, String),
+    Phone,
+    Call(String, String),
+    Ppe,
+    Sink,
+    Sharps,
+    Biohazard,
+    Spill,
+}
+
+/// The bench's open panel and the tube in hand.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct BenchUi {
+    pub panel: Option<Panel>,
+    pub selected: Option<String>,
+    /// The label and requisition drawn large, to compare identifiers.
+    pub zoom: bool,
 }

@@ -17,8 +17,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::browser::{SHIFT_KEY, forget_shift, storage, stored_shift};
 use crate::play::{Play, Setup};
+use crate::shift::Unfinished;
 use crate::state::Screen;
-use crate::ui::command::Unfinished;
 use crate::{CurrentScenario, Launch, add_bevy, add_labshift, bundled, journal, main_window};
 
 /// Runs the app in the page.

@@ -11,8 +11,8 @@ use labshift_core::model::Scenario;
 use labshift_core::raw::Priority;
 
 use crate::play::Play;
+use crate::state::BenchUi;
 use crate::state::Screen;
-use crate::ui::command::BenchUi;
 use crate::ui::theme::{UiFonts, palette};
 use art::Painter;
 use layout::{BACK_COUNTER_Y, COUNTER_DEPTHS, FRONT_COUNTER_Y, Placement, StationKind, bench_layout};
@@ -455,7 +455,7 @@ mod tests {
     fn scenario() -> Scenario {
         let path = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
             .join("scenarios/b-mislabel-hemolysis.ron");
-        crate::CurrentScenario::load(&path.to_string_lossy()).scenario.expect("scenario (b) loads")
+        crate::catalog::CurrentScenario::load(&path.to_string_lossy()).scenario.expect("scenario (b) loads")
     }
 
     #[test]

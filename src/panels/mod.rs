@@ -18,32 +18,8 @@ use labshift_core::model::Scenario;
 use labshift_core::session::QcChart;
 
 use crate::play::{Play, Tone};
+pub use crate::state::Panel;
 use crate::ui::command::UiCommand;
-
-/// Which panel is open.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Panel {
-    /// Arrived specimens waiting for reception.
-    Reception,
-    /// One specimen: its tube, its label beside the requisition, what to do with it.
-    Specimen(String),
-    RejectReasons(String),
-    Centrifuge,
-    Analyzer(usize),
-    /// QC of one analyzer; the test whose Levey-Jennings chart is shown.
-    Qc(usize, String),
-    QcReject(usize, String),
-    Corrective(usize, String),
-    Lis,
-    Result(String, String),
-    Phone,
-    Call(String, String),
-    Ppe,
-    Sink,
-    Sharps,
-    Biohazard,
-    Spill,
-}
 
 impl Panel {
     /// The panel a station opens.

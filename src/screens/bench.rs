@@ -14,7 +14,8 @@ use crate::panels::view::{CARD_WIDTH, PanelCard, fill_card, tone_colour};
 use crate::panels::{Panel, panel_spec, qc_panel};
 use crate::play::{Play, SPEEDS};
 use crate::screens::Screen;
-use crate::ui::command::{BenchUi, Run, UiCommand};
+use crate::state::BenchUi;
+use crate::ui::command::{Run, UiCommand};
 use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::{Focus, button};
 

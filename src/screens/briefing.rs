@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use labshift_core::action::Mode;
 
 use super::{Screen, body, heading, page};
-use crate::CurrentScenario;
+use crate::catalog::CurrentScenario;
 use crate::play::Setup;
 use crate::ui::command::UiCommand;
 use crate::ui::theme::{UiFonts, palette};

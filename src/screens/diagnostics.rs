@@ -3,7 +3,7 @@
 
 use bevy::prelude::*;
 
-use crate::CurrentScenario;
+use crate::catalog::CurrentScenario;
 use crate::screens::Screen;
 use crate::ui::command::UiCommand;
 use crate::ui::theme::{UiFonts, palette};

@@ -3,7 +3,8 @@
 use bevy::prelude::*;
 
 use super::{Screen, body, heading};
-use crate::ui::command::{UiCommand, Unfinished};
+use crate::shift::Unfinished;
+use crate::ui::command::UiCommand;
 use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::button;
 

@@ -1,5 +1,5 @@
 //! Look and feel shared by every screen: palette, fonts, buttons that the
-//! mouse and the keyboard reach alike, and the commands they run.
+//! mouse and the keyboard reach alike, and the commands they send.
 
 pub mod command;
 pub mod theme;
