@@ -17,10 +17,23 @@ use crate::time::{ClockTime, SimTime};
 /// The version of the session-log format.
 pub const LOG_FORMAT: u32 = 1;
 
+/// The version of the scoring a log is graded under. Scoring 1 subtracted
+/// only for what went wrong when it went wrong; scoring 2 also counts the work
+/// left undone and the wrong results that reach a chart (docs/grading.md).
+pub const SCORING: u32 = 2;
+
+/// Logs written before the scoring had a version were scored under the first.
+fn first_scoring() -> u32 {
+    1
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Header")]
 pub struct LogHeader {
     pub format: u32,
+    /// [`SCORING`] when the log was written.
+    #[serde(default = "first_scoring")]
+    pub scoring: u32,
     /// The scenario's `meta.id`.
     pub scenario: String,
     /// [`scenario_hash`] of the scenario the log was played on.
@@ -84,6 +97,12 @@ pub enum GradeError {
     Parse(Box<Diagnostic>),
     #[error("unsupported log format {0}; this LabShift reads format {LOG_FORMAT}")]
     Format(u32),
+    #[error(
+        "the log was scored under LabShift's scoring {0}; scoring {SCORING} also counts work left undone and \
+         wrong results on a patient's chart, so its score would change. To grade its actions under today's \
+         scoring, run `labshift grade --rescore`"
+    )]
+    ScoringChanged(u32),
     #[error("the log is for scenario `{log}`, not `{scenario}`")]
     WrongScenario { log: String, scenario: String },
     #[error("the log was played on a different version of scenario `{id}` (hash {log}, this file {file})")]
@@ -101,6 +120,7 @@ impl GradeError {
         let path = match self {
             GradeError::Parse(d) => return (**d).clone(),
             GradeError::Format(_) => "header.format".to_owned(),
+            GradeError::ScoringChanged(_) => "header.scoring".to_owned(),
             GradeError::WrongScenario { .. } => "header.scenario".to_owned(),
             GradeError::HashMismatch { .. } => "header.scenario_hash".to_owned(),
             GradeError::BadTime { index, .. } => format!("actions[{}].at", index.saturating_sub(1)),
@@ -120,6 +140,7 @@ impl SessionLog {
         SessionLog {
             header: LogHeader {
                 format: LOG_FORMAT,
+                scoring: SCORING,
                 scenario: scenario.meta.id.clone(),
                 scenario_hash: scenario_hash(scenario),
                 seed,
@@ -129,6 +150,17 @@ impl SessionLog {
             },
             actions: Vec::new(),
         }
+    }
+
+    /// The log as if written today on `scenario`: its actions, under today's
+    /// scoring and the scenario as it now is (`labshift grade --rescore`).
+    /// Its actions must still replay.
+    pub fn rescored(mut self, scenario: &Scenario) -> SessionLog {
+        self.header.scoring = SCORING;
+        if self.header.scenario == scenario.meta.id {
+            self.header.scenario_hash = scenario_hash(scenario);
+        }
+        self
     }
 
     pub fn parse(file: &str, text: &str) -> Result<SessionLog, GradeError> {
@@ -201,6 +233,9 @@ impl SessionLog {
         let h = &self.header;
         if h.format != LOG_FORMAT {
             return Err(GradeError::Format(h.format));
+        }
+        if h.scoring != SCORING {
+            return Err(GradeError::ScoringChanged(h.scoring));
         }
         if h.scenario != scenario.meta.id {
             return Err(GradeError::WrongScenario {

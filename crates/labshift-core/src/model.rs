@@ -165,8 +165,10 @@ pub struct TimedFault {
 pub struct Rubric {
     pub pass_pct: u8,
     pub weights: BTreeMap<Category, u32>,
-    /// Rules promoted to critical by this scenario.
+    /// Rules promoted to critical, by this scenario or its policy pack.
     pub critical: Vec<String>,
+    /// Percent of the shift's work that must be done to pass.
+    pub min_completion_pct: u8,
 }
 
 /// A validated policy pack.

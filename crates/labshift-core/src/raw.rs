@@ -503,6 +503,10 @@ pub struct RawRubric {
     /// Rule ids that fail the attempt, on top of the rules critical by default.
     #[serde(default)]
     pub critical: Vec<String>,
+    /// Percent of the shift's work that must be done to pass; the policy
+    /// pack's `grading.min_completion_pct` when left out.
+    #[serde(default)]
+    pub min_completion_pct: Option<u8>,
 }
 
 // ---------------------------------------------------------------------------
@@ -528,6 +532,32 @@ pub struct RawPolicyPack {
     /// Minutes from a STAT specimen's arrival to its results' release.
     #[serde(default = "sixty")]
     pub stat_turnaround_min: u32,
+    /// How the institution grades a shift, beyond the rule catalogue.
+    #[serde(default)]
+    pub grading: RawGrading,
+}
+
+/// A policy pack's grading defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Grading")]
+pub struct RawGrading {
+    /// Percent of the shift's work that must be done to pass, whatever the
+    /// points (a scenario's rubric may set its own).
+    #[serde(default = "ninety")]
+    pub min_completion_pct: u8,
+    /// Rule ids this institution makes critical, on top of the catalogue's.
+    #[serde(default)]
+    pub critical: Vec<String>,
+}
+
+impl Default for RawGrading {
+    fn default() -> RawGrading {
+        RawGrading { min_completion_pct: ninety(), critical: Vec::new() }
+    }
+}
+
+fn ninety() -> u8 {
+    90
 }
 
 fn sixty() -> u32 {

@@ -1,10 +1,13 @@
 //! The score of a finished shift, for people (text) and programs (JSON).
 //!
 //! Each category starts at 100 and loses points per finding: critical 50,
-//! major 25, minor 10 (never below 0). The overall score weighs the categories
-//! by the rubric; the safety-adherence subscore is the Safety category, the
-//! accuracy subscore the weighted others. Any critical finding fails the
-//! attempt whatever the points.
+//! major 25, minor 10 (never below 0); the categories weighed by the rubric
+//! are the shift's points. The overall score is the points times the share
+//! of the shift's work that was done ([`crate::session::Completion`]), so an
+//! empty shift scores 0 and half a shift at most half. The safety-adherence
+//! subscore is the Safety category; the accuracy subscore the weighted
+//! others, times the work done. An attempt passes with no critical finding,
+//! at least the rubric's share of the work done, and the pass mark reached.
 
 use std::fmt::Write as _;
 
@@ -13,7 +16,7 @@ use serde::Serialize;
 use crate::action::Mode;
 use crate::raw::Category;
 use crate::rules::FindingSeverity;
-use crate::session::{Finding, Session};
+use crate::session::{Completion, Finding, Session};
 use crate::time::SimTime;
 
 /// Points a finding costs its category.
@@ -54,6 +57,29 @@ pub struct CriticalCall {
     pub caregiver: Option<String>,
 }
 
+/// A result released to a chart, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Released {
+    pub specimen: String,
+    pub test: String,
+    pub value: f64,
+    pub released: String,
+    /// Why it is wrong on the patient's chart; `None` for a sound result.
+    pub wrong: Option<String>,
+}
+
+/// How much of the shift's work was done, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkDone {
+    pub done: usize,
+    pub total: usize,
+    pub pct: f64,
+    /// The rubric's threshold: less fails the attempt.
+    pub required_pct: u8,
+    /// What was left undone, in a technician's words.
+    pub missing: Vec<String>,
+}
+
 /// A finding as the report shows it, with its clock time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportFinding {
@@ -71,8 +97,11 @@ pub struct Report {
     pub mode: Mode,
     pub seed: u64,
     pub passed: bool,
-    /// Overall score in percent, one decimal.
+    /// Overall score in percent, one decimal: the points times the work done.
     pub overall: f64,
+    /// The categories weighed by the rubric, before the work done counts.
+    pub points: f64,
+    pub completion: WorkDone,
     pub accuracy: f64,
     pub safety: f64,
     pub pass_mark: u8,
@@ -80,6 +109,7 @@ pub struct Report {
     pub categories: Vec<CategoryScore>,
     pub stat_turnaround: Vec<Turnaround>,
     pub critical_calls: Vec<CriticalCall>,
+    pub released: Vec<Released>,
     pub findings: Vec<ReportFinding>,
 }
 
@@ -113,20 +143,35 @@ impl Report {
                 .fold((0.0, 0.0), |(s, w), c| (s + f64::from(c.score * c.weight), w + f64::from(c.weight)));
             if weight == 0.0 { 100.0 } else { sum / weight }
         };
-        let overall = one_decimal(weighted(&|_| true));
-        let accuracy = one_decimal(weighted(&|c| c != Category::Safety));
+        let completion: Completion = session.completion();
+        let share = completion.pct() / 100.0;
+        let points = one_decimal(weighted(&|_| true));
+        let overall = one_decimal(weighted(&|_| true) * share);
+        let accuracy = one_decimal(weighted(&|c| c != Category::Safety) * share);
         let safety =
             categories.iter().find(|c| c.category == Category::Safety).map_or(100.0, |c| f64::from(c.score));
         let critical_errors = findings.iter().filter(|f| f.severity == FindingSeverity::Critical).count();
         let pass_mark = scenario.rubric.pass_pct;
+        let required_pct = scenario.rubric.min_completion_pct;
+        let work_done = WorkDone {
+            done: completion.done,
+            total: completion.total,
+            pct: completion.pct(),
+            required_pct,
+            missing: completion.missing().map(|i| i.task.clone()).collect(),
+        };
         Report {
             scenario: scenario.meta.id.clone(),
             title: scenario.meta.title.clone(),
             trainee: trainee.to_owned(),
             mode,
             seed: session.seed(),
-            passed: critical_errors == 0 && overall >= f64::from(pass_mark),
+            passed: critical_errors == 0
+                && work_done.pct >= f64::from(required_pct)
+                && overall >= f64::from(pass_mark),
             overall,
+            points,
+            completion: work_done,
             accuracy,
             safety,
             pass_mark,
@@ -150,6 +195,17 @@ impl Report {
                     caregiver: c.caregiver,
                 })
                 .collect(),
+            released: session
+                .released_results()
+                .into_iter()
+                .map(|r| Released {
+                    released: scenario.meta.start.plus(r.released_at).to_string_full(),
+                    specimen: r.specimen,
+                    test: r.test,
+                    value: r.value,
+                    wrong: r.wrong,
+                })
+                .collect(),
             findings: findings
                 .iter()
                 .map(|f| ReportFinding { clock: clock(f.at), finding: f.clone() })
@@ -168,6 +224,22 @@ impl Report {
             "accuracy {:.1}%  safety {:.1}%  pass mark {}%  critical errors {}",
             self.accuracy, self.safety, self.pass_mark, self.critical_errors
         );
+        let w = &self.completion;
+        let _ = writeln!(
+            out,
+            "work completed: {} of {} ({:.1}%, {}% needed)  points {:.1}% × work done = {:.1}%",
+            w.done, w.total, w.pct, w.required_pct, self.points, self.overall
+        );
+        if !w.missing.is_empty() {
+            const SHOWN: usize = 12;
+            let _ = writeln!(out, "\nwork not done");
+            for task in w.missing.iter().take(SHOWN) {
+                let _ = writeln!(out, "  {task}");
+            }
+            if w.missing.len() > SHOWN {
+                let _ = writeln!(out, "  … and {} more", w.missing.len() - SHOWN);
+            }
+        }
         let _ = writeln!(out, "\ncategory                  weight  score  findings");
         for c in &self.categories {
             let _ = writeln!(
@@ -199,6 +271,12 @@ impl Report {
                     c.specimen, c.test, c.value, c.available
                 );
             }
+        }
+        let wrong: Vec<&Released> = self.released.iter().filter(|r| r.wrong.is_some()).collect();
+        let _ = writeln!(out, "\nresults released: {} ({} wrong on the chart)", self.released.len(), wrong.len());
+        for r in wrong {
+            let why = r.wrong.as_deref().unwrap_or_default();
+            let _ = writeln!(out, "  WRONG {} {} = {} (released {}): {why}", r.specimen, r.test, r.value, r.released);
         }
         let _ = writeln!(out, "\nfindings");
         if self.findings.is_empty() {

@@ -78,6 +78,12 @@ rules! {
     "ID-WRONG-REASON", Identification, Minor,
         "A rejection names the reason that applies, so the ward can fix the cause.",
         "CLSI GP33";
+    "ID-NOT-COMPARED", Identification, Major,
+        "A specimen's label is compared with its requisition (two identifiers, the tests, the collection) before it is accepted.",
+        "Joint Commission NPSG.01.01.01; CLSI GP33";
+    "ID-UNDECIDED", Identification, Major,
+        "Every specimen that arrives in the shift is accepted, or rejected and recollected, before the shift ends.",
+        "CLSI GP33; 42 CFR 493.1241";
     "ID-NO-RECOLLECT", Identification, Minor,
         "A rejected specimen is followed by a request for recollection.",
         "CLSI GP33";
@@ -102,6 +108,9 @@ rules! {
     "PROC-LEAKING", Processing, Major,
         "A leaking specimen is rejected and the container treated as a spill.",
         "OSHA 29 CFR 1910.1030(d)(2)(xiii)";
+    "PROC-NOT-PROCESSED", Processing, Major,
+        "An accepted specimen whose tests need serum or plasma is centrifuged within the shift, so its tests can be run.",
+        "CLSI GP44";
     "PROC-NOT-CENTRIFUGED", Processing, Major,
         "Serum and plasma tests are run only after the specimen has been centrifuged.",
         "CLSI GP44";
@@ -144,6 +153,12 @@ rules! {
     "REP-WRONG-PATIENT", Reporting, Critical,
         "A result reaches only its own patient's chart.",
         "Joint Commission NPSG.01.01.01";
+    "REP-WRONG-RESULT", Reporting, Critical,
+        "A result reaches the chart only from an acceptable specimen, measured while its QC was acceptable; anything else is a wrong result on a patient's chart.",
+        "42 CFR 493.1249(b); 42 CFR 493.1282(b)(1); CLSI GP33";
+    "REP-NOT-REVIEWED", Reporting, Major,
+        "A result is reviewed (flags, serum indices, delta check, QC) before it is released.",
+        "42 CFR 493.1291(a); CLSI AUTO10";
     "REP-NOT-RELEASED", Reporting, Major,
         "Every valid result ordered is verified and released before the shift ends.",
         "42 CFR 493.1291(a)";
@@ -165,9 +180,12 @@ rules! {
     "CRIT-WRONG-RECIPIENT", CriticalCommunication, Major,
         "A critical value is given only to a licensed caregiver the policy accepts.",
         "Joint Commission NPSG.02.03.01";
+    "SAF-GLOVES", Safety, Major,
+        "Gloves are worn to handle blood and every specimen container.",
+        "OSHA 29 CFR 1910.1030(d)(3)(ix)";
     "SAF-PPE", Safety, Major,
-        "Gloves and a lab coat to handle specimens; a face shield where splashes are possible.",
-        "OSHA 29 CFR 1910.1030(d)(3)";
+        "A lab coat to handle specimens; a face shield where splashes are possible.",
+        "OSHA 29 CFR 1910.1030(d)(3)(x), (xi)";
     "SAF-PPE-CLEAN-AREA", Safety, Minor,
         "Gloves come off before touching the phone, keyboard or other clean surfaces.",
         "OSHA 29 CFR 1910.1030(d)(3)(x)";
@@ -195,9 +213,6 @@ rules! {
     "TIME-STAT", Timeliness, Minor,
         "A STAT result is released within the turnaround the policy sets.",
         "Institutional STAT turnaround policy";
-    "TIME-UNFINISHED", Timeliness, Major,
-        "Every specimen received in the shift is dealt with before it ends.",
-        "Institutional policy";
     "GP-VERIFIED-BEFORE-CALL", CriticalCommunication, GoodPractice,
         "Verify a critical result (flags, hemolysis, delta) before calling it.",
         "CLSI GP47";

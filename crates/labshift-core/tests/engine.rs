@@ -179,10 +179,11 @@ fn every_rejection_criterion_is_detected_and_accepting_it_is_a_finding() {
         let session = Session::new(&scenario, 1);
         assert_eq!(session.defects(specimen), [reason], "{specimen}");
 
-        // Accepting it is a finding under its rule.
+        // Accepting it, label compared, is a finding under its rule.
         let mut bench = Bench::new(&scenario);
         bench.gloves_on();
         bench.act(Action::Receive { specimen: specimen.into() });
+        bench.act(Action::CompareLabel { specimen: specimen.into() });
         bench.act(Action::Accept { specimen: specimen.into() });
         assert_eq!(bench.rules(), [(rule.to_owned(), severity)], "{specimen}");
 
@@ -345,8 +346,9 @@ fn releasing_after_a_qc_rejection_or_without_qc_is_critical() {
     bench.act(Action::Release { specimen: "GOOD".into(), test: "NA".into() });
     let report = bench.end();
     let critical = Bench::critical_rules(&report);
-    // K measured under a rejected run; NA never had QC at all.
-    assert_eq!(critical, ["QC-RELEASED-AFTER-REJECT", "QC-NOT-RUN"]);
+    // K measured under a rejected run; NA never had QC at all: each is
+    // also a wrong result on the patient's chart.
+    assert_eq!(critical, ["QC-RELEASED-AFTER-REJECT", "REP-WRONG-RESULT", "QC-NOT-RUN", "REP-WRONG-RESULT"]);
     assert!(bench.has("QC-NO-LOOKBACK"));
 }
 
@@ -481,7 +483,7 @@ fn safety_lapses_are_found() {
     let scenario = lab("");
     let mut bench = Bench::new(&scenario);
     bench.act(Action::Receive { specimen: "GOOD".into() });
-    assert!(bench.has("SAF-PPE"), "receiving a specimen bare-handed");
+    assert!(bench.has("SAF-GLOVES"), "receiving a specimen bare-handed");
     bench.gloves_on();
     bench.act(Action::Reject { specimen: "GOOD".into(), reason: RejectReason::Leaking });
     // Gloves at the phone, then gloves off without washing.
@@ -498,7 +500,8 @@ fn safety_lapses_are_found() {
     bench.act(Action::EndShift);
     let report = Report::new(&bench.session, "test", Mode::Practice);
     let critical = Bench::critical_rules(&report);
-    assert_eq!(critical, ["SAF-EATING", "SAF-RECAP"]);
+    // Gloves are critical in the US pack.
+    assert_eq!(critical, ["SAF-GLOVES", "SAF-EATING", "SAF-RECAP"]);
     assert!(bench.has("SAF-BIOHAZARD"));
     assert!(report.safety < 10.0, "{}", report.safety);
     assert!(!report.passed);

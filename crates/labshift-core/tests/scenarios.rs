@@ -220,13 +220,16 @@ fn ending_the_shift_at_its_start_leaves_every_specimen_unfinished() {
         let unfinished: Vec<&str> = session
             .findings()
             .iter()
-            .filter(|f| f.rule == "TIME-UNFINISHED")
+            .filter(|f| f.rule == "ID-UNDECIDED")
             .map(|f| f.subject.as_str())
             .collect();
         assert_eq!(unfinished.len(), due, "{name}: {unfinished:?}");
         assert!(scenario.specimens.iter().any(|s| s.arrives > at), "{name}: the test needs a later arrival");
         let report = Report::new(&session, "test", Mode::Practice);
-        let timeliness = report.categories.iter().find(|c| c.category == Category::Timeliness);
-        assert_eq!(timeliness.map(|c| c.score), Some(0), "{name}");
+        let identification = report.categories.iter().find(|c| c.category == Category::Identification);
+        assert_eq!(identification.map(|c| c.score), Some(0), "{name}");
+        // None of the shift's work was done: it scores nothing and fails.
+        assert_eq!((report.completion.done, report.overall, report.passed), (0, 0.0, false), "{name}");
+        assert!(report.completion.total > due, "{name}: the work is more than the decisions");
     }
 }

@@ -72,6 +72,12 @@ pub struct GradeArgs {
     /// Session logs.
     #[arg(value_name = "LOG")]
     pub logs: Vec<PathBuf>,
+    /// Grade logs written under an earlier scoring, or on an earlier version
+    /// of the scenario: their actions are replayed on the scenario as it is
+    /// now, under today's scoring. A log whose actions no longer replay is
+    /// still refused.
+    #[arg(long)]
+    pub rescore: bool,
     /// Grade every session log (`*.log.ron`) in this folder and its subfolders,
     /// and print a class summary.
     #[arg(long, value_name = "DIR", conflicts_with = "logs")]

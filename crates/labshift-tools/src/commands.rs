@@ -114,7 +114,9 @@ pub fn grade(args: &GradeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 continue;
             }
         };
-        let report = SessionLog::parse(&name, &text).and_then(|log| log.grade(&scenario));
+        let report = SessionLog::parse(&name, &text)
+            .map(|log| if args.rescore { log.rescored(&scenario) } else { log })
+            .and_then(|log| log.grade(&scenario));
         match report {
             Ok(report) => {
                 match args.format {

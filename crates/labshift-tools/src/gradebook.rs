@@ -58,7 +58,7 @@ pub fn grade_class(args: &GradeArgs, class: &Path, out: &mut dyn Write, err: &mu
             let _ = write!(err, "\r{} {}/{} {file}\x1b[K", bar(i, logs.len()), i + 1, logs.len());
             let _ = err.flush();
         }
-        rows.push(Row { file: file.clone(), outcome: grade_one(file, &scenarios) });
+        rows.push(Row { file: file.clone(), outcome: grade_one(file, &scenarios, args.rescore) });
     }
     if progress {
         let _ = writeln!(err, "\r{} {}/{} done\x1b[K", bar(logs.len(), logs.len()), logs.len(), logs.len());
@@ -84,7 +84,7 @@ fn bar(done: usize, total: usize) -> String {
 }
 
 /// Grades one log against the scenario its header names.
-fn grade_one(file: &str, scenarios: &[Arc<Scenario>]) -> Result<Report, String> {
+fn grade_one(file: &str, scenarios: &[Arc<Scenario>], rescore: bool) -> Result<Report, String> {
     let text = DiskFiles.read(file).map_err(|why| format!("cannot read: {why}"))?;
     let log = SessionLog::parse(file, &text).map_err(|e| match e {
         GradeError::Parse(d) => format!("not a session log: {}", d.message),
@@ -98,6 +98,7 @@ fn grade_one(file: &str, scenarios: &[Arc<Scenario>]) -> Result<Report, String> 
             .find(|s| &s.meta.id == id)
             .ok_or_else(|| format!("no scenario `{id}` among the scenarios given"))?,
     };
+    let log = if rescore { log.rescored(scenario) } else { log };
     log.grade(scenario).map_err(|e| e.to_string())
 }
 

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use super::events::{Event, Flags, Rejected, no};
 use super::records::{PatientResult, QcAtMeasure, SpecimenState};
-use super::{Bench, Session, Undone, minutes, processing, round_to, same_text};
-use crate::action::Action;
+use super::work::Work;
+use super::{Bench, Session, minutes, processing, round_to, same_text};
+use crate::action::{Action, RejectReason};
 use crate::model::Specimen;
 use crate::raw::{Priority, RawDelta};
 use crate::time::SimTime;
@@ -108,19 +109,27 @@ impl Bench for Analysis {
         Ok(())
     }
 
-    fn specimen_undone(&self, s: &Session, spec: &Specimen, record: &SpecimenState, u: &mut Undone) {
-        let id = &spec.id;
-        if spec.arrives > u.at || !record.accepted || record.broken || !s.defects(id).is_empty() {
+    fn specimen_work(
+        &self,
+        _s: &Session,
+        spec: &Specimen,
+        record: &SpecimenState,
+        defects: &[RejectReason],
+        w: &mut Work,
+    ) {
+        if !defects.is_empty() || record.broken || record.rejected.is_some() {
             return;
         }
+        let id = &spec.id;
         for test in spec.tests.iter().chain(&record.add_ons) {
-            let released = record.results.get(test).is_some_and(|r| r.released_at.is_some());
-            if !released {
-                u.note(
-                    "REP-NOT-RELEASED",
-                    format!("{id} {test}"),
-                    format!("{id} {test} was never released."),
-                );
+            w.tests_needed.insert(test.clone());
+            let task = format!("Release {id} {test}");
+            if record.accepted {
+                let released = record.results.get(test).is_some_and(|r| r.released_at.is_some());
+                let what = || format!("{id} {test} was never released.");
+                w.required("REP-NOT-RELEASED", task, released, || format!("{id} {test}"), what);
+            } else {
+                w.item("REP-NOT-RELEASED", task, false);
             }
         }
     }
@@ -267,6 +276,7 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
                 reviewed_at: reviewed_at.filter(|_| dilution.is_none()),
                 released_at: None,
                 held: false,
+                wrong: None,
             },
         );
     }
@@ -291,7 +301,15 @@ fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
             &format!("{} {test}", r.analyzer),
             format!("Released {specimen} {test}, measured while {test} QC on {} was rejected.", r.analyzer),
         ),
-        QcAtMeasure::Valid => {}
+        QcAtMeasure::AcceptedInError | QcAtMeasure::Valid => {}
+    }
+    if r.reviewed_at.is_none() {
+        s.find("REP-NOT-REVIEWED", at, &subject, format!("Released {subject} without reviewing it."));
+    }
+    let wrong = wrong_on_chart(s, spec, test, &r);
+    if let Some(why) = &wrong {
+        let what = format!("{subject} ({}) reached the patient's chart and is wrong: {why}.", r.value);
+        s.find("REP-WRONG-RESULT", at, &subject, what);
     }
     if r.chart_mrn != spec.patient {
         s.find(
@@ -338,10 +356,64 @@ fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
     if let Some(r) = s.result_mut(specimen, test) {
         r.released_at = Some(at);
         r.held = false;
+        r.wrong = wrong;
     }
 }
 
+/// Why a result about to be released would be wrong on the chart: taken
+/// from a specimen that should have been rejected (for the defects that
+/// touch this test), or measured while its QC was not acceptable.
+fn wrong_on_chart(s: &Session, spec: &Specimen, test: &str, r: &PatientResult) -> Option<String> {
+    let mut why: Vec<String> = s
+        .defects(&spec.id)
+        .into_iter()
+        .filter(|d| *d != RejectReason::Hemolyzed || r.flags.hemolyzed)
+        .map(|d| s.defect_words(spec, d))
+        .collect();
+    let analyzer = &r.analyzer;
+    match r.qc {
+        QcAtMeasure::NotRun => why.push(format!("it was measured without accepted {test} QC on {analyzer}")),
+        QcAtMeasure::Rejected => why.push(format!("it was measured while {test} QC on {analyzer} was rejected")),
+        QcAtMeasure::AcceptedInError => {
+            why.push(format!("it was measured after {test} QC on {analyzer} that broke a rejection rule was accepted"))
+        }
+        QcAtMeasure::Valid => {}
+    }
+    (!why.is_empty()).then(|| why.join("; "))
+}
+
+/// A result released to a chart.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReleasedResult {
+    pub specimen: String,
+    pub test: String,
+    pub value: f64,
+    pub released_at: SimTime,
+    /// Why it is wrong on the patient's chart; `None` for a sound result.
+    pub wrong: Option<String>,
+}
+
 impl Session {
+    /// Every result released, specimen by specimen in the scenario's order.
+    pub fn released_results(&self) -> Vec<ReleasedResult> {
+        let mut out = Vec::new();
+        for spec in &self.scenario.specimens {
+            let Some(record) = self.specimens.get(&spec.id) else { continue };
+            for (test, r) in &record.results {
+                if let Some(at) = r.released_at {
+                    out.push(ReleasedResult {
+                        specimen: spec.id.clone(),
+                        test: test.clone(),
+                        value: r.value,
+                        released_at: at,
+                        wrong: r.wrong.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// STAT turnaround: (specimen, test, minutes from arrival to release).
     pub fn stat_turnarounds(&self) -> Vec<(String, String, Option<i64>)> {
         let mut out = Vec::new();

@@ -9,9 +9,11 @@ use serde::Serialize;
 
 use super::events::{Event, Rejected, no};
 use super::pair_map::PairMap;
+use super::records::SpecimenState;
+use super::work::Work;
 use super::{Bench, Session, Undone, minutes, same_text};
-use crate::action::Action;
-use crate::model::Scenario;
+use crate::action::{Action, RejectReason};
+use crate::model::{Scenario, Specimen};
 use crate::raw::RawFault;
 use crate::time::SimTime;
 
@@ -145,6 +147,40 @@ impl Bench for Calls {
             // Found out by calling.
             let until = m.map(|m| SimTime(at.0 + minutes(m)));
             s.calls.unreachable.insert(caregiver.clone(), (at, until));
+        }
+    }
+
+    fn specimen_work(
+        &self,
+        s: &Session,
+        spec: &Specimen,
+        record: &SpecimenState,
+        defects: &[RejectReason],
+        w: &mut Work,
+    ) {
+        if !defects.is_empty() || record.broken || record.rejected.is_some() {
+            return;
+        }
+        let id = &spec.id;
+        let read_back_required = s.scenario.policy.pack.critical_call.read_back_required;
+        for test in spec.tests.iter().chain(&record.add_ons) {
+            let call = s.calls.calls.get(id, test);
+            // A call is owed once a critical value is measured, or would be
+            // once the specimen is run: a value measured and not critical owes none.
+            let owed = call.is_some()
+                || (!record.results.contains_key(test)
+                    && s.true_value(id, test).is_some_and(|v| {
+                        s.scenario.policy.critical(test).is_some_and(|c| c.breached_by(v))
+                    }));
+            if !owed {
+                continue;
+            }
+            let called = call.is_some_and(|c| {
+                c.answered_by.is_some() && (c.read_back_at.is_some() || !read_back_required)
+            });
+            w.item("CRIT-NOT-CALLED", format!("Call the critical {id} {test}, with read-back"), called);
+            let documented = call.is_some_and(|c| c.documented);
+            w.item("CRIT-NOT-DOCUMENTED", format!("Document the call of {id} {test}"), documented);
         }
     }
 

@@ -22,6 +22,7 @@ mod qc;
 mod reception;
 mod records;
 mod safety;
+mod work;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -29,20 +30,23 @@ use std::sync::Arc;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::action::Action;
+use crate::action::{Action, RejectReason};
 use crate::model::{Scenario, Specimen};
 use crate::raw::{Priority, RawFault, RawTrueValue};
 use crate::rules::{FindingSeverity, rule};
 use crate::time::SimTime;
 
+pub use analysis::ReleasedResult;
 pub use calls::{CallSummary, CallView};
 pub use events::{Event, Finding, Flags, Rejected, Requisition};
 pub use qc::{ChartRun, QcChart, QcView};
 pub use records::{ResultView, SpecimenView};
+pub use work::{Completion, WorkItem};
 
 use events::no;
 use pair_map::PairMap;
 use records::SpecimenState;
+use work::Work;
 
 /// One bench's part of the shift. Its state is a field of [`Session`]; its
 /// functions get the whole session, to read the shared records and to record
@@ -75,10 +79,23 @@ trait Bench: Sync {
     /// A fault happens on this bench.
     fn fault(&self, _s: &mut Session, _fault: &RawFault, _at: SimTime) {}
 
-    /// What this bench finds undone of one specimen when the shift ends.
-    fn specimen_undone(&self, _s: &Session, _spec: &Specimen, _record: &SpecimenState, _u: &mut Undone) {}
+    /// The work one specimen asks of this bench (see [`work`]); `defects`
+    /// are the specimen's reasons for rejection, none for an acceptable one.
+    fn specimen_work(
+        &self,
+        _s: &Session,
+        _spec: &Specimen,
+        _record: &SpecimenState,
+        _defects: &[RejectReason],
+        _w: &mut Work,
+    ) {
+    }
 
-    /// What else this bench finds undone when the shift ends.
+    /// The rest of the work this bench asks for, once every specimen's is listed.
+    fn work(&self, _s: &Session, _w: &mut Work) {}
+
+    /// What this bench finds wrong, at the end of the shift, with work that
+    /// was done (a call made late, never documented).
     fn undone(&self, _s: &Session, _u: &mut Undone) {}
 }
 
@@ -416,21 +433,43 @@ impl Session {
         self.advance(at);
         self.ended = true;
         self.now = at;
-        // Found while the state is read, recorded after.
+        // Found while the state is read, recorded after: the work left
+        // undone first, then what is wrong with work that was done.
+        let work = self.list_work();
         let mut undone = Undone { at, found: Vec::new() };
-        for spec in &self.scenario.specimens {
-            let Some(record) = self.specimens.get(&spec.id) else { continue };
-            for b in BENCHES {
-                b.specimen_undone(self, spec, record, &mut undone);
-            }
-        }
         for b in BENCHES {
             b.undone(self, &mut undone);
+        }
+        for (rule, subject, what) in work.findings {
+            self.find(rule, at, &subject, what);
         }
         for (rule, when, subject, what) in undone.found {
             self.find(rule, when, &subject, what);
         }
         self.findings.sort_by_key(|f| f.at);
+    }
+
+    /// The shift's work, and how much of it is done so far (see [`work`]).
+    pub fn completion(&self) -> Completion {
+        self.list_work().completion()
+    }
+
+    /// Every bench's part of the work: each specimen due before the time
+    /// limit, bench by bench, then the rest.
+    fn list_work(&self) -> Work {
+        let mut w = Work::default();
+        let limit = self.scenario.meta.time_limit;
+        for spec in self.scenario.specimens.iter().filter(|s| s.arrives <= limit) {
+            let Some(record) = self.specimens.get(&spec.id) else { continue };
+            let defects = self.defects(&spec.id);
+            for b in BENCHES {
+                b.specimen_work(self, spec, record, &defects, &mut w);
+            }
+        }
+        for b in BENCHES {
+            b.work(self, &mut w);
+        }
+        w
     }
 
     /// Ends the shift at its time limit if the trainee did not.

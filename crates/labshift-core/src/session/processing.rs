@@ -2,8 +2,11 @@
 //! and how long a specimen may wait before it is spun.
 
 use super::events::{Event, Rejected, no};
+use super::records::SpecimenState;
+use super::work::Work;
 use super::{Bench, Session, minutes};
-use crate::action::Action;
+use crate::action::{Action, RejectReason};
+use crate::model::Specimen;
 use crate::raw::TubeKind;
 use crate::time::SimTime;
 
@@ -29,6 +32,28 @@ pub(super) fn needs_centrifuge(tube: TubeKind) -> bool {
 }
 
 impl Bench for Processing {
+    fn specimen_work(
+        &self,
+        _s: &Session,
+        spec: &Specimen,
+        record: &SpecimenState,
+        defects: &[RejectReason],
+        w: &mut Work,
+    ) {
+        if !defects.is_empty() || record.broken || record.rejected.is_some() || !needs_centrifuge(spec.tube) {
+            return;
+        }
+        let id = &spec.id;
+        let task = format!("Centrifuge {id}");
+        if record.accepted {
+            let done = record.centrifuged_at.is_some();
+            let what = || format!("{id} was accepted and never centrifuged: its tests could not be run.");
+            w.required("PROC-NOT-PROCESSED", task, done, || id.clone(), what);
+        } else {
+            w.item("PROC-NOT-PROCESSED", task, false);
+        }
+    }
+
     fn owns(&self, action: &Action) -> bool {
         use Action::*;
         matches!(action, LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge)

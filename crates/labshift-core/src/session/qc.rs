@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::events::{Event, Rejected, no};
 use super::pair_map::PairMap;
 use super::records::QcAtMeasure;
+use super::work::Work;
 use super::{Bench, Session, Undone, round_to};
 use crate::action::{Action, Corrective};
 use crate::model::Scenario;
@@ -38,6 +39,8 @@ struct QcState {
     /// Every judged run, for the Levey-Jennings chart (corrections do not clear it).
     plotted: Vec<ChartRun>,
     corrected_since_reject: bool,
+    /// The last accepted run broke a rejection rule.
+    accepted_in_error: bool,
     rejections: u32,
     look_backs: u32,
     last_pass: Option<SimTime>,
@@ -81,6 +84,7 @@ impl Analyzers {
                         history: Vec::new(),
                         plotted: Vec::new(),
                         corrected_since_reject: false,
+                        accepted_in_error: false,
                         rejections: 0,
                         look_backs: 0,
                         last_pass: None,
@@ -254,6 +258,41 @@ impl Bench for Qc {
         }
     }
 
+    fn work(&self, s: &Session, w: &mut Work) {
+        // QC on each analyzer a needed test was measured on, or else on the
+        // first that offers it.
+        let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+        for test in &w.tests_needed {
+            let mut used = s
+                .specimens
+                .values()
+                .filter_map(|r| r.results.get(test.as_str()))
+                .map(|r| r.analyzer.as_str())
+                .peekable();
+            if used.peek().is_none() {
+                if let Some(a) = s.scenario.lab.analyzers.iter().find(|a| a.offers(test)) {
+                    pairs.insert((a.id.as_str(), test.as_str()));
+                }
+            } else {
+                pairs.extend(used.map(|a| (a, test.as_str())));
+            }
+        }
+        let mut items = Vec::new();
+        for (analyzer, test) in pairs {
+            let passed = s.qc.tests.get(analyzer, test).is_some_and(|q| q.last_pass.is_some());
+            items.push(("QC-NOT-RUN", format!("Run and accept {test} QC on {analyzer}"), passed));
+        }
+        for (analyzer, test, q) in s.qc.tests.iter() {
+            if q.rejections > 0 {
+                let task = format!("Look back at the results before the rejected {test} QC on {analyzer}");
+                items.push(("QC-NO-LOOKBACK", task, q.look_backs >= q.rejections));
+            }
+        }
+        for (rule, task, done) in items {
+            w.item(rule, task, done);
+        }
+    }
+
     fn undone(&self, s: &Session, u: &mut Undone) {
         for (analyzer, test, q) in s.qc.tests.iter() {
             if q.rejections > q.look_backs {
@@ -335,6 +374,7 @@ fn accept(s: &mut Session, analyzer: &str, test: &str, at: SimTime) {
         q.open.clear();
         q.status = QcStatus::Passed(at);
         q.last_pass = Some(at);
+        q.accepted_in_error = verdict.decision == Decision::Reject;
     }
     s.tell(|_| Event::QcAccepted { analyzer: analyzer.to_owned(), test: test.to_owned() });
 }
@@ -521,6 +561,7 @@ impl Session {
             QcStatus::NotRun => QcAtMeasure::NotRun,
             QcStatus::Rejected(_) => QcAtMeasure::Rejected,
             QcStatus::Passed(t) if at.0 - t.0 >= i64::from(every_h) * 3600 => QcAtMeasure::NotRun,
+            QcStatus::Passed(_) if q.accepted_in_error => QcAtMeasure::AcceptedInError,
             QcStatus::Passed(_) => QcAtMeasure::Valid,
         }
     }

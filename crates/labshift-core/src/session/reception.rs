@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::events::{Event, Rejected, Requisition, no};
 use super::records::SpecimenState;
-use super::{Bench, Session, Undone, minutes, same_text};
+use super::work::Work;
+use super::{Bench, Session, minutes, same_text};
 use crate::action::{Action, RejectReason};
 use crate::model::Specimen;
 use crate::raw::{Priority, RawFault, Transport, TubeKind};
@@ -14,6 +15,25 @@ use crate::time::SimTime;
 
 /// The reception bench.
 pub(super) struct Reception;
+
+/// A rejection reason as a technician names it in the LIS.
+pub(super) fn reason_words(reason: RejectReason) -> &'static str {
+    match reason {
+        RejectReason::Unlabeled => "unlabeled",
+        RejectReason::Mislabeled => "mislabeled",
+        RejectReason::InsufficientIdentifiers => "too few identifiers",
+        RejectReason::NoCollectionTime => "no collection time",
+        RejectReason::WrongTube => "wrong tube",
+        RejectReason::Clotted => "clotted",
+        RejectReason::QuantityNotSufficient => "quantity not sufficient",
+        RejectReason::Hemolyzed => "hemolyzed",
+        RejectReason::Lipemic => "lipemic",
+        RejectReason::Icteric => "icteric",
+        RejectReason::DelayedTransport => "delayed transport",
+        RejectReason::WrongTemperature => "wrong transport temperature",
+        RejectReason::Leaking => "leaking",
+    }
+}
 
 fn anticoagulated(tube: TubeKind) -> bool {
     matches!(
@@ -76,7 +96,12 @@ impl Bench for Reception {
                 }
                 s.show_label(specimen)?;
             }
-            CompareLabel { specimen } => s.show_label(specimen)?,
+            CompareLabel { specimen } => {
+                if let Some(state) = s.specimens.get_mut(specimen) {
+                    state.label_compared = true;
+                }
+                s.show_label(specimen)?;
+            }
             Accept { specimen } => accept(s, specimen, at),
             Reject { specimen, reason } => {
                 let defects = s.defects(specimen);
@@ -85,14 +110,18 @@ impl Bench for Reception {
                         "ID-GOOD-REJECTED",
                         at,
                         specimen,
-                        format!("Rejected {specimen} ({reason:?}), an acceptable specimen."),
+                        format!("Rejected {specimen}, an acceptable specimen, as {}.", reason_words(*reason)),
                     );
                 } else if !defects.contains(reason) {
                     s.find(
                         "ID-WRONG-REASON",
                         at,
                         specimen,
-                        format!("Rejected {specimen} as {reason:?}; the problem was {defects:?}."),
+                        format!(
+                            "Rejected {specimen} as {}; the problem was that {}.",
+                            reason_words(*reason),
+                            s.defect_words(s.spec(specimen)?, defects[0])
+                        ),
                     );
                 }
                 if let Some(state) = s.specimens.get_mut(specimen) {
@@ -155,65 +184,125 @@ impl Bench for Reception {
         }
     }
 
-    fn specimen_undone(&self, s: &Session, spec: &Specimen, record: &SpecimenState, u: &mut Undone) {
+    fn specimen_work(
+        &self,
+        s: &Session,
+        spec: &Specimen,
+        record: &SpecimenState,
+        defects: &[RejectReason],
+        w: &mut Work,
+    ) {
         let id = &spec.id;
-        let scenario = &s.scenario;
-        if spec.arrives > u.at {
-            // Due before the shift's time was up: ending it early leaves it undone.
-            if spec.arrives <= scenario.meta.time_limit {
-                let clock = |t: SimTime| scenario.meta.start.plus(t);
-                let what = format!(
-                    "The shift was ended at {}; {id}, due at {}, was never dealt with.",
-                    clock(u.at),
-                    clock(spec.arrives)
-                );
-                u.note("TIME-UNFINISHED", id.clone(), what);
-            }
-            return;
-        }
-        if !record.accepted && record.rejected.is_none() {
-            let what = format!("{id} arrived and was never accepted or rejected.");
-            u.note("TIME-UNFINISHED", id.clone(), what);
-            return;
-        }
-        if (record.rejected.is_some() || record.broken) && !record.recollect_requested {
-            u.note("ID-NO-RECOLLECT", id.clone(), format!("{id} was not recollected."));
+        let decided = record.accepted || record.rejected.is_some();
+        let task = match defects.first() {
+            None => format!("Accept {id}"),
+            Some(reason) => format!("Reject {id}: {}", s.defect_words(spec, *reason)),
+        };
+        w.required(
+            "ID-UNDECIDED",
+            task,
+            decided,
+            || id.clone(),
+            || {
+                if spec.arrives > s.now {
+                    let clock = |t: SimTime| s.scenario.meta.start.plus(t).to_string_full();
+                    format!("The shift was ended at {}; {id}, due at {}, was never dealt with.", clock(s.now), clock(spec.arrives))
+                } else {
+                    format!("{id} arrived and was never accepted or rejected.")
+                }
+            },
+        );
+        let task = || format!("Request the recollection of {id}");
+        if record.rejected.is_some() || record.broken {
+            let done = record.recollect_requested;
+            w.required("ID-NO-RECOLLECT", task(), done, || id.clone(), || format!("{id} was not recollected."));
+        } else if !decided && !defects.is_empty() {
+            w.item("ID-NO-RECOLLECT", task(), false);
         }
     }
 }
 
-/// Accepts a specimen; each of its defects is a finding.
+/// Accepts a specimen; each of its defects is a finding, and so is a label
+/// never compared with its requisition.
 fn accept(s: &mut Session, specimen: &str, at: SimTime) {
     let defects = s.defects(specimen);
+    let compared = s.specimens.get(specimen).is_some_and(|r| r.label_compared);
     if let Some(state) = s.specimens.get_mut(specimen) {
         state.accepted = true;
     }
+    if !compared {
+        s.find(
+            "ID-NOT-COMPARED",
+            at,
+            specimen,
+            format!("Accepted {specimen} without comparing its label with the requisition."),
+        );
+    }
+    let scenario = Arc::clone(&s.scenario);
+    let Some(spec) = s.spec_index(specimen).map(|i| &scenario.specimens[i]) else { return };
     for d in &defects {
-        let (rule, what) = match d {
-            RejectReason::Unlabeled => ("ID-UNLABELED", "an unlabeled specimen"),
-            RejectReason::Mislabeled => ("ID-MISLABELED", "a specimen whose label does not match its order"),
-            RejectReason::InsufficientIdentifiers => {
-                ("ID-TWO-IDENTIFIERS", "a specimen with fewer than two identifiers")
-            }
-            RejectReason::NoCollectionTime => ("ID-NO-COLLECTION-TIME", "a label with no collection time"),
-            RejectReason::WrongTube => ("PROC-WRONG-TUBE", "a specimen in the wrong tube"),
-            RejectReason::Clotted => ("PROC-CLOTTED", "a clotted specimen"),
-            RejectReason::QuantityNotSufficient => ("PROC-UNDERFILLED", "an under-filled tube"),
-            RejectReason::Hemolyzed | RejectReason::Lipemic | RejectReason::Icteric => {
-                ("PROC-HEMOLYZED", "a specimen beyond the assay's hemolysis, lipemia or icterus limit")
-            }
-            RejectReason::DelayedTransport => ("PROC-DELAYED", "a specimen that took too long to arrive"),
-            RejectReason::WrongTemperature => {
-                ("PROC-TEMPERATURE", "a specimen transported at the wrong temperature")
-            }
-            RejectReason::Leaking => ("PROC-LEAKING", "a leaking specimen"),
+        let rule = match d {
+            RejectReason::Unlabeled => "ID-UNLABELED",
+            RejectReason::Mislabeled => "ID-MISLABELED",
+            RejectReason::InsufficientIdentifiers => "ID-TWO-IDENTIFIERS",
+            RejectReason::NoCollectionTime => "ID-NO-COLLECTION-TIME",
+            RejectReason::WrongTube => "PROC-WRONG-TUBE",
+            RejectReason::Clotted => "PROC-CLOTTED",
+            RejectReason::QuantityNotSufficient => "PROC-UNDERFILLED",
+            RejectReason::Hemolyzed | RejectReason::Lipemic | RejectReason::Icteric => "PROC-HEMOLYZED",
+            RejectReason::DelayedTransport => "PROC-DELAYED",
+            RejectReason::WrongTemperature => "PROC-TEMPERATURE",
+            RejectReason::Leaking => "PROC-LEAKING",
         };
-        s.find(rule, at, specimen, format!("Accepted {specimen}, {what} ({d:?})."));
+        let what = s.defect_words(spec, *d);
+        s.find(rule, at, specimen, format!("Accepted {specimen}: {what}."));
     }
     s.tell(|_| Event::SpecimenAccepted { specimen: specimen.to_owned() });
 }
 
 impl Session {
+
+    /// Why a specimen must be rejected, in a technician's words and with
+    /// its numbers ("the citrate tube is filled to 70%; it needs at least 90%").
+    pub(super) fn defect_words(&self, spec: &Specimen, reason: RejectReason) -> String {
+        let rejection = &self.scenario.policy.pack.rejection;
+        let (cap, _) = spec.tube.cap_and_additive();
+        match reason {
+            RejectReason::Unlabeled => "the tube carries no label".into(),
+            RejectReason::Mislabeled => "the label does not match the requisition".into(),
+            RejectReason::InsufficientIdentifiers => {
+                format!("the label carries fewer than {} patient identifiers", rejection.identifiers_required)
+            }
+            RejectReason::NoCollectionTime => "the label has no collection time".into(),
+            RejectReason::WrongTube => format!("a {cap}-top tube is not one the ordered tests accept"),
+            RejectReason::Clotted => format!("the {cap}-top tube is clotted"),
+            RejectReason::QuantityNotSufficient if spec.tube == TubeKind::LightBlueCitrate => format!(
+                "the citrate tube is filled to {}%; it needs at least {}% (9:1 blood to citrate)",
+                spec.fill_pct, rejection.citrate_min_fill_pct
+            ),
+            RejectReason::QuantityNotSufficient => {
+                format!("the tube is filled to {}%; it needs at least {}%", spec.fill_pct, rejection.min_fill_pct)
+            }
+            RejectReason::Hemolyzed => {
+                format!("hemolysis index {} is beyond the limit of an ordered test", spec.hemolysis_index)
+            }
+            RejectReason::Lipemic => format!(
+                "lipemia index {} is at or beyond the limit of {}",
+                spec.lipemia_index, rejection.lipemia_limit_index
+            ),
+            RejectReason::Icteric => format!(
+                "icterus index {} is at or beyond the limit of {}",
+                spec.icterus_index, rejection.icterus_limit_index
+            ),
+            RejectReason::DelayedTransport => format!(
+                "it arrived {} min after collection; the limit is {} min",
+                (spec.arrives.0 - spec.collected.0) / 60,
+                rejection.transport_max_min
+            ),
+            RejectReason::WrongTemperature => "it needed chilled transport and arrived at room temperature".into(),
+            RejectReason::Leaking => "the container is leaking".into(),
+        }
+    }
     /// The specimen's defects under the policy pack: what a correct rejection names.
     pub fn defects(&self, id: &str) -> Vec<RejectReason> {
         let Ok(s) = self.spec(id) else { return Vec::new() };

@@ -17,6 +17,8 @@ pub(super) enum QcAtMeasure {
     Valid,
     NotRun,
     Rejected,
+    /// QC was accepted although it broke a rejection rule.
+    AcceptedInError,
 }
 
 /// One measured test of a specimen, from the analyzer to the chart.
@@ -32,6 +34,8 @@ pub(super) struct PatientResult {
     pub(super) reviewed_at: Option<SimTime>,
     pub(super) released_at: Option<SimTime>,
     pub(super) held: bool,
+    /// Why the released result is wrong on the patient's chart, if it is.
+    pub(super) wrong: Option<String>,
 }
 
 /// A specimen's record: where it is in the lab and what was measured on it.
@@ -42,6 +46,8 @@ pub(super) struct SpecimenState {
     pub(super) index: usize,
     pub(super) arrived: bool,
     pub(super) received: bool,
+    /// Whether its label was compared with the requisition.
+    pub(super) label_compared: bool,
     pub(super) accepted: bool,
     pub(super) rejected: Option<RejectReason>,
     pub(super) recollect_requested: bool,

@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 
 use super::events::{Event, Rejected, no};
+use super::work::Work;
 use super::{Bench, Session, Undone, minutes};
 use crate::action::Action;
 use crate::model::Scenario;
-use crate::raw::{Ppe, RawFault};
+use crate::raw::{Area, Ppe, RawFault};
 use crate::time::SimTime;
 
 /// The safety bench.
@@ -23,6 +24,10 @@ pub(super) struct Workplace {
     biohazard_fill: u32,
     pending_sharps: u32,
     pending_biohazard: u32,
+    /// Spills cleared in the shift.
+    spills_cleared: u32,
+    /// Whether the shift made any waste to dispose of.
+    waste_made: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +45,8 @@ impl Workplace {
             biohazard_fill: scenario.lab.biohazard.fill,
             pending_sharps: 0,
             pending_biohazard: 0,
+            spills_cleared: 0,
+            waste_made: false,
         }
     }
 
@@ -52,6 +59,7 @@ impl Workplace {
     /// cups): it has to go into the biohazard bin.
     pub(super) fn leave_biohazard(&mut self) {
         self.pending_biohazard += 1;
+        self.waste_made = true;
     }
 }
 
@@ -173,8 +181,10 @@ impl Bench for Safety {
                         );
                     }
                     s.safety.spills.remove(i);
+                    s.safety.spills_cleared += 1;
                     s.safety.pending_biohazard += 1;
                     s.safety.pending_sharps += 1;
+                    s.safety.waste_made = true;
                 }
                 s.tell(|_| Event::SpillCleared);
             }
@@ -202,6 +212,20 @@ impl Bench for Safety {
             }
             RawFault::CoffeeOffered => s.tell(|_| Event::CoffeeOffered),
             _ => {}
+        }
+    }
+
+    fn work(&self, s: &Session, w: &mut Work) {
+        let ws = &s.safety;
+        for _ in 0..ws.spills_cleared {
+            w.item("SAF-SPILL", "Decontaminate the spill".into(), true);
+        }
+        for _ in &ws.spills {
+            w.item("SAF-SPILL", "Decontaminate the spill".into(), false);
+        }
+        if ws.waste_made || ws.pending_sharps > 0 {
+            let clear = ws.pending_sharps == 0 && ws.pending_biohazard == 0;
+            w.item("SAF-BIOHAZARD", "Clear the waste into the sharps and biohazard bins".into(), clear);
         }
     }
 
@@ -242,21 +266,48 @@ fn check_hygiene(s: &mut Session, action: &Action, at: SimTime) {
     }
 }
 
+/// A place at the bench, as a technician names it.
+fn area_words(area: Area) -> &'static str {
+    match area {
+        Area::Reception => "reception",
+        Area::Processing => "the centrifuge",
+        Area::Analyzers => "the analyzers",
+        Area::Qc => "the QC bench",
+        Area::Office => "the LIS terminal and phone",
+        Area::Spill => "the spill",
+    }
+}
+
+/// A piece of protective equipment, as a technician names it.
+fn ppe_words(ppe: Ppe) -> &'static str {
+    match ppe {
+        Ppe::Gloves => "gloves",
+        Ppe::Coat => "a lab coat",
+        Ppe::FaceShield => "a face shield",
+    }
+}
+
 fn check_ppe(s: &mut Session, action: &Action, at: SimTime) {
     let Some(area) = action.area() else { return };
     let Some(rule) = s.scenario.policy.pack.ppe.iter().find(|r| r.area == area) else { return };
     let wearing = &s.safety.wearing;
     let missing: Vec<Ppe> = rule.require.iter().filter(|p| !wearing.contains(p)).copied().collect();
     let forbidden: Vec<Ppe> = rule.forbid.iter().filter(|p| wearing.contains(p)).copied().collect();
-    if !missing.is_empty() {
-        s.find("SAF-PPE", at, &format!("{area:?}"), format!("Worked at {area:?} without {missing:?}."));
+    let place = area_words(area);
+    if missing.contains(&Ppe::Gloves) {
+        s.find("SAF-GLOVES", at, &format!("{area:?}"), format!("Handled specimens at {place} without gloves."));
+    }
+    let others: Vec<&str> = missing.iter().filter(|p| **p != Ppe::Gloves).map(|p| ppe_words(*p)).collect();
+    if !others.is_empty() {
+        s.find("SAF-PPE", at, &format!("{area:?}"), format!("Worked at {place} without {}.", others.join(" or ")));
     }
     if !forbidden.is_empty() {
+        let worn: Vec<&str> = forbidden.iter().map(|p| ppe_words(*p)).collect();
         s.find(
             "SAF-PPE-CLEAN-AREA",
             at,
             &format!("{area:?}"),
-            format!("Wore {forbidden:?} at {area:?}, a clean area."),
+            format!("Wore {} at {place}, a clean area.", worn.join(" and ")),
         );
     }
 }

@@ -45,6 +45,29 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
     }
     let test_codes: Vec<&str> = raw.tests.iter().map(|t| t.code.as_str()).collect();
 
+    if raw.grading.min_completion_pct > 100 {
+        let d = c
+            .at(
+                "grading.min_completion_pct",
+                format!("completion threshold of {}%", raw.grading.min_completion_pct),
+            )
+            .expected("a percentage from 0 to 100");
+        c.push(d);
+    }
+    let rule_ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
+    for (i, id) in raw.grading.critical.iter().enumerate() {
+        c.known(
+            &format!("grading.critical[{i}]"),
+            "rule",
+            id,
+            &rule_ids,
+            "in the rule catalogue (docs/scenario-format.md)",
+        );
+        if crate::rules::rule(id).is_some_and(|d| d.severity == crate::rules::FindingSeverity::GoodPractice) {
+            c.error(&format!("grading.critical[{i}]"), format!("`{id}` is a good-practice credit, not an error"));
+        }
+    }
+
     let mut critical_seen = BTreeMap::new();
     for (i, cv) in raw.critical_values.iter().enumerate() {
         let p = format!("critical_values[{i}]");

@@ -625,10 +625,28 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
         }
     }
 
+    if let Some(pct) = r.min_completion_pct
+        && pct > 100
+    {
+        let d = c
+            .at("rubric.min_completion_pct", format!("completion threshold of {pct}%"))
+            .expected("a percentage from 0 to 100");
+        c.push(d);
+    }
+
     let policy = policy?;
     if c.has_errors() {
         return None;
     }
+    let grading = &policy.pack.grading;
+    let mut critical = r.critical.clone();
+    critical.extend(grading.critical.iter().filter(|id| !r.critical.contains(id)).cloned());
+    let rubric = Rubric {
+        pass_pct: r.pass_pct,
+        weights: r.weights.clone(),
+        critical,
+        min_completion_pct: r.min_completion_pct.unwrap_or(grading.min_completion_pct),
+    };
     let mut scenario = Scenario {
         meta,
         policy,
@@ -643,7 +661,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
         specimens,
         events,
         choices: raw.choices.clone(),
-        rubric: Rubric { pass_pct: r.pass_pct, weights: r.weights.clone(), critical: r.critical.clone() },
+        rubric,
         hash: String::new(),
     };
     scenario.hash = crate::log::scenario_hash(&scenario);
