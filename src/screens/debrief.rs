@@ -82,6 +82,29 @@ fn spawn_debrief(mut commands: Commands, fonts: Res<UiFonts>, debrief: Option<Re
                             16.0,
                             if r.critical_errors > 0 { palette::DANGER } else { palette::OK },
                         ));
+                        let w = &r.completion;
+                        let short = w.pct < f64::from(w.required_pct);
+                        c.spawn(body(
+                            format!(
+                                "Work completed: {} of {} ({:.0}%; {}% needed)",
+                                w.done, w.total, w.pct, w.required_pct
+                            ),
+                            &fonts,
+                            16.0,
+                            if short { palette::DANGER } else { palette::OK },
+                        ));
+                        const SHOWN: usize = 4;
+                        for task in w.missing.iter().take(SHOWN) {
+                            c.spawn(body(format!("  not done: {task}"), &fonts, 13.0, palette::DANGER));
+                        }
+                        if w.missing.len() > SHOWN {
+                            let more = format!("  … and {} more (see the report)", w.missing.len() - SHOWN);
+                            c.spawn(body(more, &fonts, 13.0, palette::DANGER));
+                        }
+                        for x in r.released.iter().filter(|x| x.wrong.is_some()) {
+                            let text = format!("Wrong on the chart: {} {} = {}", x.specimen, x.test, x.value);
+                            c.spawn(body(text, &fonts, 13.0, palette::DANGER));
+                        }
                         for cat in &r.categories {
                             c.spawn(body(
                                 format!(

@@ -7,7 +7,8 @@
 //! empty shift scores 0 and half a shift at most half. The safety-adherence
 //! subscore is the Safety category; the accuracy subscore the weighted
 //! others, times the work done. An attempt passes with no critical finding,
-//! at least the rubric's share of the work done, and the pass mark reached.
+//! at least the rubric's share of the work done, the pass mark reached, and
+//! no weighed category at 0 (a competency the scenario weighs, not shown).
 
 use std::fmt::Write as _;
 
@@ -168,7 +169,8 @@ impl Report {
             seed: session.seed(),
             passed: critical_errors == 0
                 && work_done.pct >= f64::from(required_pct)
-                && overall >= f64::from(pass_mark),
+                && overall >= f64::from(pass_mark)
+                && categories.iter().all(|c| c.weight == 0 || c.score > 0),
             overall,
             points,
             completion: work_done,

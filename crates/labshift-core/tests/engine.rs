@@ -121,6 +121,7 @@ impl Bench {
     fn prepare(&mut self, specimen: &str) {
         self.gloves_on();
         self.act(Action::Receive { specimen: specimen.into() });
+        self.act(Action::CompareLabel { specimen: specimen.into() });
         self.act(Action::Accept { specimen: specimen.into() });
         if self.session.specimen_view(specimen).is_some_and(|v| v.needs_centrifuge) {
             self.act(Action::LoadCentrifuge { specimen: specimen.into() });
@@ -703,4 +704,84 @@ fn a_log_with_an_injected_fault_replays_in_practice_and_is_refused_in_assessment
             }
         }
     }
+}
+
+/// An instructor's coagulation case: a citrate tube filled short, accepted,
+/// run and released. The decision at reception is one finding; the INR now on
+/// the patient's chart is another, critical, naming why it is wrong.
+#[test]
+fn a_result_from_a_tube_that_should_have_been_rejected_is_a_wrong_result_on_the_chart() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("coag1", "INR");
+    bench.process("SHORT", "coag1");
+    bench.gloves_off();
+    bench.act(Action::Review { specimen: "SHORT".into(), test: "INR".into() });
+    bench.act(Action::Release { specimen: "SHORT".into(), test: "INR".into() });
+    let report = bench.end();
+    assert!(bench.has("PROC-UNDERFILLED"), "the decision at reception");
+    assert_eq!(Bench::critical_rules(&report), ["REP-WRONG-RESULT"]);
+    let wrong = report.findings.iter().find(|f| f.finding.rule == "REP-WRONG-RESULT").map(|f| &f.finding.what);
+    let wrong = wrong.map_or("", |w| w.as_str());
+    assert!(wrong.contains("SHORT INR") && wrong.contains("citrate tube is filled to"), "{wrong}");
+    let listed: Vec<(&str, bool)> =
+        report.released.iter().map(|r| (r.test.as_str(), r.wrong.is_some())).collect();
+    assert_eq!(listed, [("INR", true)]);
+    assert!(!report.passed);
+}
+
+/// QC that broke a rule, accepted: the acceptance is one critical finding,
+/// and every result measured on that analyzer before QC is sound again is
+/// wrong on its chart, with a finding of its own.
+#[test]
+fn a_result_measured_after_failed_qc_was_accepted_is_a_wrong_result_on_the_chart() {
+    let scenario =
+        lab(r#"(at: "08:00", fault: QcShift(analyzer: "chem1", test: "K", sd: 2.5, spread: 0.1))"#);
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    for level in [1, 2] {
+        bench.act(Action::RunControl { analyzer: "chem1".into(), test: "K".into(), level });
+    }
+    bench.act(Action::AcceptQc { analyzer: "chem1".into(), test: "K".into() });
+    bench.process("GOOD", "chem1");
+    bench.gloves_off();
+    bench.act(Action::Review { specimen: "GOOD".into(), test: "K".into() });
+    bench.act(Action::Release { specimen: "GOOD".into(), test: "K".into() });
+    let report = bench.end();
+    assert_eq!(Bench::critical_rules(&report), ["QC-REJECT-IGNORED", "REP-WRONG-RESULT"]);
+    let wrong = report.released.iter().find(|r| r.test == "K").and_then(|r| r.wrong.clone());
+    assert!(wrong.is_some_and(|w| w.contains("broke a rejection rule")));
+}
+
+/// The same release with the label compared and the result reviewed, against
+/// one where both were skipped: each skipped check is a finding of its own.
+#[test]
+fn an_uncompared_label_and_an_unreviewed_release_are_findings() {
+    let scenario = lab("");
+    let mut careless = Bench::new(&scenario);
+    careless.qc("chem1", "NA");
+    careless.gloves_on();
+    careless.act(Action::Receive { specimen: "ONE-ID".into() });
+    careless.act(Action::Reject { specimen: "ONE-ID".into(), reason: RejectReason::InsufficientIdentifiers });
+    careless.act(Action::Receive { specimen: "GOOD".into() });
+    careless.act(Action::Accept { specimen: "GOOD".into() });
+    assert!(careless.has("ID-NOT-COMPARED"), "accepted without comparing the label");
+    careless.act(Action::LoadCentrifuge { specimen: "GOOD".into() });
+    careless.act(Action::AddBalanceTube);
+    careless.act(Action::StartCentrifuge);
+    careless.t += 600;
+    careless.act(Action::OpenCentrifuge);
+    careless.act(Action::RunTests { specimen: "GOOD".into(), analyzer: "chem1".into() });
+    careless.gloves_off();
+    careless.act(Action::Release { specimen: "GOOD".into(), test: "NA".into() });
+    assert!(careless.has("REP-NOT-REVIEWED"), "released without review");
+    // Rejecting without comparing is no acceptance: the label was looked at to reject it.
+    let not_compared: Vec<&str> = careless
+        .session
+        .findings()
+        .iter()
+        .filter(|f| f.rule == "ID-NOT-COMPARED")
+        .map(|f| f.subject.as_str())
+        .collect();
+    assert_eq!(not_compared, ["GOOD"]);
 }

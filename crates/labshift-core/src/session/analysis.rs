@@ -370,6 +370,10 @@ fn wrong_on_chart(s: &Session, spec: &Specimen, test: &str, r: &PatientResult) -
         .filter(|d| *d != RejectReason::Hemolyzed || r.flags.hemolyzed)
         .map(|d| s.defect_words(spec, d))
         .collect();
+    let spun = s.specimens.get(&spec.id).and_then(|record| record.centrifuged_at);
+    if processing::needs_centrifuge(spec.tube) && spun.is_none_or(|t| t > r.measured_at) {
+        why.push("it was measured before the tube was centrifuged".to_owned());
+    }
     let analyzer = &r.analyzer;
     match r.qc {
         QcAtMeasure::NotRun => why.push(format!("it was measured without accepted {test} QC on {analyzer}")),

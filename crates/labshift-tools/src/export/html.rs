@@ -86,6 +86,10 @@ pub fn render(attempt: &Attempt, log_name: &str) -> String {
     let _ = writeln!(out, "<div class=\"scores\">");
     for (value, label) in [
         (format!("{:.1}%", r.overall), "overall".to_owned()),
+        (
+            format!("{} of {}", r.completion.done, r.completion.total),
+            format!("work completed ({}% needed)", r.completion.required_pct),
+        ),
         (format!("{:.1}%", r.accuracy), "accuracy".to_owned()),
         (format!("{:.1}%", r.safety), "safety adherence".to_owned()),
         (format!("{}%", r.pass_mark), "pass mark".to_owned()),
@@ -100,9 +104,17 @@ pub fn render(attempt: &Attempt, log_name: &str) -> String {
             "<p><b class=\"critical\">A critical error fails the attempt whatever the points.</b></p>"
         );
     }
+    if r.completion.pct < f64::from(r.completion.required_pct) {
+        let _ = writeln!(
+            out,
+            "<p><b class=\"critical\">{:.1}% of the shift's work was done; {}% is needed to pass.</b></p>",
+            r.completion.pct, r.completion.required_pct
+        );
+    }
     let _ = writeln!(out, "</header>");
 
     subscores(&mut out, attempt);
+    work_and_results(&mut out, attempt);
     timeline(&mut out, attempt);
     findings(&mut out, attempt);
     turnaround_and_calls(&mut out, attempt);
@@ -112,7 +124,8 @@ pub fn render(attempt: &Attempt, log_name: &str) -> String {
         out,
         "<footer>Replayed from <code>{}</code> on scenario <code>{}</code> ({}) by LabShift {}. \
          Each category starts at 100 and loses 50 per critical, 25 per major and 10 per minor finding; \
-         the overall score weighs the categories by the scenario's rubric.</footer>\n</body>\n</html>",
+         the categories weighed by the scenario's rubric, times the share of the work done, are the overall \
+         score.</footer>\n</body>\n</html>",
         esc(log_name),
         esc(&r.scenario),
         esc(&attempt.scenario_hash),
@@ -250,6 +263,47 @@ fn findings(out: &mut String, attempt: &Attempt) {
             g.category.name(),
             esc(&g.requirement),
             esc(&g.citation)
+        );
+    }
+    let _ = writeln!(out, "</table>\n</section>");
+}
+
+/// The work left undone, and every result released with those wrong on the chart marked.
+fn work_and_results(out: &mut String, attempt: &Attempt) {
+    let r = &attempt.report;
+    let w = &r.completion;
+    let _ = writeln!(out, "<section>\n<h2>Work completed: {} of {} ({:.1}%)</h2>", w.done, w.total, w.pct);
+    if w.missing.is_empty() {
+        let _ = writeln!(out, "<p>Every piece of the shift's work was done.</p>");
+    } else {
+        let _ = writeln!(out, "<p>Not done:</p>\n<ul>");
+        for task in &w.missing {
+            let _ = writeln!(out, "<li>{}</li>", esc(task));
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    let _ = writeln!(out, "</section>");
+    let _ = writeln!(out, "<section>\n<h2>Results released to the chart</h2>");
+    if r.released.is_empty() {
+        let _ = writeln!(out, "<p>None.</p>\n</section>");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<table>\n<tr><th>Specimen</th><th>Test</th><th class=\"num\">Value</th><th>Released</th><th>On the chart</th></tr>"
+    );
+    for x in &r.released {
+        let verdict = match &x.wrong {
+            Some(why) => format!("<b class=\"critical\">wrong:</b> {}", esc(why)),
+            None => "sound".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{verdict}</td></tr>",
+            esc(&x.specimen),
+            esc(&x.test),
+            x.value,
+            x.released
         );
     }
     let _ = writeln!(out, "</table>\n</section>");
