@@ -84,7 +84,7 @@ rules! {
     "ID-UNDECIDED", Identification, Major,
         "Every specimen that arrives in the shift is accepted, or rejected and recollected, before the shift ends.",
         "CLSI GP33; 42 CFR 493.1241";
-    "ID-NO-RECOLLECT", Identification, Minor,
+    "ID-NO-RECOLLECT", Identification, Major,
         "A rejected specimen is followed by a request for recollection.",
         "CLSI GP33";
     "PROC-WRONG-TUBE", Processing, Major,

@@ -1,0 +1,388 @@
+//! An instructor's test corpus: trainee logs built from the reference logs
+//! the way real trainees go wrong (skipping work, stopping early, shortcuts,
+//! safety lapses, the wrong person on the phone, a late call, results out
+//! before QC, the wrong reason) and the way careful trainees do the same work
+//! differently (another order, extra harmless checks, practice mode). Each
+//! carries the verdict a qualified instructor would give, and the findings
+//! that verdict rests on.
+
+use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+use labshift_core::action::{Action, Mode, RejectReason};
+use labshift_core::log::{LogEntry, SessionLog};
+use labshift_core::model::Scenario;
+use labshift_core::raw::Ppe;
+use labshift_core::report::Report;
+use labshift_core::rules::FindingSeverity;
+
+mod support;
+
+/// A sample scenario and its reference log.
+fn reference(name: &str) -> (Arc<Scenario>, SessionLog) {
+    let root = support::repository();
+    let file = root.join(format!("scenarios/{name}.ron"));
+    let loaded = labshift_core::load::load_scenario(&file.to_string_lossy(), &support::Disk);
+    let scenario = loaded.value.unwrap_or_else(|| panic!("{name} does not load"));
+    let path = root.join(format!("scenarios/reference/{name}.log.ron"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let log = SessionLog::parse(&path.to_string_lossy(), &text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    (Arc::new(scenario), log)
+}
+
+/// What a trainee did to the reference run.
+type Edit = Box<dyn Fn(&mut Vec<LogEntry>)>;
+
+/// Leaves out every action `drop` picks.
+fn without(drop: impl Fn(&Action) -> bool + 'static) -> Edit {
+    Box::new(move |actions| actions.retain(|e| !drop(&e.action)))
+}
+
+/// Stops at `time` (HH:MM:SS) and ends the shift there.
+fn stops_at(time: &'static str) -> Edit {
+    Box::new(move |actions| {
+        actions.retain(|e| e.at.as_str() < time);
+        actions.push(LogEntry { at: time.to_owned(), action: Action::EndShift });
+    })
+}
+
+/// The shift's first action, then ending it.
+fn only_a_coat() -> Edit {
+    Box::new(|actions| {
+        let start = actions.first().map(|e| e.at.clone()).unwrap_or_default();
+        *actions = vec![
+            LogEntry { at: start.clone(), action: Action::PutOn(Ppe::Coat) },
+            LogEntry { at: start, action: Action::EndShift },
+        ];
+    })
+}
+
+/// Does every action `twice` picks a second time, at once.
+fn twice(twice: impl Fn(&Action) -> bool + 'static) -> Edit {
+    Box::new(move |actions| {
+        let mut out = Vec::with_capacity(actions.len() * 2);
+        for e in actions.drain(..) {
+            let again = twice(&e.action).then(|| e.clone());
+            out.push(e);
+            out.extend(again);
+        }
+        *actions = out;
+    })
+}
+
+/// Changes every action `change` answers for.
+fn changed(change: impl Fn(&Action) -> Option<Action> + 'static) -> Edit {
+    Box::new(move |actions| {
+        for e in actions.iter_mut() {
+            if let Some(a) = change(&e.action) {
+                e.action = a;
+            }
+        }
+    })
+}
+
+/// Puts the actions `first` picks (one run of them) before the run `then`
+/// picks, each action taking the clock time of the slot it moves into.
+fn sooner(first: impl Fn(&Action) -> bool + 'static, then: impl Fn(&Action) -> bool + 'static) -> Edit {
+    Box::new(move |actions| {
+        let run = |pick: &dyn Fn(&Action) -> bool| {
+            let start = actions.iter().position(|e| pick(&e.action)).expect("the run is in the log");
+            let len = actions[start..].iter().take_while(|e| pick(&e.action)).count();
+            start..start + len
+        };
+        let (a, b) = (run(&first), run(&then));
+        assert!(b.end <= a.start, "the moved run comes later in the log");
+        let times: Vec<String> = actions[b.start..a.end].iter().map(|e| e.at.clone()).collect();
+        let mut moved: Vec<Action> = actions[a.clone()].iter().map(|e| e.action.clone()).collect();
+        moved.extend(actions[b.start..a.start].iter().map(|e| e.action.clone()));
+        for (slot, (at, action)) in times.into_iter().zip(moved).enumerate() {
+            actions[b.start + slot] = LogEntry { at, action };
+        }
+    })
+}
+
+/// Takes the actions `late` picks out of their place and does them at the
+/// end of the shift, after everything else.
+fn at_the_end(late: impl Fn(&Action) -> bool + 'static) -> Edit {
+    Box::new(move |actions| {
+        let end = actions.pop().expect("an EndShift");
+        let (moved, mut kept): (Vec<LogEntry>, Vec<LogEntry>) = actions.drain(..).partition(|e| late(&e.action));
+        let mut t = labshift_core::time::ClockTime::parse(&end.at).expect("a clock time").0;
+        for e in moved {
+            kept.push(LogEntry { at: labshift_core::time::ClockTime(t).to_string_full(), action: e.action });
+            t += 20;
+        }
+        kept.push(LogEntry { at: labshift_core::time::ClockTime(t).to_string_full(), action: end.action });
+        *actions = kept;
+    })
+}
+
+fn is_release(a: &Action) -> bool {
+    matches!(a, Action::Release { .. })
+}
+
+fn gloves(a: &Action) -> bool {
+    matches!(a, Action::PutOn(Ppe::Gloves) | Action::TakeOff(Ppe::Gloves))
+}
+
+/// What an instructor would say of the attempt.
+struct Verdict {
+    passed: bool,
+    overall: RangeInclusive<f64>,
+    /// Rules the findings must name.
+    found: &'static [&'static str],
+}
+
+const FLAWLESS: Verdict = Verdict { passed: true, overall: 100.0..=100.0, found: &[] };
+
+struct Case {
+    name: &'static str,
+    scenario: &'static str,
+    edit: Edit,
+    mode: Mode,
+    verdict: Verdict,
+}
+
+fn case(name: &'static str, scenario: &'static str, edit: Edit, verdict: Verdict) -> Case {
+    Case { name, scenario, edit, mode: Mode::Assessment, verdict }
+}
+
+fn fails(overall: RangeInclusive<f64>, found: &'static [&'static str]) -> Verdict {
+    Verdict { passed: false, overall, found }
+}
+
+fn passes(overall: RangeInclusive<f64>, found: &'static [&'static str]) -> Verdict {
+    Verdict { passed: true, overall, found }
+}
+
+fn corpus() -> Vec<Case> {
+    use Action::*;
+    let a = "a-morning-chemistry";
+    let b = "b-mislabel-hemolysis";
+    let c = "c-qc-shift";
+    let d = "d-critical-calls-spill";
+    let e = "e-qc-shift-random";
+    let mut cases = vec![
+        // An empty shift has done none of its work.
+        case("a: a coat and the end of the shift", a, only_a_coat(), fails(0.0..=0.0, &["ID-UNDECIDED"])),
+        case("b: a coat and the end of the shift", b, only_a_coat(), fails(0.0..=0.0, &["ID-UNDECIDED"])),
+        case("c: a coat and the end of the shift", c, only_a_coat(), fails(0.0..=0.0, &["ID-UNDECIDED"])),
+        case("d: a coat and the end of the shift", d, only_a_coat(), fails(0.0..=0.0, &["ID-UNDECIDED"])),
+        case("e: a coat and the end of the shift", e, only_a_coat(), fails(0.0..=0.0, &["ID-UNDECIDED"])),
+        // All the bench work done, nothing reported.
+        case("a: every result left unreleased", a, without(is_release), fails(0.0..=50.0, &["REP-NOT-RELEASED"])),
+        case("d: every result left unreleased", d, without(is_release), fails(0.0..=60.0, &["REP-NOT-RELEASED"])),
+        // Stopping half-way.
+        case("a: stops at 07:30", a, stops_at("07:30:00"), fails(0.0..=50.0, &["ID-UNDECIDED", "REP-NOT-RELEASED"])),
+        case("b: stops at 09:20", b, stops_at("09:20:00"), fails(0.0..=70.0, &["ID-UNDECIDED"])),
+        case("d: stops at 07:40", d, stops_at("07:40:00"), fails(0.0..=60.0, &["ID-UNDECIDED"])),
+        // Bare hands: every tube handled without gloves.
+        case("a: never wears gloves", a, without(gloves), fails(0.0..=90.0, &["SAF-GLOVES"])),
+        case("c: never wears gloves", c, without(gloves), fails(0.0..=90.0, &["SAF-GLOVES"])),
+        // Shortcuts.
+        case(
+            "a: accepts without comparing labels",
+            a,
+            without(|a| matches!(a, CompareLabel { .. })),
+            fails(0.0..=90.0, &["ID-NOT-COMPARED"]),
+        ),
+        case(
+            "a: releases without reviewing",
+            a,
+            without(|a| matches!(a, Review { .. })),
+            fails(0.0..=90.0, &["REP-NOT-REVIEWED"]),
+        ),
+        case(
+            "a: releases potassium that never had QC",
+            a,
+            without(|a| matches!(a, RunControl { test, .. } | AcceptQc { test, .. } if test == "K")),
+            fails(0.0..=90.0, &["QC-NOT-RUN", "REP-WRONG-RESULT"]),
+        ),
+        case(
+            "c: accepts the failed glucose QC instead of rejecting it",
+            c,
+            Box::new(|actions| {
+                let bad = |a: &Action| matches!(a, RejectQc { .. } | CorrectiveAction { .. } | LookBack { .. });
+                let first_qc_end = actions.iter().position(|e| bad(&e.action)).expect("a rejection");
+                actions[first_qc_end].action = AcceptQc { analyzer: "chem1".into(), test: "GLU".into() };
+                // From then on the trainee trusts the analyzer: no correction, no rerun.
+                let rest: Vec<LogEntry> = actions.drain(first_qc_end + 1..).collect();
+                let mut skipping = true;
+                for e in rest {
+                    let rerun = matches!(&e.action, RunControl { test, .. } | AcceptQc { test, .. } if test == "GLU");
+                    if skipping && (bad(&e.action) || rerun) {
+                        continue;
+                    }
+                    skipping = skipping && (bad(&e.action) || rerun);
+                    actions.push(e);
+                }
+            }),
+            fails(0.0..=80.0, &["QC-REJECT-IGNORED", "REP-WRONG-RESULT"]),
+        ),
+        // Scenario (c)'s rubric makes the look-back critical: it is the lesson of the shift.
+        case(
+            "c: no look-back after the QC rejection",
+            c,
+            without(|a| matches!(a, LookBack { .. })),
+            fails(0.0..=90.0, &["QC-NO-LOOKBACK"]),
+        ),
+        // Wrong reasons and forgotten follow-ups.
+        case(
+            "b: rejects the hemolyzed tube as clotted",
+            b,
+            changed(|a| match a {
+                Reject { specimen, reason: RejectReason::Hemolyzed } => {
+                    Some(Reject { specimen: specimen.clone(), reason: RejectReason::Clotted })
+                }
+                _ => None,
+            }),
+            passes(90.0..=99.9, &["ID-WRONG-REASON"]),
+        ),
+        case(
+            "b: never asks for the recollections",
+            b,
+            without(|a| matches!(a, RequestRecollection { .. })),
+            fails(0.0..=95.0, &["ID-NO-RECOLLECT"]),
+        ),
+        // Critical calls.
+        case(
+            "d: gives the critical potassium to the unit clerk first",
+            d,
+            Box::new(|actions| {
+                let i = actions
+                    .iter()
+                    .position(|e| matches!(&e.action, CallCaregiver { test, .. } if test == "K"))
+                    .expect("the potassium call");
+                let clerk = CallCaregiver { specimen: "S02".into(), test: "K".into(), caregiver: "clerk-hill".into() };
+                let at = actions[i].at.clone();
+                actions.insert(i, LogEntry { at, action: clerk });
+            }),
+            passes(80.0..=95.0, &["CRIT-WRONG-RECIPIENT"]),
+        ),
+        case(
+            "d: calls the critical potassium at the end of the shift",
+            d,
+            at_the_end(|a| {
+                matches!(a, CallCaregiver { test, .. } | ConfirmReadBack { test, .. } | DocumentCall { test, .. } if test == "K")
+            }),
+            // Scenario (d)'s rubric makes a late call critical.
+            fails(0.0..=95.0, &["CRIT-LATE"]),
+        ),
+        case(
+            "d: never calls the critical INR",
+            d,
+            without(|a| {
+                matches!(a, CallCaregiver { test, .. } | ConfirmReadBack { test, .. } | DocumentCall { test, .. } if test == "INR")
+            }),
+            fails(0.0..=95.0, &["CRIT-NOT-CALLED"]),
+        ),
+        case(
+            "d: leaves the spill on the bench",
+            d,
+            without(|a| matches!(a, CleanSpill { .. } | FinishSpill)),
+            fails(0.0..=95.0, &["SAF-SPILL"]),
+        ),
+        // Safety lapses.
+        case(
+            "a: never washes hands after gloves",
+            a,
+            without(|a| matches!(a, WashHands)),
+            passes(90.0..=99.9, &["SAF-HAND-HYGIENE"]),
+        ),
+        case(
+            "a: leaves the face shield off at the centrifuge",
+            a,
+            without(|a| matches!(a, PutOn(Ppe::FaceShield))),
+            passes(80.0..=99.9, &["SAF-PPE"]),
+        ),
+        // The same good work, done differently.
+        case("a: receives S02 before running glucose and calcium QC", a, sooner(
+            |a| matches!(a, RunControl { test, .. } | AcceptQc { test, .. } if test == "GLU" || test == "CA"),
+            |a| matches!(a, Receive { specimen } | CompareLabel { specimen } | Accept { specimen } if specimen == "S02"),
+        ), FLAWLESS),
+        case("a: compares every label twice", a, twice(|a| matches!(a, CompareLabel { .. })), FLAWLESS),
+        case("a: reviews every result twice", a, twice(|a| matches!(a, Review { .. })), FLAWLESS),
+        case("d: re-reads every label", d, twice(|a| matches!(a, CompareLabel { .. })), FLAWLESS),
+        case("c: reviews every result twice", c, twice(|a| matches!(a, Review { .. })), FLAWLESS),
+    ];
+    for (scenario, name) in [
+        (a, "a: the reference run in practice mode"),
+        (b, "b: the reference run in practice mode"),
+        (c, "c: the reference run in practice mode"),
+        (d, "d: the reference run in practice mode"),
+        (e, "e: the reference run in practice mode"),
+    ] {
+        let mut practice = case(name, scenario, Box::new(|_| {}), FLAWLESS);
+        practice.mode = Mode::Practice;
+        cases.push(practice);
+    }
+    cases
+}
+
+fn graded(case: &Case) -> Result<Report, String> {
+    let (scenario, mut log) = reference(case.scenario);
+    (case.edit)(&mut log.actions);
+    log.header.mode = case.mode;
+    log.header.trainee = case.name.to_owned();
+    log.grade(&scenario).map_err(|e| format!("{}: the log does not replay: {e}", case.name))
+}
+
+#[test]
+fn an_instructors_corpus_grades_as_an_instructor_would() {
+    let cases = corpus();
+    assert!(cases.len() >= 30, "{} cases", cases.len());
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let report = match graded(case) {
+            Ok(r) => r,
+            Err(e) => {
+                wrong.push(e);
+                continue;
+            }
+        };
+        let v = &case.verdict;
+        let found: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.finding.severity != FindingSeverity::GoodPractice)
+            .map(|f| f.finding.rule.as_str())
+            .collect();
+        let missing: Vec<&&str> = v.found.iter().filter(|r| !found.contains(r)).collect();
+        if report.passed != v.passed || !v.overall.contains(&report.overall) || !missing.is_empty() {
+            wrong.push(format!(
+                "{}: {} {:.1}% (work {} of {}), expected {} {:?}; missing {missing:?}; found {found:?}",
+                case.name,
+                if report.passed { "PASS" } else { "FAIL" },
+                report.overall,
+                report.completion.done,
+                report.completion.total,
+                if v.passed { "PASS" } else { "FAIL" },
+                v.overall,
+            ));
+        }
+        // A flawless attempt is flawless everywhere: no finding, all work done.
+        if v.overall == (100.0..=100.0) && (!found.is_empty() || report.completion.done != report.completion.total) {
+            wrong.push(format!("{}: not flawless: {found:?}", case.name));
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} cases graded otherwise:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+}
+
+/// Every finding of an unfinished shift names what was left undone.
+#[test]
+fn the_findings_of_a_half_shift_name_the_work_left_undone() {
+    let (scenario, mut log) = reference("a-morning-chemistry");
+    stops_at("07:30:00")(&mut log.actions);
+    let report = log.grade(&scenario).unwrap_or_else(|e| panic!("{e}"));
+    let undecided: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule == "ID-UNDECIDED")
+        .map(|f| f.finding.what.as_str())
+        .collect();
+    assert!(!undecided.is_empty());
+    assert!(undecided.iter().all(|w| w.contains("never")), "{undecided:?}");
+    assert_eq!(report.completion.missing.len(), report.completion.total - report.completion.done);
+    assert!(report.completion.missing.iter().any(|t| t.starts_with("Release ")), "{:?}", report.completion.missing);
+}
+
