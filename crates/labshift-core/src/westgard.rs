@@ -1,9 +1,15 @@
 //! Westgard multirule QC evaluation, driven by a rule set from the policy pack.
 //!
-//! A *run* is one measurement of one or more control levels. Rules look at the
-//! current run and back over earlier runs: within one level, and across levels
-//! in chronological order (DOMAIN §2). A value "beyond 2 SD" means |z| > 2;
-//! a z exactly on a limit does not break it.
+//! A *run* is one measurement of one or more control levels (materials).
+//! Each rule looks where Westgard's multirule applies it (docs/grading.md,
+//! *QC rules and their scope*): within the run across materials, across runs
+//! within one material, or across runs and materials (the observations in
+//! the order they were made, level by level within a run). A look-back always
+//! ends with the current run: the last n observations of a material end at
+//! its value in this run, and the last n of all end at this run's last value.
+//! A value "beyond 2 SD" means |z| > 2; a z exactly on a limit does not
+//! break it. In a classic set the 1-2s warning gates the rejection rules; a
+//! modern set has no 1-2s at all.
 
 use serde::{Deserialize, Serialize};
 
@@ -55,70 +61,105 @@ fn beyond(z: f64, limit: f64) -> i8 {
     }
 }
 
-/// Whether the last `n` points of `seq` all lie on the same side beyond `limit`
-/// (`limit` 0 means "on one side of the mean"), and the window reaches into
-/// the current run (its last point is at index ≥ `first_current`).
-fn run_of(seq: &[(usize, f64)], n: usize, limit: f64, first_current: usize) -> bool {
-    if seq.len() < n {
+/// Whether the last `n` values of `seq` all lie beyond `limit` on one side
+/// (`limit` 0: on one side of the mean).
+fn last_n_beyond(seq: &[f64], n: usize, limit: f64) -> bool {
+    if n == 0 || seq.len() < n {
         return false;
     }
-    // Every window that ends at a point of the current run.
-    (n..=seq.len()).filter(|&end| seq[end - 1].0 >= first_current).any(|end| {
-        let window = &seq[end - n..end];
-        let side = beyond(window[0].1, limit);
-        side != 0 && window.iter().all(|(_, z)| beyond(*z, limit) == side)
-    })
+    let window = &seq[seq.len() - n..];
+    let side = beyond(window[0], limit);
+    side != 0 && window.iter().all(|z| beyond(*z, limit) == side)
 }
 
-/// Evaluates the last run of `history` (earlier runs give the history rules
-/// their look-back) under `rules`.
+/// Whether at least `k` of the last `n` values of `seq` lie beyond the same
+/// `limit` (the fewer values there are, the fewer are looked at).
+fn k_of_last_n_beyond(seq: &[f64], k: usize, n: usize, limit: f64) -> bool {
+    let window = &seq[seq.len().saturating_sub(n)..];
+    [1, -1].iter().any(|side| window.iter().filter(|z| beyond(**z, limit) == *side).count() >= k)
+}
+
+/// Where a rule looks (see the module's documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The current run's values, across its materials.
+    WithinRun,
+    /// One material's values over its runs, ending with this run's.
+    AcrossRunsWithinMaterial,
+    /// Every value over the runs, in the order measured, ending with this run's last.
+    AcrossRunsAndMaterials,
+}
+
+/// The scopes a rule applies in, as Westgard publishes the multirule.
+pub fn scopes(rule: &str) -> &'static [Scope] {
+    use Scope::*;
+    match rule {
+        "1-2s" | "1-3s" | "R-4s" => &[WithinRun],
+        "2-2s" | "2of3-2s" => &[WithinRun, AcrossRunsWithinMaterial],
+        "3-1s" | "4-1s" | "6-x" | "8-x" | "9-x" | "10-x" | "12-x" => {
+            &[WithinRun, AcrossRunsWithinMaterial, AcrossRunsAndMaterials]
+        }
+        _ => &[],
+    }
+}
+
+/// Whether `rule` is broken by the values one scope gives it, the newest last.
+fn breaks(rule: &str, values: &[f64], scope: Scope) -> bool {
+    match rule {
+        "1-3s" => values.iter().any(|z| beyond(*z, 3.0) != 0),
+        "1-2s" => values.iter().any(|z| beyond(*z, 2.0) != 0),
+        "R-4s" => values.iter().any(|z| beyond(*z, 2.0) == 1) && values.iter().any(|z| beyond(*z, 2.0) == -1),
+        "2-2s" => match scope {
+            Scope::WithinRun => k_of_last_n_beyond(values, 2, values.len(), 2.0),
+            _ => last_n_beyond(values, 2, 2.0),
+        },
+        "2of3-2s" => match scope {
+            Scope::WithinRun => k_of_last_n_beyond(values, 2, values.len(), 2.0),
+            _ => k_of_last_n_beyond(values, 2, 3, 2.0),
+        },
+        _ => {
+            let (n, limit) = match rule {
+                "3-1s" => (3, 1.0),
+                "4-1s" => (4, 1.0),
+                "6-x" => (6, 0.0),
+                "8-x" => (8, 0.0),
+                "9-x" => (9, 0.0),
+                "10-x" => (10, 0.0),
+                "12-x" => (12, 0.0),
+                _ => return false,
+            };
+            // Within a run the run's own values only: they must be n of them.
+            last_n_beyond(values, n, limit)
+        }
+    }
+}
+
+/// Evaluates the last run of `history` (earlier runs give the rules that
+/// look back their history) under `rules`.
 pub fn evaluate(history: &[Vec<ControlPoint>], rules: &RawRuleSet) -> Verdict {
     let Some(current) = history.last() else {
         return Verdict { violations: Vec::new(), decision: Decision::Accept };
     };
-    // Chronological points, tagged with their run index.
-    let all: Vec<(usize, ControlPoint)> =
-        history.iter().enumerate().flat_map(|(i, run)| run.iter().map(move |p| (i, *p))).collect();
-    let now = history.len() - 1;
-    let across: Vec<(usize, f64)> = all.iter().map(|(i, p)| (*i, p.z)).collect();
-    let levels: std::collections::BTreeSet<u8> = all.iter().map(|(_, p)| p.level).collect();
-    let within = |level: u8| -> Vec<(usize, f64)> {
-        all.iter().filter(|(_, p)| p.level == level).map(|(i, p)| (*i, p.z)).collect()
+    let in_run: Vec<f64> = current.iter().map(|p| p.z).collect();
+    let all: Vec<f64> = history.iter().flatten().map(|p| p.z).collect();
+    let mut levels: Vec<u8> = current.iter().map(|p| p.level).collect();
+    levels.dedup();
+    let material = |level: u8| -> Vec<f64> {
+        history.iter().flatten().filter(|p| p.level == level).map(|p| p.z).collect()
     };
-    // A history rule fires within any one level, or across levels.
-    let consecutive = |n: usize, limit: f64| {
-        run_of(&across, n, limit, now) || levels.iter().any(|&l| run_of(&within(l), n, limit, now))
-    };
+    let materials: Vec<Vec<f64>> = levels.iter().map(|&l| material(l)).collect();
 
-    let warning = current.iter().any(|p| beyond(p.z, 2.0) != 0);
+    let warning = rules.warning_gate && breaks("1-2s", &in_run, Scope::WithinRun);
     if rules.warning_gate && !warning {
         return Verdict { violations: Vec::new(), decision: Decision::Accept };
     }
-    let count_beyond = |limit: f64, side: i8| current.iter().filter(|p| beyond(p.z, limit) == side).count();
     let mut violations = Vec::new();
     for rule in &rules.rules {
-        let fired = match rule.as_str() {
-            "1-3s" => current.iter().any(|p| beyond(p.z, 3.0) != 0),
-            // Across levels within the run, or across runs within a level.
-            "2-2s" => {
-                count_beyond(2.0, 1) >= 2
-                    || count_beyond(2.0, -1) >= 2
-                    || current.iter().any(|p| {
-                        let seq = within(p.level);
-                        run_of(&seq, 2, 2.0, now)
-                    })
-            }
-            "R-4s" => count_beyond(2.0, 1) >= 1 && count_beyond(2.0, -1) >= 1,
-            "2of3-2s" => count_beyond(2.0, 1) >= 2 || count_beyond(2.0, -1) >= 2,
-            "3-1s" => consecutive(3, 1.0),
-            "4-1s" => consecutive(4, 1.0),
-            "6-x" => consecutive(6, 0.0),
-            "8-x" => consecutive(8, 0.0),
-            "9-x" => consecutive(9, 0.0),
-            "10-x" => consecutive(10, 0.0),
-            "12-x" => consecutive(12, 0.0),
-            _ => false,
-        };
+        let fired = scopes(rule).iter().any(|&scope| match scope {
+            Scope::WithinRun => breaks(rule, &in_run, scope),
+            Scope::AcrossRunsWithinMaterial => materials.iter().any(|m| breaks(rule, m, scope)),
+            Scope::AcrossRunsAndMaterials => breaks(rule, &all, scope),
+        });
         if fired {
             violations.push(rule.clone());
         }
@@ -373,6 +414,137 @@ mod tests {
         let runs: [&[f64]; 2] = [&[1.5, 1.6], &[1.7, 1.8]];
         assert_eq!(verdict(&runs, &modern2()), (vec!["4-1s".to_owned()], Decision::Reject));
         assert_eq!(verdict(&runs, &classic2()).1, Decision::Accept);
+    }
+
+    /// Every rule in its own set alone, without the warning gate: what the
+    /// rule itself sees, in the scope it is tried in.
+    fn only(rule: &str) -> RawRuleSet {
+        set(3, false, &[rule])
+    }
+
+    /// `runs` of one material (level 1), oldest first.
+    fn one_material(zs: &[f64]) -> Vec<Vec<ControlPoint>> {
+        zs.iter().map(|z| vec![ControlPoint { level: 1, z: *z }]).collect()
+    }
+
+    fn fires_in(history: &[Vec<ControlPoint>], rule: &str) -> bool {
+        evaluate(history, &only(rule)).violations.iter().any(|r| r == rule)
+    }
+
+    /// Runs of several materials, oldest first.
+    fn runs(rows: &[&[f64]]) -> Vec<Vec<ControlPoint>> {
+        rows.iter().map(|r| run(r)).collect()
+    }
+
+    #[test]
+    fn each_rule_applies_in_the_scopes_westgard_publishes() {
+        use Scope::*;
+        assert_eq!(scopes("1-3s"), [WithinRun]);
+        assert_eq!(scopes("R-4s"), [WithinRun]);
+        assert_eq!(scopes("2-2s"), [WithinRun, AcrossRunsWithinMaterial]);
+        assert_eq!(scopes("2of3-2s"), [WithinRun, AcrossRunsWithinMaterial]);
+        for rule in ["3-1s", "4-1s", "6-x", "8-x", "9-x", "10-x", "12-x"] {
+            assert_eq!(scopes(rule), [WithinRun, AcrossRunsWithinMaterial, AcrossRunsAndMaterials], "{rule}");
+        }
+        for rule in crate::rules::WESTGARD_RULES {
+            assert!(!scopes(rule).is_empty(), "{rule} has no scope");
+        }
+    }
+
+    #[test]
+    fn one_3s_and_r_4s_look_within_the_run_only() {
+        // 1-3s at its limit, within the run.
+        assert!(!fires_in(&runs(&[&[3.0, 0.0]]), "1-3s"));
+        assert!(fires_in(&runs(&[&[3.01, 0.0]]), "1-3s"));
+        assert!(fires_in(&runs(&[&[0.0, -3.01]]), "1-3s"));
+        // An earlier run beyond 3 SD does not reject this one.
+        assert!(!fires_in(&runs(&[&[3.5, 0.0], &[0.0, 0.0]]), "1-3s"));
+        // R-4s: one above +2 and one below -2 in the same run.
+        assert!(fires_in(&runs(&[&[2.01, -2.01]]), "R-4s"));
+        assert!(!fires_in(&runs(&[&[2.0, -2.01]]), "R-4s"));
+        assert!(!fires_in(&runs(&[&[2.01, -2.0]]), "R-4s"));
+        // Across runs it is not applied: +2.5 yesterday, -2.5 today, one material.
+        assert!(!fires_in(&one_material(&[2.5, -2.5]), "R-4s"));
+        assert!(!fires_in(&runs(&[&[2.5, 0.0], &[0.0, -2.5]]), "R-4s"));
+    }
+
+    #[test]
+    fn two_2s_within_the_run_and_across_runs_within_a_material() {
+        // Within the run, across materials: both beyond the same limit.
+        assert!(fires_in(&runs(&[&[2.01, 2.01]]), "2-2s"));
+        assert!(!fires_in(&runs(&[&[2.01, 2.0]]), "2-2s"));
+        assert!(!fires_in(&runs(&[&[2.01, -2.01]]), "2-2s"), "opposite limits are R-4s, not 2-2s");
+        // Across runs within one material: this run and the last.
+        assert!(fires_in(&one_material(&[2.01, 2.01]), "2-2s"));
+        assert!(!fires_in(&one_material(&[2.0, 2.01]), "2-2s"));
+        assert!(!fires_in(&one_material(&[2.5, 0.0, 2.5]), "2-2s"), "not consecutive");
+        // Across runs and materials it is not applied: level 2 yesterday, level 1 today.
+        assert!(!fires_in(&runs(&[&[0.0, 2.5], &[2.5, 0.0]]), "2-2s"));
+    }
+
+    #[test]
+    fn two_of_three_2s_within_the_run_and_across_runs_within_a_material() {
+        // Within a run of three materials: two of the three beyond the same 2 SD.
+        assert!(fires_in(&runs(&[&[2.01, 0.0, 2.01]]), "2of3-2s"));
+        assert!(!fires_in(&runs(&[&[2.01, 0.0, 2.0]]), "2of3-2s"));
+        assert!(!fires_in(&runs(&[&[2.01, 0.0, -2.01]]), "2of3-2s"));
+        // Across runs within one material: two of its last three values.
+        assert!(fires_in(&one_material(&[2.01, 0.5, 2.01]), "2of3-2s"));
+        assert!(!fires_in(&one_material(&[2.01, 0.5, 2.0]), "2of3-2s"));
+        assert!(!fires_in(&one_material(&[2.5, 0.5, 0.5, 2.5]), "2of3-2s"), "four values back is out of reach");
+        // Not across materials from one run to the next.
+        assert!(!fires_in(&runs(&[&[0.0, 0.0, 2.5], &[2.5, 0.0, 0.0]]), "2of3-2s"));
+    }
+
+    #[test]
+    fn three_1s_and_4_1s_in_each_scope_at_their_limit() {
+        // 3-1s within a run of three materials.
+        assert!(fires_in(&runs(&[&[1.01, 1.01, 1.01]]), "3-1s"));
+        assert!(!fires_in(&runs(&[&[1.01, 1.0, 1.01]]), "3-1s"));
+        // 3-1s across runs within a material.
+        assert!(fires_in(&one_material(&[-1.01, -1.01, -1.01]), "3-1s"));
+        assert!(!fires_in(&one_material(&[-1.01, -1.01, -1.0]), "3-1s"));
+        // 4-1s across runs within a material.
+        assert!(fires_in(&one_material(&[1.01, 1.01, 1.01, 1.01]), "4-1s"));
+        assert!(!fires_in(&one_material(&[1.0, 1.01, 1.01, 1.01]), "4-1s"));
+        // 4-1s across runs and materials: the last two runs of two materials.
+        assert!(fires_in(&runs(&[&[1.01, 1.01], &[1.01, 1.01]]), "4-1s"));
+        assert!(!fires_in(&runs(&[&[1.01, 1.01], &[1.01, 1.0]]), "4-1s"));
+        // The look-back ends with this run's last value: a pattern that stops
+        // short of it was judged with the run it ended in.
+        assert!(!fires_in(&runs(&[&[1.5, 1.5], &[1.5, 0.2]]), "4-1s"));
+        assert!(!fires_in(&runs(&[&[0.0, 1.5], &[1.5, 1.5], &[1.5, -0.5]]), "4-1s"));
+    }
+
+    #[test]
+    fn mean_rules_in_each_scope_at_their_limit() {
+        for (rule, n) in [("6-x", 6), ("8-x", 8), ("9-x", 9), ("10-x", 10), ("12-x", 12)] {
+            // Across runs within a material: n values on one side of the mean.
+            let above = vec![0.1; n];
+            assert!(fires_in(&one_material(&above), rule), "{rule}");
+            let mut one_on_the_mean = above.clone();
+            one_on_the_mean[0] = 0.0;
+            assert!(!fires_in(&one_material(&one_on_the_mean), rule), "{rule}: a value on the mean breaks the run");
+            let short = vec![-0.1; n - 1];
+            assert!(!fires_in(&one_material(&short), rule), "{rule}: one value short");
+            // Across runs and materials: n values over runs of two (or three) materials.
+            let width = if n % 2 == 0 { 2 } else { 3 };
+            let rows: Vec<Vec<f64>> = (0..n / width).map(|_| vec![0.2; width]).collect();
+            let rows: Vec<&[f64]> = rows.iter().map(Vec::as_slice).collect();
+            assert!(fires_in(&runs(&rows), rule), "{rule} across materials");
+        }
+        // 6-x across runs and materials, two runs of three: broken by one value.
+        assert!(fires_in(&runs(&[&[0.3, 0.3, 0.3], &[0.3, 0.3, 0.3]]), "6-x"));
+        assert!(!fires_in(&runs(&[&[0.3, 0.3, 0.3], &[0.3, -0.3, 0.3]]), "6-x"));
+    }
+
+    #[test]
+    fn the_modern_sets_have_no_warning() {
+        // One value beyond 2 SD, nothing else: the classic set warns, the modern accepts.
+        assert_eq!(verdict(&[&[2.5, 0.0]], &classic2()), (vec!["1-2s".to_owned()], Decision::Warn));
+        assert_eq!(verdict(&[&[2.5, 0.0]], &modern2()), (vec![], Decision::Accept));
+        assert_eq!(verdict(&[&[2.5, 0.0, 0.0]], &modern3()), (vec![], Decision::Accept));
+        assert_eq!(verdict(&[&[2.5, 0.0, 0.0]], &classic3()), (vec!["1-2s".to_owned()], Decision::Warn));
     }
 
     #[test]
