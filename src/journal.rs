@@ -152,6 +152,7 @@ mod tests {
     fn header() -> LogHeader {
         LogHeader {
             format: 1,
+            scoring: labshift_core::log::SCORING,
             scenario: "morning-chemistry".into(),
             scenario_hash: "fnv1a64:0".into(),
             seed: 3,

@@ -275,10 +275,15 @@ impl Report {
             }
         }
         let wrong: Vec<&Released> = self.released.iter().filter(|r| r.wrong.is_some()).collect();
-        let _ = writeln!(out, "\nresults released: {} ({} wrong on the chart)", self.released.len(), wrong.len());
+        let _ =
+            writeln!(out, "\nresults released: {} ({} wrong on the chart)", self.released.len(), wrong.len());
         for r in wrong {
             let why = r.wrong.as_deref().unwrap_or_default();
-            let _ = writeln!(out, "  WRONG {} {} = {} (released {}): {why}", r.specimen, r.test, r.value, r.released);
+            let _ = writeln!(
+                out,
+                "  WRONG {} {} = {} (released {}): {why}",
+                r.specimen, r.test, r.value, r.released
+            );
         }
         let _ = writeln!(out, "\nfindings");
         if self.findings.is_empty() {

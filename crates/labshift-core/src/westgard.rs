@@ -491,7 +491,10 @@ mod tests {
         // Across runs within one material: two of its last three values.
         assert!(fires_in(&one_material(&[2.01, 0.5, 2.01]), "2of3-2s"));
         assert!(!fires_in(&one_material(&[2.01, 0.5, 2.0]), "2of3-2s"));
-        assert!(!fires_in(&one_material(&[2.5, 0.5, 0.5, 2.5]), "2of3-2s"), "four values back is out of reach");
+        assert!(
+            !fires_in(&one_material(&[2.5, 0.5, 0.5, 2.5]), "2of3-2s"),
+            "four values back is out of reach"
+        );
         // Not across materials from one run to the next.
         assert!(!fires_in(&runs(&[&[0.0, 0.0, 2.5], &[2.5, 0.0, 0.0]]), "2of3-2s"));
     }
@@ -524,7 +527,10 @@ mod tests {
             assert!(fires_in(&one_material(&above), rule), "{rule}");
             let mut one_on_the_mean = above.clone();
             one_on_the_mean[0] = 0.0;
-            assert!(!fires_in(&one_material(&one_on_the_mean), rule), "{rule}: a value on the mean breaks the run");
+            assert!(
+                !fires_in(&one_material(&one_on_the_mean), rule),
+                "{rule}: a value on the mean breaks the run"
+            );
             let short = vec![-0.1; n - 1];
             assert!(!fires_in(&one_material(&short), rule), "{rule}: one value short");
             // Across runs and materials: n values over runs of two (or three) materials.

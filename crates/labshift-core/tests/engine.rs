@@ -721,7 +721,8 @@ fn a_result_from_a_tube_that_should_have_been_rejected_is_a_wrong_result_on_the_
     let report = bench.end();
     assert!(bench.has("PROC-UNDERFILLED"), "the decision at reception");
     assert_eq!(Bench::critical_rules(&report), ["REP-WRONG-RESULT"]);
-    let wrong = report.findings.iter().find(|f| f.finding.rule == "REP-WRONG-RESULT").map(|f| &f.finding.what);
+    let wrong =
+        report.findings.iter().find(|f| f.finding.rule == "REP-WRONG-RESULT").map(|f| &f.finding.what);
     let wrong = wrong.map_or("", |w| w.as_str());
     assert!(wrong.contains("SHORT INR") && wrong.contains("citrate tube is filled to"), "{wrong}");
     let listed: Vec<(&str, bool)> =

@@ -106,7 +106,8 @@ fn sooner(first: impl Fn(&Action) -> bool + 'static, then: impl Fn(&Action) -> b
 fn at_the_end(late: impl Fn(&Action) -> bool + 'static) -> Edit {
     Box::new(move |actions| {
         let end = actions.pop().expect("an EndShift");
-        let (moved, mut kept): (Vec<LogEntry>, Vec<LogEntry>) = actions.drain(..).partition(|e| late(&e.action));
+        let (moved, mut kept): (Vec<LogEntry>, Vec<LogEntry>) =
+            actions.drain(..).partition(|e| late(&e.action));
         let mut t = labshift_core::time::ClockTime::parse(&end.at).expect("a clock time").0;
         for e in moved {
             kept.push(LogEntry { at: labshift_core::time::ClockTime(t).to_string_full(), action: e.action });
@@ -170,10 +171,25 @@ fn corpus() -> Vec<Case> {
         case("d: a coat and the end of the shift", d, only_a_coat(), fails(0.0..=0.0, &["ID-UNDECIDED"])),
         case("e: a coat and the end of the shift", e, only_a_coat(), fails(0.0..=0.0, &["ID-UNDECIDED"])),
         // All the bench work done, nothing reported.
-        case("a: every result left unreleased", a, without(is_release), fails(0.0..=50.0, &["REP-NOT-RELEASED"])),
-        case("d: every result left unreleased", d, without(is_release), fails(0.0..=60.0, &["REP-NOT-RELEASED"])),
+        case(
+            "a: every result left unreleased",
+            a,
+            without(is_release),
+            fails(0.0..=50.0, &["REP-NOT-RELEASED"]),
+        ),
+        case(
+            "d: every result left unreleased",
+            d,
+            without(is_release),
+            fails(0.0..=60.0, &["REP-NOT-RELEASED"]),
+        ),
         // Stopping half-way.
-        case("a: stops at 07:30", a, stops_at("07:30:00"), fails(0.0..=50.0, &["ID-UNDECIDED", "REP-NOT-RELEASED"])),
+        case(
+            "a: stops at 07:30",
+            a,
+            stops_at("07:30:00"),
+            fails(0.0..=50.0, &["ID-UNDECIDED", "REP-NOT-RELEASED"]),
+        ),
         case("b: stops at 09:20", b, stops_at("09:20:00"), fails(0.0..=70.0, &["ID-UNDECIDED"])),
         case("d: stops at 07:40", d, stops_at("07:40:00"), fails(0.0..=60.0, &["ID-UNDECIDED"])),
         // Bare hands: every tube handled without gloves.
@@ -202,14 +218,16 @@ fn corpus() -> Vec<Case> {
             "c: accepts the failed glucose QC instead of rejecting it",
             c,
             Box::new(|actions| {
-                let bad = |a: &Action| matches!(a, RejectQc { .. } | CorrectiveAction { .. } | LookBack { .. });
+                let bad =
+                    |a: &Action| matches!(a, RejectQc { .. } | CorrectiveAction { .. } | LookBack { .. });
                 let first_qc_end = actions.iter().position(|e| bad(&e.action)).expect("a rejection");
                 actions[first_qc_end].action = AcceptQc { analyzer: "chem1".into(), test: "GLU".into() };
                 // From then on the trainee trusts the analyzer: no correction, no rerun.
                 let rest: Vec<LogEntry> = actions.drain(first_qc_end + 1..).collect();
                 let mut skipping = true;
                 for e in rest {
-                    let rerun = matches!(&e.action, RunControl { test, .. } | AcceptQc { test, .. } if test == "GLU");
+                    let rerun =
+                        matches!(&e.action, RunControl { test, .. } | AcceptQc { test, .. } if test == "GLU");
                     if skipping && (bad(&e.action) || rerun) {
                         continue;
                     }
@@ -253,7 +271,11 @@ fn corpus() -> Vec<Case> {
                     .iter()
                     .position(|e| matches!(&e.action, CallCaregiver { test, .. } if test == "K"))
                     .expect("the potassium call");
-                let clerk = CallCaregiver { specimen: "S02".into(), test: "K".into(), caregiver: "clerk-hill".into() };
+                let clerk = CallCaregiver {
+                    specimen: "S02".into(),
+                    test: "K".into(),
+                    caregiver: "clerk-hill".into(),
+                };
                 let at = actions[i].at.clone();
                 actions.insert(i, LogEntry { at, action: clerk });
             }),
@@ -262,18 +284,18 @@ fn corpus() -> Vec<Case> {
         case(
             "d: calls the critical potassium at the end of the shift",
             d,
-            at_the_end(|a| {
-                matches!(a, CallCaregiver { test, .. } | ConfirmReadBack { test, .. } | DocumentCall { test, .. } if test == "K")
-            }),
+            at_the_end(
+                |a| matches!(a, CallCaregiver { test, .. } | ConfirmReadBack { test, .. } | DocumentCall { test, .. } if test == "K"),
+            ),
             // Scenario (d)'s rubric makes a late call critical.
             fails(0.0..=95.0, &["CRIT-LATE"]),
         ),
         case(
             "d: never calls the critical INR",
             d,
-            without(|a| {
-                matches!(a, CallCaregiver { test, .. } | ConfirmReadBack { test, .. } | DocumentCall { test, .. } if test == "INR")
-            }),
+            without(
+                |a| matches!(a, CallCaregiver { test, .. } | ConfirmReadBack { test, .. } | DocumentCall { test, .. } if test == "INR"),
+            ),
             fails(0.0..=95.0, &["CRIT-NOT-CALLED"]),
         ),
         case(
@@ -296,10 +318,15 @@ fn corpus() -> Vec<Case> {
             passes(80.0..=99.9, &["SAF-PPE"]),
         ),
         // The same good work, done differently.
-        case("a: receives S02 before running glucose and calcium QC", a, sooner(
-            |a| matches!(a, RunControl { test, .. } | AcceptQc { test, .. } if test == "GLU" || test == "CA"),
-            |a| matches!(a, Receive { specimen } | CompareLabel { specimen } | Accept { specimen } if specimen == "S02"),
-        ), FLAWLESS),
+        case(
+            "a: receives S02 before running glucose and calcium QC",
+            a,
+            sooner(
+                |a| matches!(a, RunControl { test, .. } | AcceptQc { test, .. } if test == "GLU" || test == "CA"),
+                |a| matches!(a, Receive { specimen } | CompareLabel { specimen } | Accept { specimen } if specimen == "S02"),
+            ),
+            FLAWLESS,
+        ),
         case("a: compares every label twice", a, twice(|a| matches!(a, CompareLabel { .. })), FLAWLESS),
         case("a: reviews every result twice", a, twice(|a| matches!(a, Review { .. })), FLAWLESS),
         case("d: re-reads every label", d, twice(|a| matches!(a, CompareLabel { .. })), FLAWLESS),
@@ -361,11 +388,19 @@ fn an_instructors_corpus_grades_as_an_instructor_would() {
             ));
         }
         // A flawless attempt is flawless everywhere: no finding, all work done.
-        if v.overall == (100.0..=100.0) && (!found.is_empty() || report.completion.done != report.completion.total) {
+        if v.overall == (100.0..=100.0)
+            && (!found.is_empty() || report.completion.done != report.completion.total)
+        {
             wrong.push(format!("{}: not flawless: {found:?}", case.name));
         }
     }
-    assert!(wrong.is_empty(), "{} of {} cases graded otherwise:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cases graded otherwise:\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n")
+    );
 }
 
 /// Every finding of an unfinished shift names what was left undone.
@@ -383,6 +418,27 @@ fn the_findings_of_a_half_shift_name_the_work_left_undone() {
     assert!(!undecided.is_empty());
     assert!(undecided.iter().all(|w| w.contains("never")), "{undecided:?}");
     assert_eq!(report.completion.missing.len(), report.completion.total - report.completion.done);
-    assert!(report.completion.missing.iter().any(|t| t.starts_with("Release ")), "{:?}", report.completion.missing);
+    assert!(
+        report.completion.missing.iter().any(|t| t.starts_with("Release ")),
+        "{:?}",
+        report.completion.missing
+    );
 }
 
+/// A log written under the first scoring is refused with a message that says
+/// why and how to regrade it; regraded, its actions score under today's rules.
+#[test]
+fn a_log_of_an_earlier_scoring_is_refused_and_can_be_rescored() {
+    let root = support::repository();
+    let path = root.join("scenarios/reference/a-morning-chemistry.log.ron");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let old = text.replace("    scoring: 2,\n", "");
+    assert_ne!(old, text, "the reference log names its scoring");
+    let (scenario, _) = reference("a-morning-chemistry");
+    let log = SessionLog::parse("old.log.ron", &old).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(log.header.scoring, 1, "a log without a scoring is of the first");
+    let refused = log.clone().grade(&scenario).map(|r| r.overall).unwrap_err().to_string();
+    assert!(refused.contains("scoring 1") && refused.contains("--rescore"), "{refused}");
+    let report = log.rescored(&scenario).grade(&scenario).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.passed && report.overall == 100.0, "{}", report.overall);
+}

@@ -51,8 +51,8 @@ fn an_overlong_shift_ends_at_its_limit_with_the_rest_left_undone() {
             m
         });
     // It receives what arrives first and runs out of time before releasing it all.
-    let undone = rules.get("REP-NOT-RELEASED").copied().unwrap_or(0)
-        + rules.get("ID-UNDECIDED").copied().unwrap_or(0);
+    let undone =
+        rules.get("REP-NOT-RELEASED").copied().unwrap_or(0) + rules.get("ID-UNDECIDED").copied().unwrap_or(0);
     assert!(undone > 0, "120 specimens in 6 hours cannot all be done: {rules:?}");
     assert!(!report.passed, "{rules:?}");
 }

@@ -374,12 +374,12 @@ fn wrong_on_chart(s: &Session, spec: &Specimen, test: &str, r: &PatientResult) -
     if processing::needs_centrifuge(spec.tube) && spun.is_none_or(|t| t > r.measured_at) {
         why.push("it was measured before the tube was centrifuged".to_owned());
     }
-    let analyzer = &r.analyzer;
+    let qc = format!("{test} QC on {}", r.analyzer);
     match r.qc {
-        QcAtMeasure::NotRun => why.push(format!("it was measured without accepted {test} QC on {analyzer}")),
-        QcAtMeasure::Rejected => why.push(format!("it was measured while {test} QC on {analyzer} was rejected")),
+        QcAtMeasure::NotRun => why.push(format!("it was measured without accepted {qc}")),
+        QcAtMeasure::Rejected => why.push(format!("it was measured while {qc} stood rejected")),
         QcAtMeasure::AcceptedInError => {
-            why.push(format!("it was measured after {test} QC on {analyzer} that broke a rejection rule was accepted"))
+            why.push(format!("it was measured after {qc} was accepted although it broke a rejection rule"));
         }
         QcAtMeasure::Valid => {}
     }

@@ -169,9 +169,8 @@ impl Bench for Calls {
             // once the specimen is run: a value measured and not critical owes none.
             let owed = call.is_some()
                 || (!record.results.contains_key(test)
-                    && s.true_value(id, test).is_some_and(|v| {
-                        s.scenario.policy.critical(test).is_some_and(|c| c.breached_by(v))
-                    }));
+                    && s.true_value(id, test)
+                        .is_some_and(|v| s.scenario.policy.critical(test).is_some_and(|c| c.breached_by(v))));
             if !owed {
                 continue;
             }

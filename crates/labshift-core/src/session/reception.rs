@@ -206,7 +206,11 @@ impl Bench for Reception {
             || {
                 if spec.arrives > s.now {
                     let clock = |t: SimTime| s.scenario.meta.start.plus(t).to_string_full();
-                    format!("The shift was ended at {}; {id}, due at {}, was never dealt with.", clock(s.now), clock(spec.arrives))
+                    format!(
+                        "The shift was ended at {}; {id}, due at {}, was never dealt with.",
+                        clock(s.now),
+                        clock(spec.arrives)
+                    )
                 } else {
                     format!("{id} arrived and was never accepted or rejected.")
                 }
@@ -215,7 +219,13 @@ impl Bench for Reception {
         let task = || format!("Request the recollection of {id}");
         if record.rejected.is_some() || record.broken {
             let done = record.recollect_requested;
-            w.required("ID-NO-RECOLLECT", task(), done, || id.clone(), || format!("{id} was not recollected."));
+            w.required(
+                "ID-NO-RECOLLECT",
+                task(),
+                done,
+                || id.clone(),
+                || format!("{id} was not recollected."),
+            );
         } else if !decided && !defects.is_empty() {
             w.item("ID-NO-RECOLLECT", task(), false);
         }
@@ -261,7 +271,6 @@ fn accept(s: &mut Session, specimen: &str, at: SimTime) {
 }
 
 impl Session {
-
     /// Why a specimen must be rejected, in a technician's words and with
     /// its numbers ("the citrate tube is filled to 70%; it needs at least 90%").
     pub(super) fn defect_words(&self, spec: &Specimen, reason: RejectReason) -> String {
@@ -281,7 +290,10 @@ impl Session {
                 spec.fill_pct, rejection.citrate_min_fill_pct
             ),
             RejectReason::QuantityNotSufficient => {
-                format!("the tube is filled to {}%; it needs at least {}%", spec.fill_pct, rejection.min_fill_pct)
+                format!(
+                    "the tube is filled to {}%; it needs at least {}%",
+                    spec.fill_pct, rejection.min_fill_pct
+                )
             }
             RejectReason::Hemolyzed => {
                 format!("hemolysis index {} is beyond the limit of an ordered test", spec.hemolysis_index)
@@ -299,7 +311,9 @@ impl Session {
                 (spec.arrives.0 - spec.collected.0) / 60,
                 rejection.transport_max_min
             ),
-            RejectReason::WrongTemperature => "it needed chilled transport and arrived at room temperature".into(),
+            RejectReason::WrongTemperature => {
+                "it needed chilled transport and arrived at room temperature".into()
+            }
             RejectReason::Leaking => "the container is leaking".into(),
         }
     }

@@ -295,11 +295,21 @@ fn check_ppe(s: &mut Session, action: &Action, at: SimTime) {
     let forbidden: Vec<Ppe> = rule.forbid.iter().filter(|p| wearing.contains(p)).copied().collect();
     let place = area_words(area);
     if missing.contains(&Ppe::Gloves) {
-        s.find("SAF-GLOVES", at, &format!("{area:?}"), format!("Handled specimens at {place} without gloves."));
+        s.find(
+            "SAF-GLOVES",
+            at,
+            &format!("{area:?}"),
+            format!("Handled specimens at {place} without gloves."),
+        );
     }
     let others: Vec<&str> = missing.iter().filter(|p| **p != Ppe::Gloves).map(|p| ppe_words(*p)).collect();
     if !others.is_empty() {
-        s.find("SAF-PPE", at, &format!("{area:?}"), format!("Worked at {place} without {}.", others.join(" or ")));
+        s.find(
+            "SAF-PPE",
+            at,
+            &format!("{area:?}"),
+            format!("Worked at {place} without {}.", others.join(" or ")),
+        );
     }
     if !forbidden.is_empty() {
         let worn: Vec<&str> = forbidden.iter().map(|p| ppe_words(*p)).collect();

@@ -64,7 +64,10 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
             "in the rule catalogue (docs/scenario-format.md)",
         );
         if crate::rules::rule(id).is_some_and(|d| d.severity == crate::rules::FindingSeverity::GoodPractice) {
-            c.error(&format!("grading.critical[{i}]"), format!("`{id}` is a good-practice credit, not an error"));
+            c.error(
+                &format!("grading.critical[{i}]"),
+                format!("`{id}` is a good-practice credit, not an error"),
+            );
         }
     }
 
