@@ -159,7 +159,7 @@ impl Report {
             total: completion.total,
             pct: completion.pct(),
             required_pct,
-            missing: completion.missing().map(|i| i.task.clone()).collect(),
+            missing: completion.missing.into_iter().map(|i| i.task).collect(),
         };
         Report {
             scenario: scenario.meta.id.clone(),

@@ -140,7 +140,7 @@ impl Bench {
     }
 
     fn rules(&self) -> Vec<(String, FindingSeverity)> {
-        self.session.findings().iter().map(|f| (f.rule.clone(), f.severity)).collect()
+        self.session.findings().iter().map(|f| (f.rule.to_owned(), f.severity)).collect()
     }
 
     /// The rules of a report's critical findings, in order.
@@ -149,7 +149,7 @@ impl Bench {
             .findings
             .iter()
             .filter(|f| f.finding.severity == FindingSeverity::Critical)
-            .map(|f| f.finding.rule.clone())
+            .map(|f| f.finding.rule.to_owned())
             .collect()
     }
 
@@ -245,7 +245,13 @@ fn complete(bench: &mut Bench, name: &str, credentials: &str) {
 }
 
 fn critical_communication_findings(bench: &Bench) -> Vec<String> {
-    bench.session.findings().iter().filter(|f| f.rule.starts_with("CRIT-")).map(|f| f.rule.clone()).collect()
+    bench
+        .session
+        .findings()
+        .iter()
+        .filter(|f| f.rule.starts_with("CRIT-"))
+        .map(|f| f.rule.to_owned())
+        .collect()
 }
 
 #[test]

@@ -372,7 +372,7 @@ fn an_instructors_corpus_grades_as_an_instructor_would() {
             .findings
             .iter()
             .filter(|f| f.finding.severity != FindingSeverity::GoodPractice)
-            .map(|f| f.finding.rule.as_str())
+            .map(|f| f.finding.rule)
             .collect();
         let missing: Vec<&&str> = v.found.iter().filter(|r| !found.contains(r)).collect();
         if report.passed != v.passed || !v.overall.contains(&report.overall) || !missing.is_empty() {

@@ -47,7 +47,7 @@ fn an_overlong_shift_ends_at_its_limit_with_the_rest_left_undone() {
     let report = log.grade(&s).unwrap_or_else(|e| panic!("{e}"));
     let rules: std::collections::BTreeMap<&str, usize> =
         report.findings.iter().fold(Default::default(), |mut m, f| {
-            *m.entry(f.finding.rule.as_str()).or_default() += 1;
+            *m.entry(f.finding.rule).or_default() += 1;
             m
         });
     // It receives what arrives first and runs out of time before releasing it all.

@@ -176,8 +176,7 @@ pub fn summary(rows: &[Row]) -> String {
                 if f.finding.severity == labshift_core::rules::FindingSeverity::GoodPractice {
                     continue;
                 }
-                let entry =
-                    counts.entry(f.finding.rule.as_str()).or_insert((0, f.finding.requirement.as_str()));
+                let entry = counts.entry(f.finding.rule).or_insert((0, f.finding.requirement));
                 entry.0 += 1;
             }
         }

@@ -109,21 +109,24 @@ impl Bench for Analysis {
         Ok(())
     }
 
-    fn specimen_work(
+    fn specimen_work<'s>(
         &self,
-        _s: &Session,
-        spec: &Specimen,
-        record: &SpecimenState,
+        _s: &'s Session,
+        spec: &'s Specimen,
+        record: &'s SpecimenState,
         defects: &[RejectReason],
-        w: &mut Work,
+        w: &mut Work<'s>,
     ) {
         if !defects.is_empty() || record.broken || record.rejected.is_some() {
             return;
         }
         let id = &spec.id;
         for test in spec.tests.iter().chain(&record.add_ons) {
-            w.tests_needed.insert(test.clone());
-            let task = format!("Release {id} {test}");
+            w.tests_needed.insert(test);
+            if let Some(r) = record.results.get(test) {
+                w.measured_on.insert((&r.analyzer, test));
+            }
+            let task = || format!("Release {id} {test}");
             if record.accepted {
                 let released = record.results.get(test).is_some_and(|r| r.released_at.is_some());
                 let what = || format!("{id} {test} was never released.");
@@ -364,13 +367,15 @@ fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
 /// from a specimen that should have been rejected (for the defects that
 /// touch this test), or measured while its QC was not acceptable.
 fn wrong_on_chart(s: &Session, spec: &Specimen, test: &str, r: &PatientResult) -> Option<String> {
-    let mut why: Vec<String> = s
-        .defects(&spec.id)
-        .into_iter()
-        .filter(|d| *d != RejectReason::Hemolyzed || r.flags.hemolyzed)
-        .map(|d| s.defect_words(spec, d))
+    let record = s.specimens.get(&spec.id);
+    let mut why: Vec<String> = record
+        .and_then(|record| record.defects.as_deref())
+        .unwrap_or_default()
+        .iter()
+        .filter(|d| **d != RejectReason::Hemolyzed || r.flags.hemolyzed)
+        .map(|d| s.defect_words(spec, *d))
         .collect();
-    let spun = s.specimens.get(&spec.id).and_then(|record| record.centrifuged_at);
+    let spun = record.and_then(|record| record.centrifuged_at);
     if processing::needs_centrifuge(spec.tube) && spun.is_none_or(|t| t > r.measured_at) {
         why.push("it was measured before the tube was centrifuged".to_owned());
     }

@@ -150,13 +150,13 @@ impl Bench for Calls {
         }
     }
 
-    fn specimen_work(
+    fn specimen_work<'s>(
         &self,
-        s: &Session,
-        spec: &Specimen,
-        record: &SpecimenState,
+        s: &'s Session,
+        spec: &'s Specimen,
+        record: &'s SpecimenState,
         defects: &[RejectReason],
-        w: &mut Work,
+        w: &mut Work<'s>,
     ) {
         if !defects.is_empty() || record.broken || record.rejected.is_some() {
             return;
@@ -177,9 +177,9 @@ impl Bench for Calls {
             let called = call.is_some_and(|c| {
                 c.answered_by.is_some() && (c.read_back_at.is_some() || !read_back_required)
             });
-            w.item("CRIT-NOT-CALLED", format!("Call the critical {id} {test}, with read-back"), called);
+            w.item("CRIT-NOT-CALLED", || format!("Call the critical {id} {test}, with read-back"), called);
             let documented = call.is_some_and(|c| c.documented);
-            w.item("CRIT-NOT-DOCUMENTED", format!("Document the call of {id} {test}"), documented);
+            w.item("CRIT-NOT-DOCUMENTED", || format!("Document the call of {id} {test}"), documented);
         }
     }
 

@@ -150,7 +150,8 @@ pub struct Flags {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub at: SimTime,
-    pub rule: String,
+    /// The catalogue rule's id.
+    pub rule: &'static str,
     pub category: Category,
     pub severity: FindingSeverity,
     /// The specimen, analyzer or area it concerns ("" for the shift).
@@ -158,6 +159,6 @@ pub struct Finding {
     /// What happened, in plain words.
     pub what: String,
     /// What the rule requires.
-    pub requirement: String,
-    pub citation: String,
+    pub requirement: &'static str,
+    pub citation: &'static str,
 }

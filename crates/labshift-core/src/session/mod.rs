@@ -81,18 +81,18 @@ trait Bench: Sync {
 
     /// The work one specimen asks of this bench (see [`work`]); `defects`
     /// are the specimen's reasons for rejection, none for an acceptable one.
-    fn specimen_work(
+    fn specimen_work<'s>(
         &self,
-        _s: &Session,
-        _spec: &Specimen,
-        _record: &SpecimenState,
+        _s: &'s Session,
+        _spec: &'s Specimen,
+        _record: &'s SpecimenState,
         _defects: &[RejectReason],
-        _w: &mut Work,
+        _w: &mut Work<'s>,
     ) {
     }
 
     /// The rest of the work this bench asks for, once every specimen's is listed.
-    fn work(&self, _s: &Session, _w: &mut Work) {}
+    fn work<'s>(&self, _s: &'s Session, _w: &mut Work<'s>) {}
 
     /// What this bench finds wrong, at the end of the shift, with work that
     /// was done (a call made late, never documented).
@@ -159,6 +159,8 @@ pub struct Session {
     /// score builds none: it changes the shift exactly as a live step does.
     telling: bool,
     ended: bool,
+    /// The work of the shift as it stood when the shift ended.
+    completed: Option<Completion>,
 }
 
 /// Minutes to whole seconds.
@@ -236,6 +238,7 @@ impl Session {
             undelivered: Vec::new(),
             telling: true,
             ended: false,
+            completed: None,
         }
     }
 
@@ -406,13 +409,13 @@ impl Session {
         };
         self.findings.push(Finding {
             at,
-            rule: id.to_owned(),
+            rule: def.id,
             category: def.category,
             severity,
             subject: subject.to_owned(),
             what,
-            requirement: def.requirement.to_owned(),
-            citation: def.citation.to_owned(),
+            requirement: def.requirement,
+            citation: def.citation,
         });
     }
 
@@ -435,12 +438,14 @@ impl Session {
         self.now = at;
         // Found while the state is read, recorded after: the work left
         // undone first, then what is wrong with work that was done.
-        let work = self.list_work();
+        let mut work = self.list_work();
+        let findings = std::mem::take(&mut work.findings);
+        self.completed = Some(work.completion());
         let mut undone = Undone { at, found: Vec::new() };
         for b in BENCHES {
             b.undone(self, &mut undone);
         }
-        for (rule, subject, what) in work.findings {
+        for (rule, subject, what) in findings {
             self.find(rule, at, &subject, what);
         }
         for (rule, when, subject, what) in undone.found {
@@ -449,21 +454,32 @@ impl Session {
         self.findings.sort_by_key(|f| f.at);
     }
 
-    /// The shift's work, and how much of it is done so far (see [`work`]).
+    /// The shift's work, and how much of it is done so far (see [`work`]);
+    /// once the shift has ended, as it stood at the end.
     pub fn completion(&self) -> Completion {
-        self.list_work().completion()
+        match &self.completed {
+            Some(done) => done.clone(),
+            None => self.list_work().completion(),
+        }
     }
 
     /// Every bench's part of the work: each specimen due before the time
     /// limit, bench by bench, then the rest.
-    fn list_work(&self) -> Work {
+    fn list_work(&self) -> Work<'_> {
         let mut w = Work::default();
         let limit = self.scenario.meta.time_limit;
         for spec in self.scenario.specimens.iter().filter(|s| s.arrives <= limit) {
             let Some(record) = self.specimens.get(&spec.id) else { continue };
-            let defects = self.defects(&spec.id);
+            let fresh;
+            let defects = match &record.defects {
+                Some(settled) => settled.as_slice(),
+                None => {
+                    fresh = self.defects(&spec.id);
+                    fresh.as_slice()
+                }
+            };
             for b in BENCHES {
-                b.specimen_work(self, spec, record, &defects, &mut w);
+                b.specimen_work(self, spec, record, defects, &mut w);
             }
         }
         for b in BENCHES {

@@ -32,19 +32,19 @@ pub(super) fn needs_centrifuge(tube: TubeKind) -> bool {
 }
 
 impl Bench for Processing {
-    fn specimen_work(
+    fn specimen_work<'s>(
         &self,
-        _s: &Session,
-        spec: &Specimen,
-        record: &SpecimenState,
+        _s: &'s Session,
+        spec: &'s Specimen,
+        record: &'s SpecimenState,
         defects: &[RejectReason],
-        w: &mut Work,
+        w: &mut Work<'s>,
     ) {
         if !defects.is_empty() || record.broken || record.rejected.is_some() || !needs_centrifuge(spec.tube) {
             return;
         }
         let id = &spec.id;
-        let task = format!("Centrifuge {id}");
+        let task = || format!("Centrifuge {id}");
         if record.accepted {
             let done = record.centrifuged_at.is_some();
             let what = || format!("{id} was accepted and never centrifuged: its tests could not be run.");

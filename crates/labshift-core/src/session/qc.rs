@@ -258,38 +258,26 @@ impl Bench for Qc {
         }
     }
 
-    fn work(&self, s: &Session, w: &mut Work) {
+    fn work<'s>(&self, s: &'s Session, w: &mut Work<'s>) {
         // QC on each analyzer a needed test was measured on, or else on the
         // first that offers it.
-        let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+        let mut pairs = std::mem::take(&mut w.measured_on);
         for test in &w.tests_needed {
-            let mut used = s
-                .specimens
-                .values()
-                .filter_map(|r| r.results.get(test.as_str()))
-                .map(|r| r.analyzer.as_str())
-                .peekable();
-            if used.peek().is_none() {
-                if let Some(a) = s.scenario.lab.analyzers.iter().find(|a| a.offers(test)) {
-                    pairs.insert((a.id.as_str(), test.as_str()));
-                }
-            } else {
-                pairs.extend(used.map(|a| (a, test.as_str())));
+            if !pairs.iter().any(|(_, t)| t == test)
+                && let Some(a) = s.scenario.lab.analyzers.iter().find(|a| a.offers(test))
+            {
+                pairs.insert((a.id.as_str(), test));
             }
         }
-        let mut items = Vec::new();
         for (analyzer, test) in pairs {
             let passed = s.qc.tests.get(analyzer, test).is_some_and(|q| q.last_pass.is_some());
-            items.push(("QC-NOT-RUN", format!("Run and accept {test} QC on {analyzer}"), passed));
+            w.item("QC-NOT-RUN", || format!("Run and accept {test} QC on {analyzer}"), passed);
         }
         for (analyzer, test, q) in s.qc.tests.iter() {
             if q.rejections > 0 {
-                let task = format!("Look back at the results before the rejected {test} QC on {analyzer}");
-                items.push(("QC-NO-LOOKBACK", task, q.look_backs >= q.rejections));
+                let task = || format!("Look back at the results before the rejected {test} QC on {analyzer}");
+                w.item("QC-NO-LOOKBACK", task, q.look_backs >= q.rejections);
             }
-        }
-        for (rule, task, done) in items {
-            w.item(rule, task, done);
         }
     }
 

@@ -126,6 +126,7 @@ impl Bench for Reception {
                 }
                 if let Some(state) = s.specimens.get_mut(specimen) {
                     state.rejected = Some(*reason);
+                    state.defects = Some(defects);
                 }
                 s.safety.leave_biohazard();
                 s.tell(|_| Event::SpecimenRejected { specimen: specimen.clone(), reason: *reason });
@@ -184,17 +185,17 @@ impl Bench for Reception {
         }
     }
 
-    fn specimen_work(
+    fn specimen_work<'s>(
         &self,
-        s: &Session,
-        spec: &Specimen,
-        record: &SpecimenState,
+        s: &'s Session,
+        spec: &'s Specimen,
+        record: &'s SpecimenState,
         defects: &[RejectReason],
-        w: &mut Work,
+        w: &mut Work<'s>,
     ) {
         let id = &spec.id;
         let decided = record.accepted || record.rejected.is_some();
-        let task = match defects.first() {
+        let task = || match defects.first() {
             None => format!("Accept {id}"),
             Some(reason) => format!("Reject {id}: {}", s.defect_words(spec, *reason)),
         };
@@ -219,15 +220,9 @@ impl Bench for Reception {
         let task = || format!("Request the recollection of {id}");
         if record.rejected.is_some() || record.broken {
             let done = record.recollect_requested;
-            w.required(
-                "ID-NO-RECOLLECT",
-                task(),
-                done,
-                || id.clone(),
-                || format!("{id} was not recollected."),
-            );
+            w.required("ID-NO-RECOLLECT", task, done, || id.clone(), || format!("{id} was not recollected."));
         } else if !decided && !defects.is_empty() {
-            w.item("ID-NO-RECOLLECT", task(), false);
+            w.item("ID-NO-RECOLLECT", task, false);
         }
     }
 }
@@ -239,6 +234,7 @@ fn accept(s: &mut Session, specimen: &str, at: SimTime) {
     let compared = s.specimens.get(specimen).is_some_and(|r| r.label_compared);
     if let Some(state) = s.specimens.get_mut(specimen) {
         state.accepted = true;
+        state.defects = Some(defects.clone());
     }
     if !compared {
         s.find(

@@ -50,6 +50,9 @@ pub(super) struct SpecimenState {
     pub(super) label_compared: bool,
     pub(super) accepted: bool,
     pub(super) rejected: Option<RejectReason>,
+    /// Its reasons for rejection, settled when it was accepted or rejected
+    /// (nothing changes a specimen once it is decided).
+    pub(super) defects: Option<Vec<RejectReason>>,
     pub(super) recollect_requested: bool,
     pub(super) broken: bool,
     pub(super) in_centrifuge: bool,

@@ -215,17 +215,17 @@ impl Bench for Safety {
         }
     }
 
-    fn work(&self, s: &Session, w: &mut Work) {
+    fn work<'s>(&self, s: &'s Session, w: &mut Work<'s>) {
         let ws = &s.safety;
         for _ in 0..ws.spills_cleared {
-            w.item("SAF-SPILL", "Decontaminate the spill".into(), true);
+            w.item("SAF-SPILL", || "Decontaminate the spill".into(), true);
         }
         for _ in &ws.spills {
-            w.item("SAF-SPILL", "Decontaminate the spill".into(), false);
+            w.item("SAF-SPILL", || "Decontaminate the spill".into(), false);
         }
         if ws.waste_made || ws.pending_sharps > 0 {
             let clear = ws.pending_sharps == 0 && ws.pending_biohazard == 0;
-            w.item("SAF-BIOHAZARD", "Clear the waste into the sharps and biohazard bins".into(), clear);
+            w.item("SAF-BIOHAZARD", || "Clear the waste into the sharps and biohazard bins".into(), clear);
         }
     }
 

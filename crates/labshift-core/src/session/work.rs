@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::raw::Category;
 use crate::rules::rule;
 
-/// One piece of the shift's work.
+/// A piece of the shift's work left undone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkItem {
     /// The rule that asks for it; its category is the item's.
@@ -30,7 +30,6 @@ pub struct WorkItem {
     pub category: Category,
     /// What was asked, in a technician's words ("Release S01 K").
     pub task: String,
-    pub done: bool,
 }
 
 /// How much of the shift's work was done.
@@ -38,8 +37,8 @@ pub struct WorkItem {
 pub struct Completion {
     pub done: usize,
     pub total: usize,
-    /// Every item, in the order the benches list them.
-    pub items: Vec<WorkItem>,
+    /// What was left undone, in the order the benches list it.
+    pub missing: Vec<WorkItem>,
 }
 
 impl Completion {
@@ -50,35 +49,40 @@ impl Completion {
         }
         (self.done as f64 * 1000.0 / self.total as f64).round() / 10.0
     }
-
-    /// The items not done.
-    pub fn missing(&self) -> impl Iterator<Item = &WorkItem> {
-        self.items.iter().filter(|i| !i.done)
-    }
 }
 
 /// The work being listed, and the findings undone items make at the end.
+/// Borrows from the session it lists: nothing is copied for work done.
 #[derive(Debug, Default)]
-pub(super) struct Work {
-    pub(super) items: Vec<WorkItem>,
+pub(super) struct Work<'s> {
+    done: usize,
+    total: usize,
+    missing: Vec<WorkItem>,
     /// (rule, subject, what) for each undone item that is a finding of its own.
     pub(super) findings: Vec<(&'static str, String, String)>,
     /// The tests that acceptable specimens need reported: their QC is work.
-    pub(super) tests_needed: BTreeSet<String>,
+    pub(super) tests_needed: BTreeSet<&'s str>,
+    /// (analyzer, test) each of those tests was measured on.
+    pub(super) measured_on: BTreeSet<(&'s str, &'s str)>,
 }
 
-impl Work {
-    /// An item that, left undone, is only counted.
-    pub(super) fn item(&mut self, rule_id: &'static str, task: String, done: bool) {
+impl Work<'_> {
+    /// An item that, left undone, is only counted; `task` is asked for then.
+    pub(super) fn item(&mut self, rule_id: &'static str, task: impl FnOnce() -> String, done: bool) {
+        self.total += 1;
+        if done {
+            self.done += 1;
+            return;
+        }
         let category = rule(rule_id).map_or(Category::Timeliness, |r| r.category);
-        self.items.push(WorkItem { rule: rule_id, category, task, done });
+        self.missing.push(WorkItem { rule: rule_id, category, task: task() });
     }
 
     /// An item that, left undone, is also a finding: `what` says so.
     pub(super) fn required(
         &mut self,
         rule_id: &'static str,
-        task: String,
+        task: impl FnOnce() -> String,
         done: bool,
         subject: impl FnOnce() -> String,
         what: impl FnOnce() -> String,
@@ -90,7 +94,6 @@ impl Work {
     }
 
     pub(super) fn completion(self) -> Completion {
-        let done = self.items.iter().filter(|i| i.done).count();
-        Completion { done, total: self.items.len(), items: self.items }
+        Completion { done: self.done, total: self.total, missing: self.missing }
     }
 }

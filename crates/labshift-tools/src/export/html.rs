@@ -222,7 +222,7 @@ fn timeline(out: &mut String, attempt: &Attempt) {
              <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"7\" fill=\"{colour}\"/>\
              <text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"9\" font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">{n}</text></a>",
             findings[i].clock,
-            esc(&f.rule),
+            esc(f.rule),
             esc(&f.what),
             y + 3.0,
             n = i + 1
@@ -259,10 +259,10 @@ fn findings(out: &mut String, attempt: &Attempt) {
             severity_class(g.severity),
             g.severity.name(),
             esc(&g.what),
-            esc(&g.rule),
+            esc(g.rule),
             g.category.name(),
-            esc(&g.requirement),
-            esc(&g.citation)
+            esc(g.requirement),
+            esc(g.citation)
         );
     }
     let _ = writeln!(out, "</table>\n</section>");
