@@ -122,7 +122,7 @@ rules! {
         "42 CFR 493.1256(d); Westgard multirule";
     "QC-RELEASED-AFTER-REJECT", Qc, Critical,
         "No patient result for a test is released after its QC was rejected until corrective action is complete and QC passes.",
-        "42 CFR 493.1282(b)(1)";
+        "42 CFR 493.1256(f); 42 CFR 493.1282(b)(2)";
     "QC-WRONG-RULE", Qc, Minor,
         "A rejected QC run names the rule that fired.",
         "Westgard multirule";
@@ -140,13 +140,13 @@ rules! {
         "42 CFR 493.1252(d)";
     "AN-EXPIRED-REAGENT", Analytical, Major,
         "Expired reagents are never used and lots are not mixed.",
-        "42 CFR 493.1252(d)";
+        "42 CFR 493.1252(d), (e)";
     "AN-CALIBRATION", Analytical, Major,
         "A test is calibrated as the manufacturer requires, and after a reagent lot change, major maintenance or a QC shift.",
         "42 CFR 493.1255";
     "AN-ABOVE-AMR", Analytical, Major,
         "A result beyond the analytical measurement range is diluted and rerun, never reported as is.",
-        "42 CFR 493.1253(b)(1)";
+        "42 CFR 493.1282(b)(1)(ii)";
     "AN-DELTA-IGNORED", Analytical, Major,
         "A result that fails a delta check is investigated (identity, specimen quality) before release.",
         "CLSI EP33";
@@ -176,7 +176,7 @@ rules! {
         "Joint Commission NPSG.02.03.01";
     "CRIT-NOT-DOCUMENTED", CriticalCommunication, Major,
         "The call is documented: who (name, credentials), when, and the result.",
-        "42 CFR 493.1291(g)";
+        "42 CFR 493.1291(g); CAP GEN.41320-GEN.41340";
     "CRIT-WRONG-RECIPIENT", CriticalCommunication, Major,
         "A critical value is given only to a licensed caregiver the policy accepts.",
         "Joint Commission NPSG.02.03.01";
@@ -188,7 +188,7 @@ rules! {
         "OSHA 29 CFR 1910.1030(d)(3)(x), (xi)";
     "SAF-PPE-CLEAN-AREA", Safety, Minor,
         "Gloves come off before touching the phone, keyboard or other clean surfaces.",
-        "OSHA 29 CFR 1910.1030(d)(3)(x)";
+        "OSHA 29 CFR 1910.1030(d)(3)(vii); CLSI M29";
     "SAF-HAND-HYGIENE", Safety, Minor,
         "Hands are washed right after gloves come off.",
         "OSHA 29 CFR 1910.1030(d)(2)(v)";

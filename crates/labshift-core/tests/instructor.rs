@@ -237,12 +237,12 @@ fn corpus() -> Vec<Case> {
             }),
             fails(0.0..=80.0, &["QC-REJECT-IGNORED", "REP-WRONG-RESULT"]),
         ),
-        // Scenario (c)'s rubric makes the look-back critical: it is the lesson of the shift.
+        // Nothing was released before the QC failed: a missed look-back is major.
         case(
             "c: no look-back after the QC rejection",
             c,
             without(|a| matches!(a, LookBack { .. })),
-            fails(0.0..=90.0, &["QC-NO-LOOKBACK"]),
+            passes(80.0..=95.0, &["QC-NO-LOOKBACK"]),
         ),
         // Wrong reasons and forgotten follow-ups.
         case(
