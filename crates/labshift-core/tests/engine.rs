@@ -792,3 +792,24 @@ fn an_uncompared_label_and_an_unreviewed_release_are_findings() {
         .collect();
     assert_eq!(not_compared, ["GOOD"]);
 }
+
+/// The lab calls what it reports: a potassium shown as critical must be
+/// called even though the patient's true value is normal (here a grossly
+/// shifted analyzer reads 4.0 mmol/L as above 6), and the call is work the
+/// shift owes.
+#[test]
+fn a_result_shown_as_critical_is_called_whatever_the_true_value() {
+    let scenario =
+        lab(r#"(at: "08:00", fault: QcShift(analyzer: "chem1", test: "K", sd: 30.0, spread: 0.01))"#);
+    let mut bench = Bench::new(&scenario);
+    bench.process("GOOD", "chem1");
+    let shown = bench.session.specimen_view("GOOD").and_then(|v| v.results.into_iter().find(|r| r.test == "K"));
+    assert!(shown.is_some_and(|r| r.flags.critical), "the shifted analyzer reads K as critical");
+    assert_eq!(bench.session.true_value("GOOD", "K"), Some(4.0));
+    let calls: Vec<(String, String)> =
+        bench.session.critical_calls().into_iter().map(|c| (c.specimen, c.test)).collect();
+    assert_eq!(calls, [("GOOD".to_owned(), "K".to_owned())]);
+    let report = bench.end();
+    assert!(report.completion.missing.iter().any(|t| t.starts_with("Call the critical GOOD K")));
+    assert!(Bench::critical_rules(&report).contains(&"CRIT-NOT-CALLED".to_owned()));
+}

@@ -259,8 +259,10 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
         delta_failed,
     };
     s.qc.use_reagent(analyzer, test);
-    let truly_critical = critical.is_some_and(|c| c.breached_by(truth));
-    if flags.critical && truly_critical && !flags.hemolyzed {
+    // The lab calls what it reports: a result shown as critical is called,
+    // whatever the patient's true value, unless hemolysis explains it (that
+    // result is suppressed and recollected instead).
+    if flags.critical && !flags.hemolyzed {
         s.calls.raise(specimen, test, at);
     }
     if let Some(record) = s.specimens.get_mut(specimen) {
