@@ -589,6 +589,11 @@ pub struct RawTestDef {
     /// Longest a whole-blood specimen may wait uncentrifuged, in minutes.
     #[serde(default)]
     pub uncentrifuged_max_min: Option<u32>,
+    /// Longest from collection to the lab for this test in its tube, in
+    /// minutes (an EDTA CBC keeps about 24 h, an aPTT 4 h); the pack's
+    /// `rejection.transport_max_min` when left out.
+    #[serde(default)]
+    pub stability_min: Option<u32>,
     /// Required transport temperature, if not ambient.
     #[serde(default)]
     pub transport: Option<Transport>,
@@ -690,7 +695,8 @@ pub struct RawRejection {
     pub min_fill_pct: u8,
     /// Longest a specimen may wait uncentrifuged, unless its test says less.
     pub uncentrifuged_max_min: u32,
-    /// Longest from collection to arrival in the lab.
+    /// Longest from collection to arrival in the lab, for a test that sets
+    /// no `stability_min` of its own.
     pub transport_max_min: u32,
     /// Index at which lipemia or icterus makes a specimen unacceptable.
     pub lipemia_limit_index: u8,

@@ -803,7 +803,8 @@ fn a_result_shown_as_critical_is_called_whatever_the_true_value() {
         lab(r#"(at: "08:00", fault: QcShift(analyzer: "chem1", test: "K", sd: 30.0, spread: 0.01))"#);
     let mut bench = Bench::new(&scenario);
     bench.process("GOOD", "chem1");
-    let shown = bench.session.specimen_view("GOOD").and_then(|v| v.results.into_iter().find(|r| r.test == "K"));
+    let shown =
+        bench.session.specimen_view("GOOD").and_then(|v| v.results.into_iter().find(|r| r.test == "K"));
     assert!(shown.is_some_and(|r| r.flags.critical), "the shifted analyzer reads K as critical");
     assert_eq!(bench.session.true_value("GOOD", "K"), Some(4.0));
     let calls: Vec<(String, String)> =
@@ -812,4 +813,45 @@ fn a_result_shown_as_critical_is_called_whatever_the_true_value() {
     let report = bench.end();
     assert!(report.completion.missing.iter().any(|t| t.starts_with("Call the critical GOOD K")));
     assert!(Bench::critical_rules(&report).contains(&"CRIT-NOT-CALLED".to_owned()));
+}
+
+/// Stability belongs to a test and its tube: a CBC in EDTA three hours after
+/// collection is acceptable (it keeps about 24 h) and the reference
+/// technician releases it; a sodium in a gold-top tube of the same age is not
+/// (serum is separated within 2 h).
+#[test]
+fn a_three_hour_old_edta_cbc_is_acceptable_and_a_serum_sodium_is_not() {
+    let serum = lab("");
+    assert_eq!(Session::new(&serum, 1).defects("DELAYED"), [RejectReason::DelayedTransport]);
+    // Scenario (a)'s S03, a CBC drawn at 06:50, drawn three hours earlier instead.
+    let root =
+        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../..");
+    let text = std::fs::read_to_string(root.join("scenarios/a-morning-chemistry.ron")).unwrap_or_default();
+    let line = text.lines().position(|l| l.contains("(id: \"S03\"")).expect("S03");
+    let older: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(
+            |(i, l)| {
+                if i == line || i == line + 1 { l.replace("\"06:50\"", "\"04:00\"") } else { l.to_owned() }
+            },
+        )
+        .collect();
+    let policy = std::fs::read_to_string(root.join("scenarios/policies/us-default.ron")).unwrap_or_default();
+    let files = MemoryFiles::default()
+        .with("scenarios/a.ron", &older.join("\n"))
+        .with("scenarios/policies/us-default.ron", &policy);
+    let loaded = load_scenario("scenarios/a.ron", &files);
+    let messages: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+    let scenario = Arc::new(loaded.value.unwrap_or_else(|| panic!("{}", messages.join("\n"))));
+    let spec = scenario.specimens.iter().find(|s| s.id == "S03").expect("S03");
+    assert_eq!(
+        (spec.tube, spec.arrives.0 - spec.collected.0),
+        (labshift_core::raw::TubeKind::LavenderEdta, 192 * 60)
+    );
+    assert!(Session::new(&scenario, 1).defects("S03").is_empty());
+    let log = labshift_core::reference::reference_log(&scenario, 1).unwrap_or_else(|e| panic!("{e}"));
+    let report = log.grade(&scenario).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.passed && report.overall == 100.0, "{}", report.to_text());
+    assert!(report.released.iter().any(|r| r.specimen == "S03" && r.test == "HGB"));
 }

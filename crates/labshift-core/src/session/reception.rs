@@ -267,6 +267,19 @@ fn accept(s: &mut Session, specimen: &str, at: SimTime) {
 }
 
 impl Session {
+    /// The ordered test the specimen arrived too late for, with its stability
+    /// in minutes (the shortest, if several); `None` if every test keeps.
+    pub(super) fn too_old<'a>(&'a self, spec: &'a Specimen) -> Option<(&'a str, u32)> {
+        let age = spec.arrives.0 - spec.collected.0;
+        let default = self.scenario.policy.pack.rejection.transport_max_min;
+        spec.tests
+            .iter()
+            .filter_map(|t| self.scenario.policy.test(t))
+            .map(|t| (t.code.as_str(), t.stability_min.unwrap_or(default)))
+            .filter(|(_, limit)| age > minutes(*limit))
+            .min_by_key(|(_, limit)| *limit)
+    }
+
     /// Why a specimen must be rejected, in a technician's words and with
     /// its numbers ("the citrate tube is filled to 70%; it needs at least 90%").
     pub(super) fn defect_words(&self, spec: &Specimen, reason: RejectReason) -> String {
@@ -302,11 +315,13 @@ impl Session {
                 "icterus index {} is at or beyond the limit of {}",
                 spec.icterus_index, rejection.icterus_limit_index
             ),
-            RejectReason::DelayedTransport => format!(
-                "it arrived {} min after collection; the limit is {} min",
-                (spec.arrives.0 - spec.collected.0) / 60,
-                rejection.transport_max_min
-            ),
+            RejectReason::DelayedTransport => {
+                let (test, limit) = self.too_old(spec).unwrap_or(("", rejection.transport_max_min));
+                format!(
+                    "it arrived {} min after collection; {test} keeps {limit} min in this tube",
+                    (spec.arrives.0 - spec.collected.0) / 60
+                )
+            }
             RejectReason::WrongTemperature => {
                 "it needed chilled transport and arrived at room temperature".into()
             }
@@ -376,7 +391,7 @@ impl Session {
         if s.icterus_index >= policy.rejection.icterus_limit_index {
             d.push(RejectReason::Icteric);
         }
-        if s.arrives.0 - s.collected.0 > minutes(policy.rejection.transport_max_min) {
+        if self.too_old(s).is_some() {
             d.push(RejectReason::DelayedTransport);
         }
         if wrong_temp {

@@ -38,6 +38,12 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
                 c.error(&format!("{p}.hemolysis.bias_per_index"), "hemolysis bias must be a number");
             }
         }
+        if t.stability_min == Some(0) {
+            let d = c
+                .at(&format!("{p}.stability_min"), format!("test `{}` keeps 0 minutes", t.code))
+                .expected("at least 1 minute, e.g. `stability_min: 1440` for 24 h");
+            c.push(d);
+        }
         if let Some(delta) = t.delta {
             let (crate::raw::RawDelta::Absolute(v) | crate::raw::RawDelta::Percent(v)) = delta;
             c.positive(&format!("{p}.delta"), "delta-check limit", v);
