@@ -190,6 +190,9 @@ pub fn doing(action: &Action, scenario: &Scenario) -> String {
         }
         Release { specimen, test } => format!("Release the {test} result of {specimen} to the chart"),
         Hold { specimen, test } => format!("Hold the {test} result of {specimen}"),
+        Suppress { specimen, test } => {
+            format!("Suppress the {test} of {specimen}: hemolyzed serum; recollect for {test} only")
+        }
         CallCaregiver { specimen, test, caregiver: c } => {
             format!("Call {} with the critical {test} of {specimen}", caregiver(c))
         }

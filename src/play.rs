@@ -369,6 +369,12 @@ impl Play {
             }
             Event::ResultReleased { specimen, test } => (Tone::Good, format!("{specimen} {test} released.")),
             Event::ResultHeld { specimen, test } => (Tone::Info, format!("{specimen} {test} on hold.")),
+            Event::ResultSuppressed { specimen, test } => (
+                Tone::Info,
+                format!(
+                    "{specimen} {test} not reported: \"hemolyzed specimen, please recollect\"; the ward is asked to redraw for {test}."
+                ),
+            ),
             Event::CallAnswered { caregiver } => {
                 (Tone::Good, format!("{} answers the phone.", self.person(caregiver)))
             }

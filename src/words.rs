@@ -80,17 +80,23 @@ pub fn transport(t: Transport) -> &'static str {
     }
 }
 
-/// What a technician sees looking at the tube: facts, not verdicts.
-/// Lipemia and icterus are described as clearly visible from the policy's limits on.
-pub fn appearance(s: &Specimen, lipemia_limit: u8, icterus_limit: u8) -> Vec<String> {
+/// What a technician sees looking at the tube: facts, not verdicts. The
+/// serum's colour (hemolysis) shows only once the tube is spun: whole blood
+/// is red whatever the serum will be. Lipemia and icterus are described as
+/// clearly visible from the policy's limits on.
+pub fn appearance(s: &Specimen, spun: bool, lipemia_limit: u8, icterus_limit: u8) -> Vec<String> {
     let mut seen = Vec::new();
-    seen.push(match s.hemolysis_index {
-        0 => "serum/plasma: clear straw colour".to_owned(),
-        1 => "serum/plasma: faintly pink".to_owned(),
-        2 => "serum/plasma: pink".to_owned(),
-        3 => "serum/plasma: red".to_owned(),
-        _ => "serum/plasma: dark red, like diluted blood".to_owned(),
-    });
+    if spun {
+        seen.push(match s.hemolysis_index {
+            0 => "serum/plasma: clear straw colour".to_owned(),
+            1 => "serum/plasma: faintly pink".to_owned(),
+            2 => "serum/plasma: pink".to_owned(),
+            3 => "serum/plasma: red".to_owned(),
+            _ => "serum/plasma: dark red, like diluted blood".to_owned(),
+        });
+    } else if s.tube.cap_and_additive().0 != "urine cup" {
+        seen.push("whole blood: the serum's colour shows after the spin".to_owned());
+    }
     if s.lipemia_index >= lipemia_limit {
         seen.push("turbid, milky".to_owned());
     }

@@ -46,7 +46,13 @@ fn preview_is_the_same_for_a_seed_and_differs_between_seeds() {
     let seven = preview("7");
     assert_eq!(seven, preview("7"));
     assert_ne!(seven, preview("8"));
-    for part in ["specimens", "events", "choices", "expected critical calls", "REJECT: Hemolyzed"] {
+    for part in [
+        "specimens",
+        "events",
+        "choices",
+        "expected critical calls",
+        "SUPPRESS after the spin (hemolyzed serum), recollect: K",
+    ] {
         assert!(seven.contains(part), "no `{part}` in:\n{seven}");
     }
     // Scripts get the same key as JSON.

@@ -344,7 +344,9 @@ fn sync_instruments(
 
 /// A tube's state in one short word, under the tube.
 fn badge(v: &labshift_core::session::SpecimenView) -> &'static str {
-    if v.results.iter().any(|r| r.released) && v.results.iter().all(|r| r.released || r.held) {
+    if v.results.iter().any(|r| r.released || r.suppressed)
+        && v.results.iter().all(|r| r.released || r.suppressed || r.held)
+    {
         "done"
     } else if !v.results.is_empty() {
         "resulted"
@@ -470,6 +472,7 @@ mod tests {
             diluted: false,
             reviewed: true,
             held: false,
+            suppressed: false,
             released: true,
         });
         views[2].in_centrifuge = true;

@@ -72,6 +72,8 @@ pub(super) fn lis(views: &[SpecimenView]) -> PanelSpec {
             any = true;
             let state = if r.released {
                 "released"
+            } else if r.suppressed {
+                "suppressed, recollect"
             } else if r.held {
                 "on hold"
             } else if r.reviewed {
@@ -120,18 +122,27 @@ pub(super) fn result(play: &Play, id: &str, test: &str, view: Option<&SpecimenVi
             |l: Option<labshift_core::raw::RawLimit>| l.map_or_else(|| s("—"), |l| format!("{}", l.value()));
         p.line(format!("Critical limits: below {} / above {} {unit}", limit(crit.low), limit(crit.high)));
     }
-    let state =
-        [(r.reviewed, "reviewed"), (r.held, "on hold"), (r.released, "released"), (r.diluted, "diluted")]
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, w)| *w)
-            .collect::<Vec<_>>()
-            .join(", ");
+    let state = [
+        (r.reviewed, "reviewed"),
+        (r.held, "on hold"),
+        (r.suppressed, "suppressed, recollection asked"),
+        (r.released, "released"),
+        (r.diluted, "diluted"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, w)| *w)
+    .collect::<Vec<_>>()
+    .join(", ");
     p.line(format!("State: {}", if state.is_empty() { "awaiting review" } else { &state }));
     let (id, test) = (id.to_owned(), test.to_owned());
     p.act("Review (flags, delta, hemolysis)", Action::Review { specimen: id.clone(), test: test.clone() });
     p.act("Release to the chart", Action::Release { specimen: id.clone(), test: test.clone() });
     p.act("Hold", Action::Hold { specimen: id.clone(), test: test.clone() });
+    p.act(
+        "Suppress (hemolyzed) and ask for a recollection of this test",
+        Action::Suppress { specimen: id.clone(), test: test.clone() },
+    );
     p.act("Repeat the test", Action::Repeat { specimen: id.clone(), test: test.clone() });
     for factor in [2, 5, 10] {
         p.act(

@@ -184,6 +184,9 @@ pub fn describe(action: &Action) -> String {
         Hold { specimen, test } | Release { specimen, test } => {
             format!("verify the {test} result of {specimen}: release or hold (L)")
         }
+        Suppress { specimen, test } => {
+            format!("suppress the hemolyzed {test} of {specimen} and ask for its recollection (L)")
+        }
         CallCaregiver { specimen, test, .. } => format!("call the critical {test} of {specimen} (P)"),
         ConfirmReadBack { specimen, test } => format!("have the {test} result of {specimen} read back (P)"),
         DocumentCall { specimen, test, .. } => format!("document the call for {specimen} {test} (P)"),
@@ -227,6 +230,7 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         | Review { specimen, test }
         | Repeat { specimen, test }
         | Hold { specimen, test }
+        | Suppress { specimen, test }
         | Release { specimen, test } => Panel::Result(specimen.clone(), test.clone()),
         CallCaregiver { specimen, test, .. }
         | ConfirmReadBack { specimen, test }

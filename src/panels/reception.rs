@@ -75,7 +75,10 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
     ));
     if v.received {
         let rejection = &scenario.policy.pack.rejection;
-        for seen in words::appearance(spec, rejection.lipemia_limit_index, rejection.icterus_limit_index) {
+        let spun = v.centrifuged;
+        for seen in
+            words::appearance(spec, spun, rejection.lipemia_limit_index, rejection.icterus_limit_index)
+        {
             p.line(format!("You see: {seen}"));
         }
     }

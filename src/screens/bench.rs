@@ -216,7 +216,8 @@ pub fn alerts(play: &Play) -> String {
         if !v.arrived || v.rejected.is_some() {
             continue;
         }
-        let pending = v.tests.iter().any(|t| !v.results.iter().any(|r| &r.test == t && r.released));
+        let pending =
+            v.tests.iter().any(|t| !v.results.iter().any(|r| &r.test == t && (r.released || r.suppressed)));
         if pending {
             let left = spec.arrives.0 + tat - now.0;
             parts.push(if left >= 0 {

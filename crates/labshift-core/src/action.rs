@@ -137,6 +137,13 @@ pub enum Action {
         specimen: String,
         test: String,
     },
+    /// Do not report a result the specimen's quality makes unreliable (a
+    /// potassium from hemolyzed serum): the LIS carries the standard comment
+    /// and the ward is asked to recollect for that test only.
+    Suppress {
+        specimen: String,
+        test: String,
+    },
     Release {
         specimen: String,
         test: String,
@@ -200,6 +207,7 @@ impl Action {
             | LookBack { .. }
             | Review { .. }
             | Hold { .. }
+            | Suppress { .. }
             | Release { .. }
             | CallCaregiver { .. }
             | ConfirmReadBack { .. }

@@ -39,6 +39,9 @@ pub struct KeySpecimen {
     pub values: Vec<(String, f64)>,
     /// Why it must be rejected; empty if it is good.
     pub reject: Vec<RejectReason>,
+    /// Tests its serum's hemolysis makes unreliable: suppressed and
+    /// recollected once it is spun, the others reported.
+    pub suppress: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,6 +81,18 @@ pub fn answer_key(scenario: &Arc<Scenario>, seed: u64) -> AnswerKey {
         let values: Vec<(String, f64)> =
             tests.iter().filter_map(|t| session.true_value(&s.id, t).map(|v| ((*t).clone(), v))).collect();
         let reject = session.defects(&s.id);
+        let suppress: Vec<String> = s
+            .tests
+            .iter()
+            .filter(|t| {
+                settled
+                    .policy
+                    .test(t)
+                    .and_then(|d| d.hemolysis.as_ref())
+                    .is_some_and(|h| s.hemolysis_index >= h.limit_index)
+            })
+            .cloned()
+            .collect();
         if reject.is_empty() {
             for (test, value) in &values {
                 let Some(limits) = settled.policy.critical(test) else { continue };
@@ -104,6 +119,7 @@ pub fn answer_key(scenario: &Arc<Scenario>, seed: u64) -> AnswerKey {
             hemolysis_index: s.hemolysis_index,
             values,
             reject,
+            suppress,
         });
     }
     let events = settled
@@ -171,6 +187,13 @@ impl AnswerKey {
             if !s.reject.is_empty() {
                 let why: Vec<String> = s.reject.iter().map(|r| format!("{r:?}")).collect();
                 let _ = writeln!(out, "      REJECT: {}", why.join(", "));
+            }
+            if !s.suppress.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      SUPPRESS after the spin (hemolyzed serum), recollect: {}",
+                    s.suppress.join(", ")
+                );
             }
         }
         let _ = writeln!(out, "\nevents");

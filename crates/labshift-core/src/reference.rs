@@ -308,8 +308,18 @@ impl Player {
         // Verify and release the rest.
         for v in &views {
             for r in &v.results {
-                if r.released || (r.flags.above_amr && !r.diluted) {
+                if r.released || r.suppressed || (r.flags.above_amr && !r.diluted) {
                     continue;
+                }
+                if r.flags.hemolyzed {
+                    // Hemolyzed serum beyond this test's limit: not reported,
+                    // recollected for this test only.
+                    self.dress_for_office()?;
+                    if !r.reviewed {
+                        self.act(Action::Review { specimen: v.id.clone(), test: r.test.clone() })?;
+                    }
+                    self.act(Action::Suppress { specimen: v.id.clone(), test: r.test.clone() })?;
+                    return Ok(true);
                 }
                 let pending_call = self
                     .session

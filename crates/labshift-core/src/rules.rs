@@ -159,6 +159,9 @@ rules! {
     "REP-NOT-REVIEWED", Reporting, Major,
         "A result is reviewed (flags, serum indices, delta check, QC) before it is released.",
         "42 CFR 493.1291(a); CLSI AUTO10";
+    "REP-NEEDLESS-SUPPRESS", Reporting, Major,
+        "Only a result the specimen's quality makes unreliable is suppressed and recollected; a valid result is reported.",
+        "CLSI C56; CLSI GP33";
     "REP-NOT-RELEASED", Reporting, Major,
         "Every valid result ordered is verified and released before the shift ends.",
         "42 CFR 493.1291(a)";
@@ -263,6 +266,7 @@ pub fn behind(action: &Action) -> Option<&'static RuleDef> {
         Dilute { .. } => "AN-ABOVE-AMR",
         Review { .. } | Repeat { .. } => "AN-DELTA-IGNORED",
         Hold { .. } => "QC-RELEASED-AFTER-REJECT",
+        Suppress { .. } => "PROC-HEMOLYZED",
         Release { .. } => "REP-NOT-RELEASED",
         CallCaregiver { .. } => "CRIT-NOT-CALLED",
         ConfirmReadBack { .. } => "CRIT-NO-READ-BACK",

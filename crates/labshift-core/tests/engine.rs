@@ -169,7 +169,6 @@ fn every_rejection_criterion_is_detected_and_accepting_it_is_a_finding() {
         ("WRONG-TUBE", RejectReason::WrongTube, "PROC-WRONG-TUBE", FindingSeverity::Major),
         ("CLOTTED", RejectReason::Clotted, "PROC-CLOTTED", FindingSeverity::Major),
         ("SHORT", RejectReason::QuantityNotSufficient, "PROC-UNDERFILLED", FindingSeverity::Major),
-        ("HEMOLYZED", RejectReason::Hemolyzed, "PROC-HEMOLYZED", FindingSeverity::Major),
         ("LIPEMIC", RejectReason::Lipemic, "PROC-HEMOLYZED", FindingSeverity::Major),
         ("ICTERIC", RejectReason::Icteric, "PROC-HEMOLYZED", FindingSeverity::Major),
         ("DELAYED", RejectReason::DelayedTransport, "PROC-DELAYED", FindingSeverity::Major),
@@ -629,24 +628,101 @@ fn expired_reagents_and_due_calibration_are_findings() {
     assert!(!bench.has("AN-EXPIRED-REAGENT") && !bench.has("AN-CALIBRATION"), "{:?}", bench.rules());
 }
 
+/// Hemolysis is seen in the serum, after the spin, and handled test by
+/// test: an injected hemolysis leaves the tube acceptable at reception; spun
+/// and run, its potassium is flagged and suppressed with a recollection for
+/// potassium alone, while its sodium is reported.
 #[test]
-fn an_injected_hemolysis_makes_a_good_specimen_a_rejection() {
+fn a_hemolyzed_specimen_is_accepted_spun_and_its_affected_test_suppressed() {
     let scenario = lab("");
+    let hemolyzed = || {
+        let mut bench = Bench::new(&scenario);
+        bench.qc("chem1", "NA");
+        bench.qc("chem1", "K");
+        bench.gloves_on();
+        bench.act(Action::Receive { specimen: "GOOD".into() });
+        bench.act(Action::Inject(RawFault::Hemolysis { specimen: "GOOD".into(), index: 4 }));
+        assert!(bench.session.defects("GOOD").is_empty(), "hemolysis is no reason to reject whole blood");
+        bench.act(Action::CompareLabel { specimen: "GOOD".into() });
+        bench.act(Action::Accept { specimen: "GOOD".into() });
+        bench.act(Action::LoadCentrifuge { specimen: "GOOD".into() });
+        bench.act(Action::AddBalanceTube);
+        bench.act(Action::StartCentrifuge);
+        bench.t += 600;
+        bench.act(Action::OpenCentrifuge);
+        bench.act(Action::RunTests { specimen: "GOOD".into(), analyzer: "chem1".into() });
+        bench.gloves_off();
+        for test in ["NA", "K"] {
+            bench.act(Action::Review { specimen: "GOOD".into(), test: test.into() });
+        }
+        bench.act(Action::Release { specimen: "GOOD".into(), test: "NA".into() });
+        bench
+    };
+    let flags = |bench: &Bench, test: &str| {
+        bench
+            .session
+            .specimen_view("GOOD")
+            .and_then(|v| v.results.into_iter().find(|r| r.test == test))
+            .map(|r| r.flags.hemolyzed)
+    };
+
+    // As a lab does it: sodium reported, potassium suppressed and recollected.
+    let mut careful = hemolyzed();
+    assert_eq!((flags(&careful, "NA"), flags(&careful, "K")), (Some(false), Some(true)));
+    careful.act(Action::Suppress { specimen: "GOOD".into(), test: "K".into() });
+    let report = careful.end();
+    // (The engine lab's other specimens are left undecided: only GOOD counts here.)
+    let rules: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.finding.subject.starts_with("GOOD"))
+        .map(|f| f.finding.rule)
+        .collect();
+    assert!(
+        !rules.iter().any(|r| r.starts_with("PROC-") || r.starts_with("REP-") || r.starts_with("ID-")),
+        "{rules:?}"
+    );
+    assert!(!report.completion.missing.iter().any(|t| t.contains("GOOD")), "{:?}", report.completion.missing);
+    assert!(
+        report.critical_calls.iter().all(|c| c.specimen != "GOOD"),
+        "a hemolysis-explained potassium is not called"
+    );
+
+    // Releasing the hemolyzed potassium puts a wrong result on the chart.
+    let mut careless = hemolyzed();
+    careless.act(Action::Release { specimen: "GOOD".into(), test: "K".into() });
+    let report = careless.end();
+    assert!(careless.has("PROC-HEMOLYZED"));
+    assert_eq!(Bench::critical_rules(&report), ["REP-WRONG-RESULT"]);
+
+    // A released result cannot be taken back by suppressing it.
+    let mut late = hemolyzed();
+    let why = late.refused(Action::Suppress { specimen: "GOOD".into(), test: "NA".into() });
+    assert!(why.contains("already released"), "{why}");
+
+    // Rejecting the tube as hemolyzed at reception judges what cannot be seen yet.
     let mut bench = Bench::new(&scenario);
     bench.gloves_on();
     bench.act(Action::Receive { specimen: "GOOD".into() });
-    assert!(bench.session.defects("GOOD").is_empty());
     bench.act(Action::Inject(RawFault::Hemolysis { specimen: "GOOD".into(), index: 4 }));
-    assert_eq!(bench.session.defects("GOOD"), vec![RejectReason::Hemolyzed]);
-    assert_eq!(
-        bench.session.scenario().specimens.iter().find(|s| s.id == "GOOD").map(|s| s.hemolysis_index),
-        Some(4)
-    );
     bench.act(Action::Reject { specimen: "GOOD".into(), reason: RejectReason::Hemolyzed });
-    assert!(!bench.has("ID-GOOD-REJECTED"), "{:?}", bench.rules());
+    let what = bench.session.findings().iter().find(|f| f.rule == "ID-GOOD-REJECTED").map(|f| f.what.clone());
+    assert!(what.is_some_and(|w| w.contains("cannot be seen in whole blood")));
     // Once decided at reception a tube no longer changes.
     let why = bench.refused(Action::Inject(RawFault::Hemolysis { specimen: "GOOD".into(), index: 2 }));
     assert!(why.contains("already decided"), "{why}");
+}
+
+/// Suppressing a result the specimen's quality does not affect is a needless recollection.
+#[test]
+fn suppressing_a_sound_result_is_a_finding() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "NA");
+    bench.process("GOOD", "chem1");
+    bench.gloves_off();
+    bench.act(Action::Suppress { specimen: "GOOD".into(), test: "NA".into() });
+    assert!(bench.has("REP-NEEDLESS-SUPPRESS"));
 }
 
 #[test]

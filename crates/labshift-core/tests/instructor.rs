@@ -246,15 +246,63 @@ fn corpus() -> Vec<Case> {
         ),
         // Wrong reasons and forgotten follow-ups.
         case(
-            "b: rejects the hemolyzed tube as clotted",
+            "b: rejects the single-identifier tube as mislabeled",
             b,
             changed(|a| match a {
-                Reject { specimen, reason: RejectReason::Hemolyzed } => {
-                    Some(Reject { specimen: specimen.clone(), reason: RejectReason::Clotted })
+                Reject { specimen, reason: RejectReason::InsufficientIdentifiers } => {
+                    Some(Reject { specimen: specimen.clone(), reason: RejectReason::Mislabeled })
                 }
                 _ => None,
             }),
             passes(90.0..=99.9, &["ID-WRONG-REASON"]),
+        ),
+        // The old habit: hemolysis judged on whole blood, the whole tube redrawn.
+        case(
+            "b: rejects the hemolyzed tube at reception",
+            b,
+            Box::new(|actions| {
+                // No spin for S03: its load, the balance tube, the start and the opening go.
+                let load = actions
+                    .iter()
+                    .position(|e| matches!(&e.action, LoadCentrifuge { specimen } if specimen == "S03"))
+                    .expect("S03 is spun");
+                let open = load
+                    + actions[load..].iter().position(|e| e.action == OpenCentrifuge).expect("and taken out");
+                for i in [open, load + 2, load + 1, load] {
+                    actions.remove(i);
+                }
+                let s03 = |a: &Action| match a {
+                    RunTests { specimen, .. } => specimen == "S03",
+                    Review { specimen, .. } | Release { specimen, .. } | Suppress { specimen, .. } => {
+                        specimen == "S03"
+                    }
+                    _ => false,
+                };
+                actions.retain(|e| !s03(&e.action));
+                for e in actions.iter_mut() {
+                    if matches!(&e.action, Accept { specimen } if specimen == "S03") {
+                        e.action = Reject { specimen: "S03".into(), reason: RejectReason::Hemolyzed };
+                    }
+                }
+                let i = actions
+                    .iter()
+                    .position(|e| matches!(&e.action, RequestRecollection { .. }))
+                    .expect("a recollection");
+                let at = actions[i].at.clone();
+                actions.insert(i, LogEntry { at, action: RequestRecollection { specimen: "S03".into() } });
+            }),
+            passes(80.0..=97.0, &["ID-GOOD-REJECTED"]),
+        ),
+        case(
+            "b: releases the hemolyzed potassium",
+            b,
+            changed(|a| match a {
+                Suppress { specimen, test } => {
+                    Some(Release { specimen: specimen.clone(), test: test.clone() })
+                }
+                _ => None,
+            }),
+            fails(0.0..=90.0, &["PROC-HEMOLYZED", "REP-WRONG-RESULT"]),
         ),
         case(
             "b: never asks for the recollections",

@@ -21,7 +21,13 @@ impl Bench for Analysis {
         use Action::*;
         matches!(
             action,
-            RunTests { .. } | Dilute { .. } | Review { .. } | Repeat { .. } | Hold { .. } | Release { .. }
+            RunTests { .. }
+                | Dilute { .. }
+                | Review { .. }
+                | Repeat { .. }
+                | Hold { .. }
+                | Suppress { .. }
+                | Release { .. }
         )
     }
 
@@ -61,10 +67,13 @@ impl Bench for Analysis {
             Review { specimen, test } | Repeat { specimen, test } | Hold { specimen, test } => {
                 s.result(specimen, test).map(|_| ())
             }
-            Release { specimen, test } => {
+            Release { specimen, test } | Suppress { specimen, test } => {
                 let r = s.result(specimen, test)?;
                 if r.released_at.is_some() {
                     return Err(no(format!("{specimen} {test} is already released")));
+                }
+                if r.suppressed {
+                    return Err(no(format!("{specimen} {test} is suppressed and recollected")));
                 }
                 Ok(())
             }
@@ -100,6 +109,20 @@ impl Bench for Analysis {
                 }
                 s.tell(|_| Event::ResultHeld { specimen: specimen.clone(), test: test.clone() });
             }
+            Suppress { specimen, test } => {
+                let affected = s.result(specimen, test)?.flags.hemolyzed;
+                if !affected {
+                    let what = format!(
+                        "Suppressed {specimen} {test} and asked for a recollection, though the specimen's quality does not affect {test}."
+                    );
+                    s.find("REP-NEEDLESS-SUPPRESS", at, &format!("{specimen} {test}"), what);
+                }
+                if let Some(r) = s.result_mut(specimen, test) {
+                    r.suppressed = true;
+                    r.held = false;
+                }
+                s.tell(|_| Event::ResultSuppressed { specimen: specimen.clone(), test: test.clone() });
+            }
             Release { specimen, test } => {
                 release(s, specimen, test, at);
                 s.tell(|_| Event::ResultReleased { specimen: specimen.clone(), test: test.clone() });
@@ -111,7 +134,7 @@ impl Bench for Analysis {
 
     fn specimen_work<'s>(
         &self,
-        _s: &'s Session,
+        s: &'s Session,
         spec: &'s Specimen,
         record: &'s SpecimenState,
         defects: &[RejectReason],
@@ -123,8 +146,31 @@ impl Bench for Analysis {
         let id = &spec.id;
         for test in spec.tests.iter().chain(&record.add_ons) {
             w.tests_needed.insert(test);
-            if let Some(r) = record.results.get(test) {
+            let result = record.results.get(test);
+            if let Some(r) = result {
                 w.measured_on.insert((&r.analyzer, test));
+            }
+            // Hemolyzed serum beyond the test's limit: the result is
+            // suppressed and the test alone recollected, not reported.
+            let hemolyzed = s
+                .scenario
+                .policy
+                .test(test)
+                .and_then(|t| t.hemolysis.as_ref())
+                .is_some_and(|h| spec.hemolysis_index >= h.limit_index);
+            if hemolyzed {
+                let task = || format!("Suppress {id} {test} (hemolyzed serum) and ask for its recollection");
+                let suppressed = result.is_some_and(|r| r.suppressed);
+                let released = result.is_some_and(|r| r.released_at.is_some());
+                if record.accepted && !released {
+                    let what = || {
+                        format!("{id} {test}, from hemolyzed serum, was neither suppressed nor recollected.")
+                    };
+                    w.required("ID-NO-RECOLLECT", task, suppressed, || format!("{id} {test}"), what);
+                } else {
+                    w.item("ID-NO-RECOLLECT", task, suppressed);
+                }
+                continue;
             }
             let task = || format!("Release {id} {test}");
             if record.accepted {
@@ -281,6 +327,7 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
                 reviewed_at: reviewed_at.filter(|_| dilution.is_none()),
                 released_at: None,
                 held: false,
+                suppressed: false,
                 wrong: None,
             },
         );
@@ -374,9 +421,16 @@ fn wrong_on_chart(s: &Session, spec: &Specimen, test: &str, r: &PatientResult) -
         .and_then(|record| record.defects.as_deref())
         .unwrap_or_default()
         .iter()
-        .filter(|d| **d != RejectReason::Hemolyzed || r.flags.hemolyzed)
         .map(|d| s.defect_words(spec, *d))
         .collect();
+    if r.flags.hemolyzed {
+        let limit =
+            s.scenario.policy.test(test).and_then(|t| t.hemolysis.as_ref()).map_or(0, |h| h.limit_index);
+        why.push(format!(
+            "the serum's hemolysis index is {}, at or beyond {test}'s limit of {limit}",
+            spec.hemolysis_index
+        ));
+    }
     let spun = record.and_then(|record| record.centrifuged_at);
     if processing::needs_centrifuge(spec.tube) && spun.is_none_or(|t| t > r.measured_at) {
         why.push("it was measured before the tube was centrifuged".to_owned());

@@ -167,8 +167,12 @@ impl Bench for Calls {
             let call = s.calls.calls.get(id, test);
             // A call is owed once a critical value is measured, or would be
             // once the specimen is run: a value measured and not critical owes none.
+            let def = s.scenario.policy.test(test);
+            let hemolyzed =
+                def.and_then(|t| t.hemolysis.as_ref()).is_some_and(|h| spec.hemolysis_index >= h.limit_index);
             let owed = call.is_some()
-                || (!record.results.contains_key(test)
+                || (!hemolyzed
+                    && !record.results.contains_key(test)
                     && s.true_value(id, test)
                         .is_some_and(|v| s.scenario.policy.critical(test).is_some_and(|c| c.breached_by(v))));
             if !owed {

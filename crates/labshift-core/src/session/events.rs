@@ -90,6 +90,11 @@ pub enum Event {
         specimen: String,
         test: String,
     },
+    /// A result not reported, with the standard comment, and recollected for that test.
+    ResultSuppressed {
+        specimen: String,
+        test: String,
+    },
     ResultHeld {
         specimen: String,
         test: String,

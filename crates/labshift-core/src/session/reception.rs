@@ -105,7 +105,17 @@ impl Bench for Reception {
             Accept { specimen } => accept(s, specimen, at),
             Reject { specimen, reason } => {
                 let defects = s.defects(specimen);
-                if defects.is_empty() {
+                if defects.is_empty() && *reason == RejectReason::Hemolyzed {
+                    s.find(
+                        "ID-GOOD-REJECTED",
+                        at,
+                        specimen,
+                        format!(
+                            "Rejected {specimen} as hemolyzed at reception: hemolysis cannot be seen in whole \
+                             blood. Accept and centrifuge it; the serum index shows which tests it affects."
+                        ),
+                    );
+                } else if defects.is_empty() {
                     s.find(
                         "ID-GOOD-REJECTED",
                         at,
@@ -359,12 +369,10 @@ impl Session {
             }
         }
         let tests = s.tests.iter().filter_map(|t| self.scenario.policy.test(t));
-        let mut hemolyzed = false;
         let mut wrong_tube = false;
         let mut wrong_temp = false;
         for t in tests {
             wrong_tube |= !t.tubes.contains(&s.tube);
-            hemolyzed |= t.hemolysis.as_ref().is_some_and(|h| s.hemolysis_index >= h.limit_index);
             wrong_temp |=
                 t.transport.is_some_and(|need| need != s.transport && s.transport == Transport::Ambient);
         }
@@ -381,9 +389,6 @@ impl Session {
         };
         if s.fill_pct < min_fill {
             d.push(RejectReason::QuantityNotSufficient);
-        }
-        if hemolyzed {
-            d.push(RejectReason::Hemolyzed);
         }
         if s.lipemia_index >= policy.rejection.lipemia_limit_index {
             d.push(RejectReason::Lipemic);

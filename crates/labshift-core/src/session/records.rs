@@ -34,6 +34,8 @@ pub(super) struct PatientResult {
     pub(super) reviewed_at: Option<SimTime>,
     pub(super) released_at: Option<SimTime>,
     pub(super) held: bool,
+    /// Not reported because of the specimen's quality; recollected for this test.
+    pub(super) suppressed: bool,
     /// Why the released result is wrong on the patient's chart, if it is.
     pub(super) wrong: Option<String>,
 }
@@ -88,6 +90,7 @@ pub struct ResultView {
     pub diluted: bool,
     pub reviewed: bool,
     pub held: bool,
+    pub suppressed: bool,
     pub released: bool,
 }
 
@@ -158,6 +161,7 @@ impl Session {
                     diluted: r.diluted,
                     reviewed: r.reviewed_at.is_some(),
                     held: r.held,
+                    suppressed: r.suppressed,
                     released: r.released_at.is_some(),
                 })
                 .collect(),
