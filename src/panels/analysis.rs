@@ -1,7 +1,6 @@
 //! The analysis panels: an analyzer and the specimens it can run, the LIS worklist, one result to verify.
 
 use labshift_core::action::Action;
-use labshift_core::model::Scenario;
 use labshift_core::session::SpecimenView;
 
 use super::qc::qc_panel;
@@ -113,8 +112,11 @@ pub(super) fn result(play: &Play, id: &str, test: &str, view: Option<&SpecimenVi
         for prev in patient.previous.iter().filter(|pr| pr.test == test) {
             p.line(format!("Previous result for {}: {} {unit}", patient.name, prev.value));
         }
-        if test_has_hemolysis(scenario, test) {
-            p.line(format!("Hemolysis index of the specimen: {}", spec.hemolysis_index));
+        if let Some(h) = scenario.policy.test(test).and_then(|t| t.hemolysis.as_ref()) {
+            p.line(format!(
+                "Serum hemolysis index (the analyzer's H): {}; {test} is unreliable from {}",
+                spec.hemolysis_index, h.limit_index
+            ));
         }
     }
     if let Some(crit) = scenario.policy.critical(test) {
@@ -155,8 +157,4 @@ pub(super) fn result(play: &Play, id: &str, test: &str, view: Option<&SpecimenVi
     }
     p.tab("Back to the LIS", Panel::Lis);
     p
-}
-
-fn test_has_hemolysis(scenario: &Scenario, test: &str) -> bool {
-    scenario.policy.test(test).is_some_and(|t| t.hemolysis.is_some())
 }
