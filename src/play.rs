@@ -321,7 +321,14 @@ impl Play {
             }
             Event::SpecimenAccepted { specimen } => (Tone::Good, format!("{specimen} accepted.")),
             Event::SpecimenRejected { specimen, reason } => {
-                (Tone::Info, format!("{specimen} rejected: {}.", crate::words::reason(*reason)))
+                let days = self.session.scenario().policy.pack.rejection.retention_days;
+                (
+                    Tone::Info,
+                    format!(
+                        "{specimen} rejected: {}. The reason is in the LIS; the tube goes to the rejected-specimen rack for {days} days.",
+                        crate::words::reason(*reason)
+                    ),
+                )
             }
             Event::RecollectionRequested { specimen } => {
                 (Tone::Info, format!("Recollection of {specimen} requested."))

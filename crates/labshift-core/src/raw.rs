@@ -560,6 +560,10 @@ fn ninety() -> u8 {
     90
 }
 
+fn seven() -> u32 {
+    7
+}
+
 fn sixty() -> u32 {
     60
 }
@@ -698,6 +702,10 @@ pub struct RawRejection {
     /// Longest from collection to arrival in the lab, for a test that sets
     /// no `stability_min` of its own.
     pub transport_max_min: u32,
+    /// Days a rejected specimen is kept, with its reason in the LIS, before
+    /// it is discarded (42 CFR 493.1283(a)(3); CLSI GP33).
+    #[serde(default = "seven")]
+    pub retention_days: u32,
     /// Index at which lipemia or icterus makes a specimen unacceptable.
     pub lipemia_limit_index: u8,
     pub icterus_limit_index: u8,

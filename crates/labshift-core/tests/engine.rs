@@ -500,7 +500,6 @@ fn safety_lapses_are_found() {
     assert!(bench.has("SAF-HAND-HYGIENE"));
     bench.act(Action::EatOrDrink);
     bench.act(Action::RecapNeedle);
-    // The rejected tube is never put in the bin.
     bench.act(Action::TakeOff(Ppe::Gloves));
     bench.act(Action::WashHands);
     bench.act(Action::EndShift);
@@ -508,7 +507,9 @@ fn safety_lapses_are_found() {
     let critical = Bench::critical_rules(&report);
     // Gloves are critical in the US pack.
     assert_eq!(critical, ["SAF-GLOVES", "SAF-EATING", "SAF-RECAP"]);
-    assert!(bench.has("SAF-BIOHAZARD"));
+    // The rejected tube is kept in the rejected-specimen rack: it is no waste.
+    assert!(!bench.has("SAF-BIOHAZARD"));
+    assert_eq!(bench.session.pending_waste(), (0, 0));
     assert!(report.safety < 10.0, "{}", report.safety);
     assert!(!report.passed);
 }

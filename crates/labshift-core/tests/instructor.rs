@@ -284,10 +284,11 @@ fn corpus() -> Vec<Case> {
                         e.action = Reject { specimen: "S03".into(), reason: RejectReason::Hemolyzed };
                     }
                 }
+                // The ward is asked to redraw with the next recollection request.
                 let i = actions
                     .iter()
-                    .position(|e| matches!(&e.action, RequestRecollection { .. }))
-                    .expect("a recollection");
+                    .position(|e| matches!(&e.action, RequestRecollection { .. }) && e.at.as_str() > "09:16")
+                    .expect("a later recollection");
                 let at = actions[i].at.clone();
                 actions.insert(i, LogEntry { at, action: RequestRecollection { specimen: "S03".into() } });
             }),

@@ -138,7 +138,8 @@ impl Bench for Reception {
                     state.rejected = Some(*reason);
                     state.defects = Some(defects);
                 }
-                s.safety.leave_biohazard();
+                // Kept in the rejected-specimen rack with its reason in the LIS,
+                // not thrown away: the ward or a review may need it.
                 s.tell(|_| Event::SpecimenRejected { specimen: specimen.clone(), reason: *reason });
             }
             RequestRecollection { specimen } => {
