@@ -190,6 +190,7 @@ pub fn doing(action: &Action, scenario: &Scenario) -> String {
         }
         Release { specimen, test } => format!("Release the {test} result of {specimen} to the chart"),
         Hold { specimen, test } => format!("Hold the {test} result of {specimen}"),
+        ReleaseSpecimen { specimen } => format!("Release {specimen}'s results from its accession screen"),
         Suppress { specimen, test } => {
             format!("Suppress the {test} of {specimen}: hemolyzed serum; recollect for {test} only")
         }

@@ -67,6 +67,13 @@ pub(super) fn lis(views: &[SpecimenView]) -> PanelSpec {
     let mut p = PanelSpec::new("LIS: results to verify");
     let mut any = false;
     for v in views {
+        let waiting = v.results.iter().filter(|r| !r.released && !r.suppressed && !r.held).count();
+        if waiting > 0 {
+            p.act(
+                format!("Release {}: its {waiting} waiting result(s), reviewed on this screen", v.id),
+                Action::ReleaseSpecimen { specimen: v.id.clone() },
+            );
+        }
         for r in &v.results {
             any = true;
             let state = if r.released {

@@ -187,6 +187,7 @@ pub fn describe(action: &Action) -> String {
         Suppress { specimen, test } => {
             format!("suppress the hemolyzed {test} of {specimen} and ask for its recollection (L)")
         }
+        ReleaseSpecimen { specimen } => format!("release {specimen}'s waiting results from the LIS (L)"),
         CallCaregiver { specimen, test, .. } => format!("call the critical {test} of {specimen} (P)"),
         ConfirmReadBack { specimen, test } => format!("have the {test} result of {specimen} read back (P)"),
         DocumentCall { specimen, test, .. } => format!("document the call for {specimen} {test} (P)"),
@@ -232,6 +233,7 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         | Hold { specimen, test }
         | Suppress { specimen, test }
         | Release { specimen, test } => Panel::Result(specimen.clone(), test.clone()),
+        ReleaseSpecimen { .. } => Panel::Lis,
         CallCaregiver { specimen, test, .. }
         | ConfirmReadBack { specimen, test }
         | DocumentCall { specimen, test, .. } => Panel::Call(specimen.clone(), test.clone()),

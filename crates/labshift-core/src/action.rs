@@ -148,6 +148,13 @@ pub enum Action {
         specimen: String,
         test: String,
     },
+    /// Release every result of the specimen still waiting (not released,
+    /// held or suppressed), as the LIS releases an accession from one
+    /// screen: a result with no flag is reviewed there; a flagged one must
+    /// have been reviewed on its own.
+    ReleaseSpecimen {
+        specimen: String,
+    },
 
     // Critical values.
     CallCaregiver {
@@ -209,6 +216,7 @@ impl Action {
             | Hold { .. }
             | Suppress { .. }
             | Release { .. }
+            | ReleaseSpecimen { .. }
             | CallCaregiver { .. }
             | ConfirmReadBack { .. }
             | DocumentCall { .. } => Some(Area::Office),

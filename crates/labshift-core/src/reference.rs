@@ -305,37 +305,36 @@ impl Player {
             }
             return Ok(true);
         }
-        // Verify and release the rest.
+        // Verify and release the rest, specimen by specimen: flagged results
+        // are looked at one by one, hemolyzed ones suppressed, then the
+        // accession released from one screen.
         for v in &views {
-            for r in &v.results {
-                if r.released || r.suppressed || (r.flags.above_amr && !r.diluted) {
-                    continue;
-                }
-                if r.flags.hemolyzed {
-                    // Hemolyzed serum beyond this test's limit: not reported,
-                    // recollected for this test only.
-                    self.dress_for_office()?;
-                    if !r.reviewed {
-                        self.act(Action::Review { specimen: v.id.clone(), test: r.test.clone() })?;
-                    }
-                    self.act(Action::Suppress { specimen: v.id.clone(), test: r.test.clone() })?;
-                    return Ok(true);
-                }
-                let pending_call = self
-                    .session
-                    .calls()
-                    .iter()
-                    .any(|c| c.specimen == v.id && c.test == r.test && !(c.read_back && c.documented));
-                if pending_call {
-                    continue;
-                }
-                self.dress_for_office()?;
+            let pending: Vec<_> =
+                v.results.iter().filter(|r| !r.released && !r.suppressed && !r.held).collect();
+            if pending.is_empty() || pending.iter().any(|r| r.flags.above_amr && !r.diluted) {
+                continue;
+            }
+            let pending_call =
+                self.session.calls().iter().any(|c| c.specimen == v.id && !(c.read_back && c.documented));
+            if pending_call {
+                continue;
+            }
+            self.dress_for_office()?;
+            if let Some(r) = pending.iter().find(|r| r.flags.hemolyzed) {
+                // Hemolyzed serum beyond this test's limit: not reported,
+                // recollected for this test only.
                 if !r.reviewed {
                     self.act(Action::Review { specimen: v.id.clone(), test: r.test.clone() })?;
                 }
-                self.act(Action::Release { specimen: v.id.clone(), test: r.test.clone() })?;
+                self.act(Action::Suppress { specimen: v.id.clone(), test: r.test.clone() })?;
                 return Ok(true);
             }
+            if let Some(r) = pending.iter().find(|r| r.flags.needs_review() && !r.reviewed) {
+                self.act(Action::Review { specimen: v.id.clone(), test: r.test.clone() })?;
+                return Ok(true);
+            }
+            self.act(Action::ReleaseSpecimen { specimen: v.id.clone() })?;
+            return Ok(true);
         }
         Ok(false)
     }
@@ -371,13 +370,16 @@ impl Player {
     /// When something will next need doing: an arrival, a spin's end, a contact time.
     fn next_moment(&self) -> Option<SimTime> {
         let mut moments = Vec::new();
+        // What the session has not yet played: an arrival due at this very
+        // second is still ahead of a session whose clock stopped before it.
+        let played = self.session.now();
         for s in &self.scenario.specimens {
-            if s.arrives > self.t {
+            if s.arrives > played {
                 moments.push(s.arrives);
             }
         }
         for e in &self.scenario.events {
-            if e.at > self.t {
+            if e.at > played {
                 moments.push(e.at);
             }
         }
@@ -427,6 +429,15 @@ pub fn reference_log(scenario: &Arc<Scenario>, seed: u64) -> Result<SessionLog, 
                     reason,
                 })?;
                 player.t = next;
+            }
+            Some(_) if player.session.now() < player.t => {
+                // Due now, but the session's clock stopped just before it.
+                let at = player.t;
+                player.session.apply(Action::Wait, at).map_err(|reason| PlayError {
+                    at: scenario.meta.start.plus(at).to_string_full(),
+                    action: "Wait".into(),
+                    reason,
+                })?;
             }
             Some(_) => {
                 // Something is due now but nothing could be done: wait a little.

@@ -267,7 +267,7 @@ pub fn behind(action: &Action) -> Option<&'static RuleDef> {
         Review { .. } | Repeat { .. } => "AN-DELTA-IGNORED",
         Hold { .. } => "QC-RELEASED-AFTER-REJECT",
         Suppress { .. } => "PROC-HEMOLYZED",
-        Release { .. } => "REP-NOT-RELEASED",
+        Release { .. } | ReleaseSpecimen { .. } => "REP-NOT-RELEASED",
         CallCaregiver { .. } => "CRIT-NOT-CALLED",
         ConfirmReadBack { .. } => "CRIT-NO-READ-BACK",
         DocumentCall { .. } => "CRIT-NOT-DOCUMENTED",

@@ -119,7 +119,54 @@ fn at_the_end(late: impl Fn(&Action) -> bool + 'static) -> Edit {
 }
 
 fn is_release(a: &Action) -> bool {
-    matches!(a, Action::Release { .. })
+    matches!(a, Action::Release { .. } | Action::ReleaseSpecimen { .. })
+}
+
+/// Looks at every result on its own before releasing the accession: an
+/// extra, harmless check.
+fn reviews_each_first(scenario: &'static str) -> Edit {
+    let (scenario, _) = reference(scenario);
+    Box::new(move |actions| {
+        let mut out = Vec::new();
+        for e in actions.drain(..) {
+            if let Action::ReleaseSpecimen { specimen } = &e.action {
+                let spec = scenario.specimens.iter().find(|s| &s.id == specimen).expect("the specimen");
+                for test in &spec.tests {
+                    let action = Action::Review { specimen: specimen.clone(), test: test.clone() };
+                    out.push(LogEntry { at: e.at.clone(), action });
+                }
+            }
+            out.push(e);
+        }
+        *actions = out;
+    })
+}
+
+/// Releases each result on its own: every `ReleaseSpecimen` of the
+/// reference run becomes a `Release` per test, each reviewed first or never.
+fn releases_one_by_one(scenario: &'static str, reviewed: bool) -> Edit {
+    let (scenario, _) = reference(scenario);
+    Box::new(move |actions| {
+        let mut out = Vec::new();
+        for e in actions.drain(..) {
+            match &e.action {
+                Action::Review { .. } if !reviewed => {}
+                Action::ReleaseSpecimen { specimen } => {
+                    let spec = scenario.specimens.iter().find(|s| &s.id == specimen).expect("the specimen");
+                    for test in &spec.tests {
+                        if reviewed {
+                            let action = Action::Review { specimen: specimen.clone(), test: test.clone() };
+                            out.push(LogEntry { at: e.at.clone(), action });
+                        }
+                        let action = Action::Release { specimen: specimen.clone(), test: test.clone() };
+                        out.push(LogEntry { at: e.at.clone(), action });
+                    }
+                }
+                _ => out.push(e),
+            }
+        }
+        *actions = out;
+    })
 }
 
 fn gloves(a: &Action) -> bool {
@@ -203,10 +250,17 @@ fn corpus() -> Vec<Case> {
             fails(0.0..=90.0, &["ID-NOT-COMPARED"]),
         ),
         case(
-            "a: releases without reviewing",
+            "a: releases every result on its own without reviewing it",
             a,
-            without(|a| matches!(a, Review { .. })),
+            releases_one_by_one(a, false),
             fails(0.0..=90.0, &["REP-NOT-REVIEWED"]),
+        ),
+        // Criticals called and read back, but released without their own review.
+        case(
+            "d: releases the critical results without reviewing them",
+            d,
+            without(|a| matches!(a, Review { .. })),
+            passes(80.0..=97.0, &["REP-NOT-REVIEWED"]),
         ),
         case(
             "a: releases potassium that never had QC",
@@ -272,7 +326,7 @@ fn corpus() -> Vec<Case> {
                     actions.remove(i);
                 }
                 let s03 = |a: &Action| match a {
-                    RunTests { specimen, .. } => specimen == "S03",
+                    RunTests { specimen, .. } | ReleaseSpecimen { specimen } => specimen == "S03",
                     Review { specimen, .. } | Release { specimen, .. } | Suppress { specimen, .. } => {
                         specimen == "S03"
                     }
@@ -377,9 +431,10 @@ fn corpus() -> Vec<Case> {
             FLAWLESS,
         ),
         case("a: compares every label twice", a, twice(|a| matches!(a, CompareLabel { .. })), FLAWLESS),
-        case("a: reviews every result twice", a, twice(|a| matches!(a, Review { .. })), FLAWLESS),
+        case("a: reviews each result on its own before releasing", a, reviews_each_first(a), FLAWLESS),
+        case("a: reviews and releases each result on its own", a, releases_one_by_one(a, true), FLAWLESS),
         case("d: re-reads every label", d, twice(|a| matches!(a, CompareLabel { .. })), FLAWLESS),
-        case("c: reviews every result twice", c, twice(|a| matches!(a, Review { .. })), FLAWLESS),
+        case("d: reviews every flagged result twice", d, twice(|a| matches!(a, Review { .. })), FLAWLESS),
     ];
     for (scenario, name) in [
         (a, "a: the reference run in practice mode"),

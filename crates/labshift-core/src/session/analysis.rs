@@ -28,6 +28,7 @@ impl Bench for Analysis {
                 | Hold { .. }
                 | Suppress { .. }
                 | Release { .. }
+                | ReleaseSpecimen { .. }
         )
     }
 
@@ -66,6 +67,13 @@ impl Bench for Analysis {
             }
             Review { specimen, test } | Repeat { specimen, test } | Hold { specimen, test } => {
                 s.result(specimen, test).map(|_| ())
+            }
+            ReleaseSpecimen { specimen } => {
+                let state = s.state(specimen)?;
+                if !state.results.values().any(waiting) {
+                    return Err(no(format!("{specimen} has no result waiting for release")));
+                }
+                Ok(())
             }
             Release { specimen, test } | Suppress { specimen, test } => {
                 let r = s.result(specimen, test)?;
@@ -122,6 +130,25 @@ impl Bench for Analysis {
                     r.held = false;
                 }
                 s.tell(|_| Event::ResultSuppressed { specimen: specimen.clone(), test: test.clone() });
+            }
+            ReleaseSpecimen { specimen } => {
+                let pending: Vec<String> = s
+                    .state(specimen)?
+                    .results
+                    .iter()
+                    .filter(|(_, r)| waiting(r))
+                    .map(|(t, _)| t.clone())
+                    .collect();
+                for test in pending {
+                    // A result without a flag is reviewed on the accession's screen.
+                    if let Some(r) = s.result_mut(specimen, &test)
+                        && !r.flags.needs_review()
+                    {
+                        r.reviewed_at.get_or_insert(at);
+                    }
+                    release(s, specimen, &test, at);
+                    s.tell(|_| Event::ResultReleased { specimen: specimen.clone(), test: test.clone() });
+                }
             }
             Release { specimen, test } => {
                 release(s, specimen, test, at);
@@ -410,6 +437,11 @@ fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
         r.held = false;
         r.wrong = wrong;
     }
+}
+
+/// A result still waiting for release: measured, not released, held or suppressed.
+fn waiting(r: &PatientResult) -> bool {
+    r.released_at.is_none() && !r.held && !r.suppressed
 }
 
 /// Why a result about to be released would be wrong on the chart: taken

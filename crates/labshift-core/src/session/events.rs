@@ -151,6 +151,15 @@ pub struct Flags {
     pub delta_failed: bool,
 }
 
+impl Flags {
+    /// A flag a technician must look at on its own before release: critical,
+    /// a failed delta check, hemolysis, above the measuring range. High and
+    /// low alone are released from the accession's screen.
+    pub fn needs_review(&self) -> bool {
+        self.critical || self.delta_failed || self.hemolyzed || self.above_amr
+    }
+}
+
 /// A scored observation: what happened, the rule, and where to look it up.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {

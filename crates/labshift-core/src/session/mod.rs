@@ -533,6 +533,7 @@ mod tests {
             Action::Review { specimen: s(), test: t() },
             Action::Repeat { specimen: s(), test: t() },
             Action::Hold { specimen: s(), test: t() },
+            Action::ReleaseSpecimen { specimen: s() },
             Action::Suppress { specimen: s(), test: t() },
             Action::Release { specimen: s(), test: t() },
             Action::CallCaregiver { specimen: s(), test: t(), caregiver: "rn".into() },
