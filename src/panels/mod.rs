@@ -166,6 +166,9 @@ pub fn describe(action: &Action) -> String {
         StartCentrifuge => "close the lid and start the centrifuge (C)".to_owned(),
         OpenCentrifuge => "open the stopped centrifuge and unload it (C)".to_owned(),
         RunControl { analyzer, test, level } => format!("run {test} control level {level} on {analyzer} (Q)"),
+        RunControls { analyzer, level } => {
+            format!("run control level {level} on {analyzer}: every test due (Q)")
+        }
         AcceptQc { analyzer, test } | RejectQc { analyzer, test, .. } => {
             format!("judge the {test} QC run on {analyzer} against the Westgard rules (Q)")
         }
@@ -221,6 +224,11 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge => Panel::Centrifuge,
         RunControl { analyzer: a, test, .. } | AcceptQc { analyzer: a, test } => {
             Panel::Qc(analyzer(a), test.clone())
+        }
+        RunControls { analyzer: a, .. } => {
+            let first =
+                scenario.lab.analyzers.iter().find(|x| &x.id == a).and_then(|x| x.menu.first().cloned());
+            Panel::Qc(analyzer(a), first.unwrap_or_default())
         }
         RejectQc { analyzer: a, test, .. } => Panel::QcReject(analyzer(a), test.clone()),
         CorrectiveAction { analyzer: a, test, .. } | LookBack { analyzer: a, test } => {

@@ -39,9 +39,18 @@ pub(super) fn qc(play: &Play, i: usize, test: &str) -> PanelSpec {
         p.line(format!("Rules ({}): {}", set.id, set.rules.join(", ")));
     }
     p.chart = session.qc_chart(&a.id, test);
+    let mut levels: Vec<u8> = a.controls.iter().map(|c| c.level).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    for level in levels {
+        p.act(
+            format!("Run control level {level} for every test on {} that is due", a.id),
+            Action::RunControls { analyzer: a.id.clone(), level },
+        );
+    }
     for c in a.controls.iter().filter(|c| c.test == test) {
         p.act(
-            format!("Run control level {} (lot {})", c.level, c.lot),
+            format!("Run control level {} for {test} alone (lot {})", c.level, c.lot),
             Action::RunControl { analyzer: a.id.clone(), test: test.to_owned(), level: c.level },
         );
     }

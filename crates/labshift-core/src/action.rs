@@ -83,6 +83,12 @@ pub enum Action {
     OpenCentrifuge,
 
     // Quality control and instrument care.
+    /// Run one control level on an analyzer: a multi-constituent control
+    /// gives a value for every test on it whose QC is due.
+    RunControls {
+        analyzer: String,
+        level: u8,
+    },
     RunControl {
         analyzer: String,
         test: String,
@@ -204,7 +210,7 @@ impl Action {
             LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge | Dilute { .. } => {
                 Some(Area::Processing)
             }
-            RunControl { .. } | AcceptQc { .. } | RejectQc { .. } => Some(Area::Qc),
+            RunControl { .. } | RunControls { .. } | AcceptQc { .. } | RejectQc { .. } => Some(Area::Qc),
             CorrectiveAction { .. }
             | Calibrate { .. }
             | LoadReagent { .. }

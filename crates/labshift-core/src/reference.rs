@@ -186,6 +186,8 @@ impl Player {
                     })?;
                     return Ok(true);
                 }
+                // One run per control level for the analyzer: each level
+                // measured once gives every test whose QC is due.
                 let levels: Vec<u8> = {
                     let mut l: Vec<u8> =
                         a.controls.iter().filter(|c| &c.test == test).map(|c| c.level).collect();
@@ -193,18 +195,15 @@ impl Player {
                     l.truncate(qc.levels_needed);
                     l
                 };
-                let mut zs = Vec::new();
-                for level in levels.iter().filter(|l| !qc.open_levels.contains(l)) {
-                    let events = self.act(Action::RunControl {
-                        analyzer: a.id.clone(),
-                        test: test.clone(),
-                        level: *level,
-                    })?;
-                    zs.extend(events.iter().filter_map(|e| match e {
-                        Event::ControlMeasured { z, .. } => Some(*z),
-                        _ => None,
-                    }));
+                if let Some(level) = levels.iter().find(|l| !qc.open_levels.contains(l)) {
+                    self.act(Action::RunControls { analyzer: a.id.clone(), level: *level })?;
+                    return Ok(true);
                 }
+                let zs: Vec<f64> = self
+                    .session
+                    .qc_chart(&a.id, test)
+                    .map(|c| c.open.iter().map(|p| p.z).collect())
+                    .unwrap_or_default();
                 let verdict = self.session.qc_verdict(&a.id, test).map(|v| (v.decision, v.violations));
                 match verdict {
                     Some((Decision::Reject, violations)) => {

@@ -257,7 +257,7 @@ pub fn behind(action: &Action) -> Option<&'static RuleDef> {
         RequestRecollection { .. } => "ID-NO-RECOLLECT",
         LoadCentrifuge { .. } => "PROC-NOT-CENTRIFUGED",
         AddBalanceTube | StartCentrifuge | OpenCentrifuge => "SAF-CENTRIFUGE",
-        RunControl { .. } | AcceptQc { .. } | RunTests { .. } => "QC-NOT-RUN",
+        RunControl { .. } | RunControls { .. } | AcceptQc { .. } | RunTests { .. } => "QC-NOT-RUN",
         RejectQc { .. } => "QC-REJECT-IGNORED",
         CorrectiveAction { .. } => "QC-BLIND-REPEAT",
         Calibrate { .. } => "AN-CALIBRATION",

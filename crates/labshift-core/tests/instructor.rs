@@ -238,7 +238,7 @@ fn corpus() -> Vec<Case> {
             fails(0.0..=50.0, &["ID-UNDECIDED", "REP-NOT-RELEASED"]),
         ),
         case("b: stops at 09:20", b, stops_at("09:20:00"), fails(0.0..=70.0, &["ID-UNDECIDED"])),
-        case("d: stops at 07:40", d, stops_at("07:40:00"), fails(0.0..=60.0, &["ID-UNDECIDED"])),
+        case("d: stops at 07:40", d, stops_at("07:40:00"), fails(0.0..=75.0, &["ID-UNDECIDED"])),
         // Bare hands: every tube handled without gloves.
         case("a: never wears gloves", a, without(gloves), fails(0.0..=90.0, &["SAF-GLOVES"])),
         case("c: never wears gloves", c, without(gloves), fails(0.0..=90.0, &["SAF-GLOVES"])),
@@ -422,12 +422,60 @@ fn corpus() -> Vec<Case> {
         ),
         // The same good work, done differently.
         case(
-            "a: receives S02 before running glucose and calcium QC",
+            "a: runs the hematology QC before the chemistry QC",
             a,
             sooner(
-                |a| matches!(a, RunControl { test, .. } | AcceptQc { test, .. } if test == "GLU" || test == "CA"),
-                |a| matches!(a, Receive { specimen } | CompareLabel { specimen } | Accept { specimen } if specimen == "S02"),
+                |a| matches!(a, RunControls { analyzer, .. } | AcceptQc { analyzer, .. } if analyzer == "heme1"),
+                |a| matches!(a, RunControls { analyzer, .. } | AcceptQc { analyzer, .. } if analyzer == "chem1"),
             ),
+            FLAWLESS,
+        ),
+        case(
+            "a: accepts the chemistry QC test by test in another order",
+            a,
+            Box::new(|actions| {
+                let accepts: Vec<usize> = actions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| matches!(&e.action, AcceptQc { analyzer, .. } if analyzer == "chem1"))
+                    .map(|(i, _)| i)
+                    .collect();
+                let reversed: Vec<Action> =
+                    accepts.iter().rev().map(|&i| actions[i].action.clone()).collect();
+                for (&i, action) in accepts.iter().zip(reversed) {
+                    actions[i].action = action;
+                }
+            }),
+            FLAWLESS,
+        ),
+        case(
+            "a: runs each chemistry test's controls on their own",
+            a,
+            {
+                let (scenario, _) = reference(a);
+                Box::new(move |actions| {
+                    let mut out = Vec::new();
+                    for e in actions.drain(..) {
+                        if let RunControls { analyzer, level } = &e.action {
+                            let an =
+                                scenario.lab.analyzers.iter().find(|x| &x.id == analyzer).expect("analyzer");
+                            for test in &an.menu {
+                                if an.controls.iter().any(|c| &c.test == test && c.level == *level) {
+                                    let action = RunControl {
+                                        analyzer: analyzer.clone(),
+                                        test: test.clone(),
+                                        level: *level,
+                                    };
+                                    out.push(LogEntry { at: e.at.clone(), action });
+                                }
+                            }
+                        } else {
+                            out.push(e);
+                        }
+                    }
+                    *actions = out;
+                })
+            },
             FLAWLESS,
         ),
         case("a: compares every label twice", a, twice(|a| matches!(a, CompareLabel { .. })), FLAWLESS),

@@ -522,6 +522,7 @@ mod tests {
             Action::StartCentrifuge,
             Action::OpenCentrifuge,
             Action::RunControl { analyzer: a(), test: t(), level: 1 },
+            Action::RunControls { analyzer: a(), level: 1 },
             Action::AcceptQc { analyzer: a(), test: t() },
             Action::RejectQc { analyzer: a(), test: t(), rule: "1-3s".into() },
             Action::CorrectiveAction { analyzer: a(), test: t(), action: Corrective::Recalibrate },

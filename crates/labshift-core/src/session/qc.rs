@@ -147,6 +147,7 @@ impl Bench for Qc {
         matches!(
             action,
             RunControl { .. }
+                | RunControls { .. }
                 | AcceptQc { .. }
                 | RejectQc { .. }
                 | CorrectiveAction { .. }
@@ -167,6 +168,18 @@ impl Bench for Qc {
                 });
                 if !has_level {
                     return Err(no(format!("no level {level} control for {test} on {analyzer}")));
+                }
+                Ok(())
+            }
+            RunControls { analyzer, level } => {
+                if !s.scenario.lab.analyzers.iter().any(|a| &a.id == analyzer) {
+                    return Err(no(format!("no analyzer `{analyzer}`")));
+                }
+                if let Some(why) = s.qc.errors.get(analyzer) {
+                    return Err(no(format!("{analyzer} is stopped: {why}")));
+                }
+                if s.controls_due(analyzer, *level).is_empty() {
+                    return Err(no(format!("no test on {analyzer} is due for its level {level} control")));
                 }
                 Ok(())
             }
@@ -191,6 +204,11 @@ impl Bench for Qc {
         use Action::*;
         match action {
             RunControl { analyzer, test, level } => run_control(s, analyzer, test, *level, at),
+            RunControls { analyzer, level } => {
+                for test in s.controls_due(analyzer, *level) {
+                    run_control(s, analyzer, &test, *level, at);
+                }
+            }
             AcceptQc { analyzer, test } => accept(s, analyzer, test, at),
             RejectQc { analyzer, test, rule } => reject(s, analyzer, test, rule, at),
             CorrectiveAction { analyzer, test, action } => correct(s, analyzer, test, *action),
@@ -522,6 +540,36 @@ impl Session {
     fn control_levels(&self, analyzer: &str, test: &str) -> usize {
         let analyzer = self.scenario.lab.analyzers.iter().find(|a| a.id == analyzer);
         analyzer.map_or(0, |a| a.controls.iter().filter(|c| c.test == test).count())
+    }
+
+    /// The tests on `analyzer` a run of its level `level` control measures:
+    /// each whose QC is not valid now (and, if rejected, corrected since),
+    /// whose levels to run include this one and that has not run it yet, and
+    /// that the analyzer can run.
+    pub(super) fn controls_due(&self, analyzer: &str, level: u8) -> Vec<String> {
+        let Some(a) = self.scenario.lab.analyzers.iter().find(|a| a.id == analyzer) else {
+            return Vec::new();
+        };
+        a.menu
+            .iter()
+            .filter(|test| {
+                let mut levels: Vec<u8> =
+                    a.controls.iter().filter(|c| &c.test == *test).map(|c| c.level).collect();
+                levels.sort_unstable();
+                levels.truncate(self.levels_needed(analyzer, test));
+                let q = self.qc.tests.get(analyzer, test);
+                let open = q.is_some_and(|q| q.open.contains_key(&level));
+                // A rejected test waits for its correction: rerunning it blind is no fix.
+                let uncorrected =
+                    q.is_some_and(|q| matches!(q.status, QcStatus::Rejected(_)) && !q.corrected_since_reject);
+                levels.contains(&level)
+                    && !open
+                    && !uncorrected
+                    && self.qc_status_now(analyzer, test, self.now) != QcAtMeasure::Valid
+                    && self.analyzer_ready(analyzer, test).is_ok()
+            })
+            .cloned()
+            .collect()
     }
 
     fn levels_needed(&self, analyzer: &str, test: &str) -> usize {
