@@ -330,6 +330,10 @@ impl Play {
                     ),
                 )
             }
+            Event::OccurrenceReported { specimen } => (
+                Tone::Info,
+                format!("Occurrence report filed for {specimen}: the mislabel goes to the lab's review."),
+            ),
             Event::RecollectionRequested { specimen } => {
                 (Tone::Info, format!("Recollection of {specimen} requested."))
             }

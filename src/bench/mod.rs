@@ -445,6 +445,7 @@ mod tests {
             accepted: false,
             rejected: None,
             recollect_requested: false,
+            occurrence_reported: false,
             broken: false,
             in_centrifuge: false,
             centrifuged: false,

@@ -161,6 +161,7 @@ pub fn describe(action: &Action) -> String {
             format!("decide on {specimen}: inspect the tube and the label against the rejection criteria (R)")
         }
         RequestRecollection { specimen } => format!("request a recollection of {specimen}"),
+        ReportOccurrence { specimen } => format!("file an occurrence report for {specimen}"),
         LoadCentrifuge { specimen } => format!("load {specimen} into the centrifuge (C)"),
         AddBalanceTube => "balance the centrifuge (C)".to_owned(),
         StartCentrifuge => "close the lid and start the centrifuge (C)".to_owned(),
@@ -218,7 +219,8 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         Receive { specimen }
         | CompareLabel { specimen }
         | Accept { specimen }
-        | RequestRecollection { specimen } => Panel::Specimen(specimen.clone()),
+        | RequestRecollection { specimen }
+        | ReportOccurrence { specimen } => Panel::Specimen(specimen.clone()),
         RunTests { specimen, .. } => Panel::Specimen(specimen.clone()),
         Reject { specimen, .. } => Panel::RejectReasons(specimen.clone()),
         LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge => Panel::Centrifuge,

@@ -115,6 +115,9 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
     if v.rejected.is_some() && !v.recollect_requested {
         p.act("Request a recollection", Action::RequestRecollection { specimen: id.to_owned() });
     }
+    if v.rejected.is_some() && !v.occurrence_reported {
+        p.act("File an occurrence report", Action::ReportOccurrence { specimen: id.to_owned() });
+    }
     if v.accepted && !v.broken {
         if v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge {
             p.act("Load into the centrifuge", Action::LoadCentrifuge { specimen: id.to_owned() });

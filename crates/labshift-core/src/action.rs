@@ -73,6 +73,11 @@ pub enum Action {
     RequestRecollection {
         specimen: String,
     },
+    /// File an occurrence report for a rejected specimen: a mislabel is a
+    /// patient-safety event the lab records and reviews.
+    ReportOccurrence {
+        specimen: String,
+    },
 
     // Centrifuge.
     LoadCentrifuge {
@@ -217,6 +222,7 @@ impl Action {
             | RunTests { .. }
             | Repeat { .. } => Some(Area::Analyzers),
             RequestRecollection { .. }
+            | ReportOccurrence { .. }
             | LookBack { .. }
             | Review { .. }
             | Hold { .. }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::action::{Action, Corrective, Mode};
+use crate::action::{Action, Corrective, Mode, RejectReason};
 use crate::log::SessionLog;
 use crate::model::Scenario;
 use crate::raw::{Ppe, Priority};
@@ -271,6 +271,16 @@ impl Player {
         if let Some(v) = views.iter().find(|v| (v.rejected.is_some() || v.broken) && !v.recollect_requested) {
             self.dress_for_office()?;
             self.act(Action::RequestRecollection { specimen: v.id.clone() })?;
+            return Ok(true);
+        }
+        // A mislabel is an occurrence the lab reports and reviews.
+        if let Some(v) = views.iter().find(|v| {
+            v.rejected.is_some()
+                && !v.occurrence_reported
+                && self.session.defects(&v.id).contains(&RejectReason::Mislabeled)
+        }) {
+            self.dress_for_office()?;
+            self.act(Action::ReportOccurrence { specimen: v.id.clone() })?;
             return Ok(true);
         }
         // Critical results: verify, call, read back, document, release.

@@ -87,6 +87,9 @@ rules! {
     "ID-NO-RECOLLECT", Identification, Major,
         "A rejected specimen is followed by a request for recollection.",
         "CLSI GP33";
+    "ID-NO-OCCURRENCE-REPORT", Identification, Minor,
+        "A mislabeled specimen is rejected with an occurrence report, so the cause is reviewed and corrected.",
+        "CLSI GP33; CLSI QMS11; 42 CFR 493.1283(a)(3)";
     "PROC-WRONG-TUBE", Processing, Major,
         "A test is run only on the tube and additive it requires (order of draw and additive table).",
         "CLSI GP41";
@@ -255,6 +258,7 @@ pub fn behind(action: &Action) -> Option<&'static RuleDef> {
             RejectReason::Leaking => "PROC-LEAKING",
         },
         RequestRecollection { .. } => "ID-NO-RECOLLECT",
+        ReportOccurrence { .. } => "ID-NO-OCCURRENCE-REPORT",
         LoadCentrifuge { .. } => "PROC-NOT-CENTRIFUGED",
         AddBalanceTube | StartCentrifuge | OpenCentrifuge => "SAF-CENTRIFUGE",
         RunControl { .. } | RunControls { .. } | AcceptQc { .. } | RunTests { .. } => "QC-NOT-RUN",

@@ -360,6 +360,12 @@ fn corpus() -> Vec<Case> {
             fails(0.0..=90.0, &["PROC-HEMOLYZED", "REP-WRONG-RESULT"]),
         ),
         case(
+            "b: rejects the mislabel without an occurrence report",
+            b,
+            without(|a| matches!(a, ReportOccurrence { .. })),
+            passes(90.0..=99.9, &["ID-NO-OCCURRENCE-REPORT"]),
+        ),
+        case(
             "b: never asks for the recollections",
             b,
             without(|a| matches!(a, RequestRecollection { .. })),

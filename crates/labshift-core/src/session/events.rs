@@ -95,6 +95,9 @@ pub enum Event {
         specimen: String,
         test: String,
     },
+    OccurrenceReported {
+        specimen: String,
+    },
     ResultHeld {
         specimen: String,
         test: String,

@@ -517,6 +517,7 @@ mod tests {
             Action::Accept { specimen: s() },
             Action::Reject { specimen: s(), reason: RejectReason::Clotted },
             Action::RequestRecollection { specimen: s() },
+            Action::ReportOccurrence { specimen: s() },
             Action::LoadCentrifuge { specimen: s() },
             Action::AddBalanceTube,
             Action::StartCentrifuge,

@@ -51,7 +51,12 @@ impl Bench for Reception {
         use Action::*;
         matches!(
             action,
-            Receive { .. } | CompareLabel { .. } | Accept { .. } | Reject { .. } | RequestRecollection { .. }
+            Receive { .. }
+                | CompareLabel { .. }
+                | Accept { .. }
+                | Reject { .. }
+                | RequestRecollection { .. }
+                | ReportOccurrence { .. }
         )
     }
 
@@ -80,6 +85,16 @@ impl Bench for Reception {
                 let state = s.state(specimen)?;
                 if state.rejected.is_none() && !state.broken {
                     return Err(no(format!("{specimen} is neither rejected nor broken")));
+                }
+                Ok(())
+            }
+            ReportOccurrence { specimen } => {
+                let state = s.state(specimen)?;
+                if state.rejected.is_none() {
+                    return Err(no(format!("{specimen} is not rejected")));
+                }
+                if state.occurrence_reported {
+                    return Err(no(format!("an occurrence report for {specimen} is already filed")));
                 }
                 Ok(())
             }
@@ -141,6 +156,12 @@ impl Bench for Reception {
                 // Kept in the rejected-specimen rack with its reason in the LIS,
                 // not thrown away: the ward or a review may need it.
                 s.tell(|_| Event::SpecimenRejected { specimen: specimen.clone(), reason: *reason });
+            }
+            ReportOccurrence { specimen } => {
+                if let Some(state) = s.specimens.get_mut(specimen) {
+                    state.occurrence_reported = true;
+                }
+                s.tell(|_| Event::OccurrenceReported { specimen: specimen.clone() });
             }
             RequestRecollection { specimen } => {
                 if let Some(state) = s.specimens.get_mut(specimen) {
@@ -234,6 +255,16 @@ impl Bench for Reception {
             w.required("ID-NO-RECOLLECT", task, done, || id.clone(), || format!("{id} was not recollected."));
         } else if !decided && !defects.is_empty() {
             w.item("ID-NO-RECOLLECT", task, false);
+        }
+        if defects.contains(&RejectReason::Mislabeled) && !record.accepted {
+            let task = || format!("File an occurrence report for {id}'s mislabel");
+            let done = record.occurrence_reported;
+            if decided {
+                let what = || format!("{id} was rejected as mislabeled with no occurrence report.");
+                w.required("ID-NO-OCCURRENCE-REPORT", task, done, || id.clone(), what);
+            } else {
+                w.item("ID-NO-OCCURRENCE-REPORT", task, false);
+            }
         }
     }
 }

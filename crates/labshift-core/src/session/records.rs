@@ -56,6 +56,8 @@ pub(super) struct SpecimenState {
     /// (nothing changes a specimen once it is decided).
     pub(super) defects: Option<Vec<RejectReason>>,
     pub(super) recollect_requested: bool,
+    /// Whether an occurrence report was filed for it.
+    pub(super) occurrence_reported: bool,
     pub(super) broken: bool,
     pub(super) in_centrifuge: bool,
     pub(super) centrifuged_at: Option<SimTime>,
@@ -72,6 +74,7 @@ pub struct SpecimenView {
     pub accepted: bool,
     pub rejected: Option<RejectReason>,
     pub recollect_requested: bool,
+    pub occurrence_reported: bool,
     pub broken: bool,
     pub in_centrifuge: bool,
     pub centrifuged: bool,
@@ -138,6 +141,7 @@ impl Session {
             accepted: s.accepted,
             rejected: s.rejected,
             recollect_requested: s.recollect_requested,
+            occurrence_reported: s.occurrence_reported,
             broken: s.broken,
             in_centrifuge: s.in_centrifuge,
             centrifuged: s.centrifuged_at.is_some(),
