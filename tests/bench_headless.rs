@@ -115,6 +115,9 @@ enum Input {
 /// Plays a reference log through the app's panels; returns the app, on its debrief.
 fn play_reference(scenario: &str, reference: &str, input: Input, log_dir: &std::path::Path) -> App {
     let mut app = headless_app(scenario, Some(log_dir));
+    // The log sets the clock before each action: real time between frames
+    // (slow on a loaded machine) must not move it on by itself.
+    app.insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(std::time::Duration::ZERO));
     assert_eq!(screen(&app), Screen::Briefing);
     match input {
         Input::Mouse => click(&mut app, &UiCommand::StartShift),
