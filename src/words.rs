@@ -30,22 +30,9 @@ pub const CORRECTIVES: [Corrective; 5] = [
 
 pub const PPE: [Ppe; 3] = [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves];
 
+/// A rejection reason as the LIS records it.
 pub fn reason(r: RejectReason) -> &'static str {
-    match r {
-        RejectReason::Unlabeled => "unlabeled",
-        RejectReason::Mislabeled => "mislabeled (label and requisition disagree)",
-        RejectReason::InsufficientIdentifiers => "fewer than two patient identifiers",
-        RejectReason::NoCollectionTime => "no collection time",
-        RejectReason::WrongTube => "wrong tube for the tests",
-        RejectReason::Clotted => "clotted",
-        RejectReason::QuantityNotSufficient => "quantity not sufficient",
-        RejectReason::Hemolyzed => "hemolyzed",
-        RejectReason::Lipemic => "lipemic",
-        RejectReason::Icteric => "icteric",
-        RejectReason::DelayedTransport => "delayed transport",
-        RejectReason::WrongTemperature => "wrong transport temperature",
-        RejectReason::Leaking => "leaking",
-    }
+    r.name()
 }
 
 pub fn corrective(c: Corrective) -> &'static str {

@@ -34,6 +34,27 @@ pub enum RejectReason {
     Leaking,
 }
 
+impl RejectReason {
+    /// The reason as a technician records it in the LIS.
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectReason::Unlabeled => "unlabeled",
+            RejectReason::Mislabeled => "mislabeled (label and requisition disagree)",
+            RejectReason::InsufficientIdentifiers => "fewer than two patient identifiers",
+            RejectReason::NoCollectionTime => "no collection time",
+            RejectReason::WrongTube => "wrong tube for the tests",
+            RejectReason::Clotted => "clotted",
+            RejectReason::QuantityNotSufficient => "quantity not sufficient",
+            RejectReason::Hemolyzed => "hemolyzed",
+            RejectReason::Lipemic => "lipemic",
+            RejectReason::Icteric => "icteric",
+            RejectReason::DelayedTransport => "delayed transport",
+            RejectReason::WrongTemperature => "wrong transport temperature",
+            RejectReason::Leaking => "leaking",
+        }
+    }
+}
+
 /// Corrective actions after a QC rejection (DOMAIN §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Corrective {

@@ -224,6 +224,23 @@ rules! {
         "CLSI GP47";
 }
 
+/// The rule that asks for a specimen with this defect to be rejected.
+pub fn for_reason(reason: RejectReason) -> &'static str {
+    match reason {
+        RejectReason::Unlabeled => "ID-UNLABELED",
+        RejectReason::Mislabeled => "ID-MISLABELED",
+        RejectReason::InsufficientIdentifiers => "ID-TWO-IDENTIFIERS",
+        RejectReason::NoCollectionTime => "ID-NO-COLLECTION-TIME",
+        RejectReason::WrongTube => "PROC-WRONG-TUBE",
+        RejectReason::Clotted => "PROC-CLOTTED",
+        RejectReason::QuantityNotSufficient => "PROC-UNDERFILLED",
+        RejectReason::Hemolyzed | RejectReason::Lipemic | RejectReason::Icteric => "PROC-HEMOLYZED",
+        RejectReason::DelayedTransport => "PROC-DELAYED",
+        RejectReason::WrongTemperature => "PROC-TEMPERATURE",
+        RejectReason::Leaking => "PROC-LEAKING",
+    }
+}
+
 /// The rule with this id, if there is one.
 pub fn rule(id: &str) -> Option<&'static RuleDef> {
     RULES.iter().find(|r| r.id == id)
@@ -244,19 +261,7 @@ pub fn behind(action: &Action) -> Option<&'static RuleDef> {
         WashHands => "SAF-HAND-HYGIENE",
         Receive { .. } | Accept { .. } => "ID-TWO-IDENTIFIERS",
         CompareLabel { .. } => "ID-MISLABELED",
-        Reject { reason, .. } => match reason {
-            RejectReason::Unlabeled => "ID-UNLABELED",
-            RejectReason::Mislabeled => "ID-MISLABELED",
-            RejectReason::InsufficientIdentifiers => "ID-TWO-IDENTIFIERS",
-            RejectReason::NoCollectionTime => "ID-NO-COLLECTION-TIME",
-            RejectReason::WrongTube => "PROC-WRONG-TUBE",
-            RejectReason::Clotted => "PROC-CLOTTED",
-            RejectReason::QuantityNotSufficient => "PROC-UNDERFILLED",
-            RejectReason::Hemolyzed | RejectReason::Lipemic | RejectReason::Icteric => "PROC-HEMOLYZED",
-            RejectReason::DelayedTransport => "PROC-DELAYED",
-            RejectReason::WrongTemperature => "PROC-TEMPERATURE",
-            RejectReason::Leaking => "PROC-LEAKING",
-        },
+        Reject { reason, .. } => for_reason(*reason),
         RequestRecollection { .. } => "ID-NO-RECOLLECT",
         ReportOccurrence { .. } => "ID-NO-OCCURRENCE-REPORT",
         LoadCentrifuge { .. } => "PROC-NOT-CENTRIFUGED",

@@ -167,7 +167,7 @@ impl Bench for Analysis {
         defects: &[RejectReason],
         w: &mut Work<'s>,
     ) {
-        if !defects.is_empty() || record.broken || record.rejected.is_some() {
+        if !record.owes_results(defects) {
             return;
         }
         let id = &spec.id;
@@ -179,13 +179,7 @@ impl Bench for Analysis {
             }
             // Hemolyzed serum beyond the test's limit: the result is
             // suppressed and the test alone recollected, not reported.
-            let hemolyzed = s
-                .scenario
-                .policy
-                .test(test)
-                .and_then(|t| t.hemolysis.as_ref())
-                .is_some_and(|h| spec.hemolysis_index >= h.limit_index);
-            if hemolyzed {
+            if s.hemolysis_affects(spec, test) {
                 let task = || format!("Suppress {id} {test} (hemolyzed serum) and ask for its recollection");
                 let suppressed = result.is_some_and(|r| r.suppressed);
                 let released = result.is_some_and(|r| r.released_at.is_some());
@@ -491,6 +485,15 @@ pub struct ReleasedResult {
 }
 
 impl Session {
+    /// Whether the specimen's serum is hemolyzed beyond this test's limit.
+    pub(super) fn hemolysis_affects(&self, spec: &Specimen, test: &str) -> bool {
+        self.scenario
+            .policy
+            .test(test)
+            .and_then(|t| t.hemolysis.as_ref())
+            .is_some_and(|h| spec.hemolysis_index >= h.limit_index)
+    }
+
     /// Every result released, specimen by specimen in the scenario's order.
     pub fn released_results(&self) -> Vec<ReleasedResult> {
         let mut out = Vec::new();

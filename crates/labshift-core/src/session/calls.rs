@@ -158,7 +158,7 @@ impl Bench for Calls {
         defects: &[RejectReason],
         w: &mut Work<'s>,
     ) {
-        if !defects.is_empty() || record.broken || record.rejected.is_some() {
+        if !record.owes_results(defects) {
             return;
         }
         let id = &spec.id;
@@ -167,11 +167,8 @@ impl Bench for Calls {
             let call = s.calls.calls.get(id, test);
             // A call is owed once a critical value is measured, or would be
             // once the specimen is run: a value measured and not critical owes none.
-            let def = s.scenario.policy.test(test);
-            let hemolyzed =
-                def.and_then(|t| t.hemolysis.as_ref()).is_some_and(|h| spec.hemolysis_index >= h.limit_index);
             let owed = call.is_some()
-                || (!hemolyzed
+                || (!s.hemolysis_affects(spec, test)
                     && !record.results.contains_key(test)
                     && s.true_value(id, test)
                         .is_some_and(|v| s.scenario.policy.critical(test).is_some_and(|c| c.breached_by(v))));

@@ -40,7 +40,7 @@ impl Bench for Processing {
         defects: &[RejectReason],
         w: &mut Work<'s>,
     ) {
-        if !defects.is_empty() || record.broken || record.rejected.is_some() || !needs_centrifuge(spec.tube) {
+        if !record.owes_results(defects) || !needs_centrifuge(spec.tube) {
             return;
         }
         let id = &spec.id;

@@ -16,25 +16,6 @@ use crate::time::SimTime;
 /// The reception bench.
 pub(super) struct Reception;
 
-/// A rejection reason as a technician names it in the LIS.
-pub(super) fn reason_words(reason: RejectReason) -> &'static str {
-    match reason {
-        RejectReason::Unlabeled => "unlabeled",
-        RejectReason::Mislabeled => "mislabeled",
-        RejectReason::InsufficientIdentifiers => "too few identifiers",
-        RejectReason::NoCollectionTime => "no collection time",
-        RejectReason::WrongTube => "wrong tube",
-        RejectReason::Clotted => "clotted",
-        RejectReason::QuantityNotSufficient => "quantity not sufficient",
-        RejectReason::Hemolyzed => "hemolyzed",
-        RejectReason::Lipemic => "lipemic",
-        RejectReason::Icteric => "icteric",
-        RejectReason::DelayedTransport => "delayed transport",
-        RejectReason::WrongTemperature => "wrong transport temperature",
-        RejectReason::Leaking => "leaking",
-    }
-}
-
 fn anticoagulated(tube: TubeKind) -> bool {
     matches!(
         tube,
@@ -135,7 +116,7 @@ impl Bench for Reception {
                         "ID-GOOD-REJECTED",
                         at,
                         specimen,
-                        format!("Rejected {specimen}, an acceptable specimen, as {}.", reason_words(*reason)),
+                        format!("Rejected {specimen}, an acceptable specimen, as {}.", reason.name()),
                     );
                 } else if !defects.contains(reason) {
                     s.find(
@@ -144,7 +125,7 @@ impl Bench for Reception {
                         specimen,
                         format!(
                             "Rejected {specimen} as {}; the problem was that {}.",
-                            reason_words(*reason),
+                            reason.name(),
                             s.defect_words(s.spec(specimen)?, defects[0])
                         ),
                     );
@@ -289,21 +270,8 @@ fn accept(s: &mut Session, specimen: &str, at: SimTime) {
     let scenario = Arc::clone(&s.scenario);
     let Some(spec) = s.spec_index(specimen).map(|i| &scenario.specimens[i]) else { return };
     for d in &defects {
-        let rule = match d {
-            RejectReason::Unlabeled => "ID-UNLABELED",
-            RejectReason::Mislabeled => "ID-MISLABELED",
-            RejectReason::InsufficientIdentifiers => "ID-TWO-IDENTIFIERS",
-            RejectReason::NoCollectionTime => "ID-NO-COLLECTION-TIME",
-            RejectReason::WrongTube => "PROC-WRONG-TUBE",
-            RejectReason::Clotted => "PROC-CLOTTED",
-            RejectReason::QuantityNotSufficient => "PROC-UNDERFILLED",
-            RejectReason::Hemolyzed | RejectReason::Lipemic | RejectReason::Icteric => "PROC-HEMOLYZED",
-            RejectReason::DelayedTransport => "PROC-DELAYED",
-            RejectReason::WrongTemperature => "PROC-TEMPERATURE",
-            RejectReason::Leaking => "PROC-LEAKING",
-        };
         let what = s.defect_words(spec, *d);
-        s.find(rule, at, specimen, format!("Accepted {specimen}: {what}."));
+        s.find(crate::rules::for_reason(*d), at, specimen, format!("Accepted {specimen}: {what}."));
     }
     s.tell(|_| Event::SpecimenAccepted { specimen: specimen.to_owned() });
 }

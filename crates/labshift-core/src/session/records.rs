@@ -65,6 +65,14 @@ pub(super) struct SpecimenState {
     pub(super) results: BTreeMap<String, PatientResult>,
 }
 
+impl SpecimenState {
+    /// Whether the specimen owes its ordered results: acceptable (`defects`
+    /// empty), not rejected, not broken.
+    pub(super) fn owes_results(&self, defects: &[RejectReason]) -> bool {
+        defects.is_empty() && !self.broken && self.rejected.is_none()
+    }
+}
+
 /// What the shells (and the reference player) may see of a specimen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpecimenView {
