@@ -178,7 +178,13 @@ impl Player {
                     // Every control off to the same side reads as a shift, whatever rule fired first.
                     let one_side = zs.iter().all(|z| *z > 1.0) || zs.iter().all(|z| *z < -1.0);
                     let systematic = one_side || rules.iter().any(|r| SYSTEMATIC.contains(&r.as_str()));
-                    let fix = if systematic { Corrective::Recalibrate } else { Corrective::Maintenance };
+                    // A coagulation assay is not recalibrated by users: its shift is
+                    // fixed with a new reagent vial or lot.
+                    let fix = match (systematic, a.kind) {
+                        (true, crate::raw::AnalyzerKind::Coagulation) => Corrective::NewReagentLot,
+                        (true, _) => Corrective::Recalibrate,
+                        (false, _) => Corrective::Maintenance,
+                    };
                     self.act(Action::CorrectiveAction {
                         analyzer: a.id.clone(),
                         test: test.clone(),

@@ -932,3 +932,26 @@ fn a_three_hour_old_edta_cbc_is_acceptable_and_a_serum_sodium_is_not() {
     assert!(report.passed && report.overall == 100.0, "{}", report.to_text());
     assert!(report.released.iter().any(|r| r.specimen == "S03" && r.test == "HGB"));
 }
+
+/// PT and aPTT are not recalibrated by users: a coagulation shift is fixed
+/// with a new reagent vial or lot, which is then verified with its controls.
+#[test]
+fn a_coagulation_assay_is_not_recalibrated_by_the_technician() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    let why = bench.refused(Action::Calibrate { analyzer: "coag1".into(), test: "INR".into() });
+    assert!(why.contains("not recalibrated by users"), "{why}");
+    let why = bench.refused(Action::CorrectiveAction {
+        analyzer: "coag1".into(),
+        test: "INR".into(),
+        action: Corrective::Recalibrate,
+    });
+    assert!(why.contains("reagent vial or lot"), "{why}");
+    bench.act(Action::CorrectiveAction {
+        analyzer: "coag1".into(),
+        test: "INR".into(),
+        action: Corrective::NewReagentLot,
+    });
+    bench.act(Action::Calibrate { analyzer: "chem1".into(), test: "K".into() });
+}

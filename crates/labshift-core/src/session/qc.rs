@@ -192,8 +192,19 @@ impl Bench for Qc {
                 }
                 Ok(())
             }
+            CorrectiveAction { analyzer, test, action: Corrective::Recalibrate }
+            | Calibrate { analyzer, test } => {
+                s.analyzer_offers(analyzer, test)?;
+                let kind = s.scenario.lab.analyzers.iter().find(|a| &a.id == analyzer).map(|a| a.kind);
+                if kind == Some(crate::raw::AnalyzerKind::Coagulation) {
+                    return Err(no(format!(
+                        "{test} on {analyzer} is not recalibrated by users: change the reagent vial or lot \
+                         (a new lot is verified with its controls)"
+                    )));
+                }
+                Ok(())
+            }
             CorrectiveAction { analyzer, test, .. }
-            | Calibrate { analyzer, test }
             | LoadReagent { analyzer, test }
             | LookBack { analyzer, test } => s.analyzer_offers(analyzer, test),
             _ => Ok(()),
