@@ -330,6 +330,12 @@ impl Play {
                     ),
                 )
             }
+            Event::LipemiaCleared { specimen } => (
+                Tone::Info,
+                format!(
+                    "{specimen}: an aliquot spun at high speed, the lipid layer removed. Rerun its tests on the cleared serum."
+                ),
+            ),
             Event::OccurrenceReported { specimen } => (
                 Tone::Info,
                 format!("Occurrence report filed for {specimen}: the mislabel goes to the lab's review."),

@@ -68,9 +68,9 @@ pub fn transport(t: Transport) -> &'static str {
 }
 
 /// What a technician sees looking at the tube: facts, not verdicts. The
-/// serum's colour (hemolysis) shows only once the tube is spun: whole blood
-/// is red whatever the serum will be. Lipemia and icterus are described as
-/// clearly visible from the policy's limits on.
+/// serum's colour (hemolysis, lipemia, icterus) shows only once the tube is
+/// spun: whole blood is red whatever the serum will be. Lipemia and icterus
+/// are described as clearly visible from the policy's limits on.
 pub fn appearance(s: &Specimen, spun: bool, lipemia_limit: u8, icterus_limit: u8) -> Vec<String> {
     let mut seen = Vec::new();
     if spun {
@@ -81,14 +81,14 @@ pub fn appearance(s: &Specimen, spun: bool, lipemia_limit: u8, icterus_limit: u8
             3 => "serum/plasma: red".to_owned(),
             _ => "serum/plasma: dark red, like diluted blood".to_owned(),
         });
+        if s.lipemia_index >= lipemia_limit {
+            seen.push("turbid, milky (lipemic)".to_owned());
+        }
+        if s.icterus_index >= icterus_limit {
+            seen.push("dark yellow-orange (icteric)".to_owned());
+        }
     } else if s.tube.cap_and_additive().0 != "urine cup" {
         seen.push("whole blood: the serum's colour shows after the spin".to_owned());
-    }
-    if s.lipemia_index >= lipemia_limit {
-        seen.push("turbid, milky".to_owned());
-    }
-    if s.icterus_index >= icterus_limit {
-        seen.push("dark yellow-orange".to_owned());
     }
     if s.clotted {
         seen.push("clots visible when the tube is inverted".to_owned());
@@ -107,6 +107,7 @@ pub fn flag_text(f: labshift_core::session::Flags) -> String {
         (f.high && !f.critical, " H"),
         (f.low && !f.critical, " L"),
         (f.hemolyzed, " HEMOLYZED"),
+        (f.lipemic, " LIPEMIC"),
         (f.above_amr, " >AMR"),
         (f.delta_failed, " DELTA"),
     ] {

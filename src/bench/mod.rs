@@ -449,6 +449,7 @@ mod tests {
             broken: false,
             in_centrifuge: false,
             centrifuged: false,
+            lipemia_cleared: false,
             needs_centrifuge: true,
             tests: vec![],
             results: vec![],

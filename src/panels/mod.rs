@@ -162,6 +162,9 @@ pub fn describe(action: &Action) -> String {
         }
         RequestRecollection { specimen } => format!("request a recollection of {specimen}"),
         ReportOccurrence { specimen } => format!("file an occurrence report for {specimen}"),
+        ClearLipemia { specimen } => {
+            format!("clear {specimen}'s lipemic serum at high speed, then rerun its tests (C)")
+        }
         LoadCentrifuge { specimen } => format!("load {specimen} into the centrifuge (C)"),
         AddBalanceTube => "balance the centrifuge (C)".to_owned(),
         StartCentrifuge => "close the lid and start the centrifuge (C)".to_owned(),
@@ -220,7 +223,8 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         | CompareLabel { specimen }
         | Accept { specimen }
         | RequestRecollection { specimen }
-        | ReportOccurrence { specimen } => Panel::Specimen(specimen.clone()),
+        | ReportOccurrence { specimen }
+        | ClearLipemia { specimen } => Panel::Specimen(specimen.clone()),
         RunTests { specimen, .. } => Panel::Specimen(specimen.clone()),
         Reject { specimen, .. } => Panel::RejectReasons(specimen.clone()),
         LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge => Panel::Centrifuge,

@@ -115,6 +115,13 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
     if v.rejected.is_some() && !v.recollect_requested {
         p.act("Request a recollection", Action::RequestRecollection { specimen: id.to_owned() });
     }
+    let lipemic = spec.lipemia_index >= scenario.policy.pack.rejection.lipemia_limit_index;
+    if v.accepted && v.centrifuged && lipemic && !v.lipemia_cleared {
+        p.act(
+            "Clear the lipemia: spin an aliquot at high speed",
+            Action::ClearLipemia { specimen: id.to_owned() },
+        );
+    }
     if v.rejected.is_some() && !v.occurrence_reported {
         p.act("File an occurrence report", Action::ReportOccurrence { specimen: id.to_owned() });
     }

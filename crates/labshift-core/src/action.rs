@@ -101,6 +101,11 @@ pub enum Action {
     },
 
     // Centrifuge.
+    /// Clear a lipemic specimen: an aliquot spun at high speed separates the
+    /// lipid layer; its tests are then rerun on the cleared serum.
+    ClearLipemia {
+        specimen: String,
+    },
     LoadCentrifuge {
         specimen: String,
     },
@@ -233,9 +238,12 @@ impl Action {
         use Action::*;
         match self {
             Receive { .. } | CompareLabel { .. } | Accept { .. } | Reject { .. } => Some(Area::Reception),
-            LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge | Dilute { .. } => {
-                Some(Area::Processing)
-            }
+            LoadCentrifuge { .. }
+            | AddBalanceTube
+            | StartCentrifuge
+            | OpenCentrifuge
+            | ClearLipemia { .. }
+            | Dilute { .. } => Some(Area::Processing),
             RunControl { .. } | RunControls { .. } | AcceptQc { .. } | RejectQc { .. } => Some(Area::Qc),
             CorrectiveAction { .. }
             | Calibrate { .. }

@@ -334,6 +334,16 @@ impl Player {
             if pending_call {
                 continue;
             }
+            if let Some(r) = pending.iter().find(|r| r.flags.lipemic) {
+                // Lipemic serum: an aliquot cleared at high speed, the test rerun on it.
+                self.dress_for_bench()?;
+                if !v.lipemia_cleared {
+                    self.act(Action::ClearLipemia { specimen: v.id.clone() })?;
+                } else {
+                    self.act(Action::Repeat { specimen: v.id.clone(), test: r.test.clone() })?;
+                }
+                return Ok(true);
+            }
             self.dress_for_office()?;
             if let Some(r) = pending.iter().find(|r| r.flags.hemolyzed) {
                 // Hemolyzed serum beyond this test's limit: not reported,

@@ -265,6 +265,7 @@ pub fn behind(action: &Action) -> Option<&'static RuleDef> {
         RequestRecollection { .. } => "ID-NO-RECOLLECT",
         ReportOccurrence { .. } => "ID-NO-OCCURRENCE-REPORT",
         LoadCentrifuge { .. } => "PROC-NOT-CENTRIFUGED",
+        ClearLipemia { .. } => "PROC-HEMOLYZED",
         AddBalanceTube | StartCentrifuge | OpenCentrifuge => "SAF-CENTRIFUGE",
         RunControl { .. } | RunControls { .. } | AcceptQc { .. } | RunTests { .. } => "QC-NOT-RUN",
         RejectQc { .. } => "QC-REJECT-IGNORED",

@@ -169,8 +169,6 @@ fn every_rejection_criterion_is_detected_and_accepting_it_is_a_finding() {
         ("WRONG-TUBE", RejectReason::WrongTube, "PROC-WRONG-TUBE", FindingSeverity::Major),
         ("CLOTTED", RejectReason::Clotted, "PROC-CLOTTED", FindingSeverity::Major),
         ("SHORT", RejectReason::QuantityNotSufficient, "PROC-UNDERFILLED", FindingSeverity::Major),
-        ("LIPEMIC", RejectReason::Lipemic, "PROC-HEMOLYZED", FindingSeverity::Major),
-        ("ICTERIC", RejectReason::Icteric, "PROC-HEMOLYZED", FindingSeverity::Major),
         ("DELAYED", RejectReason::DelayedTransport, "PROC-DELAYED", FindingSeverity::Major),
         ("WARM", RejectReason::WrongTemperature, "PROC-TEMPERATURE", FindingSeverity::Major),
         ("LEAKING", RejectReason::Leaking, "PROC-LEAKING", FindingSeverity::Major),
@@ -954,4 +952,47 @@ fn a_coagulation_assay_is_not_recalibrated_by_the_technician() {
         action: Corrective::NewReagentLot,
     });
     bench.act(Action::Calibrate { analyzer: "chem1".into(), test: "K".into() });
+}
+
+/// Lipemia and icterus are judged in the serum, not at reception: a lipemic
+/// specimen is cleared by a high-speed spin and its tests rerun; an icteric
+/// one is reported (a new draw would be just as icteric).
+#[test]
+fn lipemia_is_cleared_and_rerun_and_icterus_is_reported() {
+    let scenario = lab("");
+    assert!(Session::new(&scenario, 1).defects("LIPEMIC").is_empty());
+    assert!(Session::new(&scenario, 1).defects("ICTERIC").is_empty());
+    let run = |clear: bool| {
+        let mut bench = Bench::new(&scenario);
+        bench.qc("chem1", "NA");
+        bench.process("LIPEMIC", "chem1");
+        let lipemic = |b: &Bench| {
+            b.session
+                .specimen_view("LIPEMIC")
+                .and_then(|v| v.results.into_iter().find(|r| r.test == "NA"))
+                .map(|r| r.flags.lipemic)
+        };
+        assert_eq!(lipemic(&bench), Some(true));
+        if clear {
+            bench.act(Action::ClearLipemia { specimen: "LIPEMIC".into() });
+            bench.act(Action::Repeat { specimen: "LIPEMIC".into(), test: "NA".into() });
+            assert_eq!(lipemic(&bench), Some(false), "rerun on the cleared serum");
+        }
+        bench.gloves_off();
+        bench.act(Action::Review { specimen: "LIPEMIC".into(), test: "NA".into() });
+        bench.act(Action::Release { specimen: "LIPEMIC".into(), test: "NA".into() });
+        bench.end()
+    };
+    assert!(run(true).released.iter().all(|r| r.wrong.is_none()));
+    let careless = run(false);
+    assert!(careless.released.iter().any(|r| r.wrong.as_deref().is_some_and(|w| w.contains("lipemic"))));
+    assert!(Bench::critical_rules(&careless).contains(&"REP-WRONG-RESULT".to_owned()));
+
+    // Icterus: released as it is; rejecting the tube is a needless redraw.
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    bench.act(Action::Receive { specimen: "ICTERIC".into() });
+    bench.act(Action::Reject { specimen: "ICTERIC".into(), reason: RejectReason::Icteric });
+    let what = bench.session.findings().iter().find(|f| f.rule == "ID-GOOD-REJECTED").map(|f| f.what.clone());
+    assert!(what.is_some_and(|w| w.contains("just as icteric")));
 }

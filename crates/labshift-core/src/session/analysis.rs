@@ -322,6 +322,8 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
         low: value < def.reference.0,
         critical: critical.is_some_and(|c| c.breached_by(value)),
         hemolyzed: def.hemolysis.as_ref().is_some_and(|h| spec.hemolysis_index >= h.limit_index),
+        lipemic: spec.lipemia_index >= scenario.policy.pack.rejection.lipemia_limit_index
+            && !s.specimens.get(specimen).is_some_and(|r| r.lipemia_cleared),
         above_amr,
         delta_failed,
     };
@@ -414,6 +416,14 @@ fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
     if r.flags.hemolyzed {
         s.find("PROC-HEMOLYZED", at, specimen, format!("Released {subject} from a hemolyzed specimen."));
     }
+    if r.flags.lipemic {
+        s.find(
+            "PROC-HEMOLYZED",
+            at,
+            &subject,
+            format!("Released {subject} from lipemic serum, not cleared and rerun."),
+        );
+    }
     if spec.priority == Priority::Stat {
         let tat = at.0 - spec.arrives.0;
         let limit = minutes(s.scenario.policy.pack.stat_turnaround_min);
@@ -449,6 +459,12 @@ fn wrong_on_chart(s: &Session, spec: &Specimen, test: &str, r: &PatientResult) -
         .iter()
         .map(|d| s.defect_words(spec, *d))
         .collect();
+    if r.flags.lipemic {
+        why.push(format!(
+            "the serum is lipemic (index {}) and was not cleared by a high-speed spin and rerun",
+            spec.lipemia_index
+        ));
+    }
     if r.flags.hemolyzed {
         let limit =
             s.scenario.policy.test(test).and_then(|t| t.hemolysis.as_ref()).map_or(0, |h| h.limit_index);

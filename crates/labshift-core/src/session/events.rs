@@ -95,6 +95,10 @@ pub enum Event {
         specimen: String,
         test: String,
     },
+    /// A lipemic specimen's serum cleared by a high-speed spin: rerun its tests.
+    LipemiaCleared {
+        specimen: String,
+    },
     OccurrenceReported {
         specimen: String,
     },
@@ -150,6 +154,9 @@ pub struct Flags {
     pub critical: bool,
     /// Hemolysis index at or above the assay's limit.
     pub hemolyzed: bool,
+    /// Lipemic serum (index at or above the pack's limit), not yet cleared.
+    #[serde(default)]
+    pub lipemic: bool,
     pub above_amr: bool,
     pub delta_failed: bool,
 }
@@ -159,7 +166,7 @@ impl Flags {
     /// a failed delta check, hemolysis, above the measuring range. High and
     /// low alone are released from the accession's screen.
     pub fn needs_review(&self) -> bool {
-        self.critical || self.delta_failed || self.hemolyzed || self.above_amr
+        self.critical || self.delta_failed || self.hemolyzed || self.lipemic || self.above_amr
     }
 }
 

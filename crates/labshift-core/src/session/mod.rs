@@ -520,6 +520,7 @@ mod tests {
             Action::ReportOccurrence { specimen: s() },
             Action::LoadCentrifuge { specimen: s() },
             Action::AddBalanceTube,
+            Action::ClearLipemia { specimen: s() },
             Action::StartCentrifuge,
             Action::OpenCentrifuge,
             Action::RunControl { analyzer: a(), test: t(), level: 1 },

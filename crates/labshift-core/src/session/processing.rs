@@ -56,12 +56,25 @@ impl Bench for Processing {
 
     fn owns(&self, action: &Action) -> bool {
         use Action::*;
-        matches!(action, LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge)
+        matches!(
+            action,
+            LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge | ClearLipemia { .. }
+        )
     }
 
     fn check(&self, s: &Session, action: &Action, at: SimTime) -> Result<(), Rejected> {
         let c = &s.processing;
         match action {
+            Action::ClearLipemia { specimen } => {
+                let state = s.state(specimen)?;
+                if !state.accepted || state.centrifuged_at.is_none() {
+                    return Err(no(format!("{specimen} is not an accepted, centrifuged specimen")));
+                }
+                if state.lipemia_cleared {
+                    return Err(no(format!("{specimen} is already cleared")));
+                }
+                Ok(())
+            }
             Action::LoadCentrifuge { specimen } => {
                 let state = s.state(specimen)?;
                 if c.spinning_until.is_some() {
@@ -108,6 +121,12 @@ impl Bench for Processing {
 
     fn act(&self, s: &mut Session, action: &Action, at: SimTime) -> Result<(), Rejected> {
         match action {
+            Action::ClearLipemia { specimen } => {
+                if let Some(state) = s.specimens.get_mut(specimen) {
+                    state.lipemia_cleared = true;
+                }
+                s.tell(|_| Event::LipemiaCleared { specimen: specimen.clone() });
+            }
             Action::LoadCentrifuge { specimen } => {
                 if let Some(state) = s.specimens.get_mut(specimen) {
                     state.in_centrifuge = true;

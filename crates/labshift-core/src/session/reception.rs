@@ -101,7 +101,27 @@ impl Bench for Reception {
             Accept { specimen } => accept(s, specimen, at),
             Reject { specimen, reason } => {
                 let defects = s.defects(specimen);
-                if defects.is_empty() && *reason == RejectReason::Hemolyzed {
+                if defects.is_empty() && *reason == RejectReason::Icteric {
+                    s.find(
+                        "ID-GOOD-REJECTED",
+                        at,
+                        specimen,
+                        format!(
+                            "Rejected {specimen} as icteric: a new draw is just as icteric. Spin it and report \
+                             its results with the icterus comment (or by a method icterus does not affect)."
+                        ),
+                    );
+                } else if defects.is_empty() && *reason == RejectReason::Lipemic {
+                    s.find(
+                        "ID-GOOD-REJECTED",
+                        at,
+                        specimen,
+                        format!(
+                            "Rejected {specimen} as lipemic: lipemia is cleared in the lab. Spin it, clear an \
+                             aliquot at high speed and rerun its tests."
+                        ),
+                    );
+                } else if defects.is_empty() && *reason == RejectReason::Hemolyzed {
                     s.find(
                         "ID-GOOD-REJECTED",
                         at,
@@ -389,12 +409,6 @@ impl Session {
         };
         if s.fill_pct < min_fill {
             d.push(RejectReason::QuantityNotSufficient);
-        }
-        if s.lipemia_index >= policy.rejection.lipemia_limit_index {
-            d.push(RejectReason::Lipemic);
-        }
-        if s.icterus_index >= policy.rejection.icterus_limit_index {
-            d.push(RejectReason::Icteric);
         }
         if self.too_old(s).is_some() {
             d.push(RejectReason::DelayedTransport);

@@ -61,6 +61,8 @@ pub(super) struct SpecimenState {
     pub(super) broken: bool,
     pub(super) in_centrifuge: bool,
     pub(super) centrifuged_at: Option<SimTime>,
+    /// Whether its lipemic serum was cleared by a high-speed spin.
+    pub(super) lipemia_cleared: bool,
     pub(super) add_ons: Vec<String>,
     pub(super) results: BTreeMap<String, PatientResult>,
 }
@@ -86,6 +88,7 @@ pub struct SpecimenView {
     pub broken: bool,
     pub in_centrifuge: bool,
     pub centrifuged: bool,
+    pub lipemia_cleared: bool,
     pub needs_centrifuge: bool,
     /// Ordered tests, add-ons included.
     pub tests: Vec<String>,
@@ -153,6 +156,7 @@ impl Session {
             broken: s.broken,
             in_centrifuge: s.in_centrifuge,
             centrifuged: s.centrifuged_at.is_some(),
+            lipemia_cleared: s.lipemia_cleared,
             needs_centrifuge: processing::needs_centrifuge(spec.tube),
             tests: spec
                 .tests
