@@ -235,6 +235,15 @@ impl RawLimit {
 }
 
 impl TubeKind {
+    /// Whether its serum or plasma is separated by centrifugation before
+    /// testing (whole blood, a blood gas, urine and a culture are not spun).
+    pub fn needs_centrifuge(self) -> bool {
+        !matches!(
+            self,
+            TubeKind::LavenderEdta | TubeKind::BloodGasSyringe | TubeKind::UrineCup | TubeKind::BloodCulture
+        )
+    }
+
     /// Cap colour name and additive, as printed on the tube.
     pub fn cap_and_additive(self) -> (&'static str, &'static str) {
         match self {

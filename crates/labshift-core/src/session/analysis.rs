@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::events::{Event, Flags, Rejected, no};
 use super::records::{PatientResult, QcAtMeasure, SpecimenState};
 use super::work::Work;
-use super::{Bench, Session, minutes, processing, round_to, same_text};
+use super::{Bench, Session, minutes, round_to, same_text};
 use crate::action::{Action, RejectReason};
 use crate::model::Specimen;
 use crate::raw::{Priority, RawDelta};
@@ -222,7 +222,7 @@ fn run_tests(s: &mut Session, specimen: &str, analyzer: &str, at: SimTime) -> Re
     let centrifuged = state.centrifuged_at.is_some();
     // Add-ons are few and usually none: an empty list copies without allocating.
     let add_ons = state.add_ons.clone();
-    if processing::needs_centrifuge(spec.tube) && !centrifuged {
+    if spec.tube.needs_centrifuge() && !centrifuged {
         s.find(
             "PROC-NOT-CENTRIFUGED",
             at,
@@ -474,7 +474,7 @@ fn wrong_on_chart(s: &Session, spec: &Specimen, test: &str, r: &PatientResult) -
         ));
     }
     let spun = record.and_then(|record| record.centrifuged_at);
-    if processing::needs_centrifuge(spec.tube) && spun.is_none_or(|t| t > r.measured_at) {
+    if spec.tube.needs_centrifuge() && spun.is_none_or(|t| t > r.measured_at) {
         why.push("it was measured before the tube was centrifuged".to_owned());
     }
     let qc = format!("{test} QC on {}", r.analyzer);

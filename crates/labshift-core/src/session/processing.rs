@@ -22,15 +22,6 @@ pub(super) struct Centrifuge {
     broke: Option<(String, SimTime)>,
 }
 
-/// Whether a tube is spun before analysis (whole blood, blood gases, urine
-/// and culture bottles are not).
-pub(super) fn needs_centrifuge(tube: TubeKind) -> bool {
-    !matches!(
-        tube,
-        TubeKind::LavenderEdta | TubeKind::BloodGasSyringe | TubeKind::UrineCup | TubeKind::BloodCulture
-    )
-}
-
 impl Bench for Processing {
     fn specimen_work<'s>(
         &self,
@@ -40,7 +31,7 @@ impl Bench for Processing {
         defects: &[RejectReason],
         w: &mut Work<'s>,
     ) {
-        if !record.owes_results(defects) || !needs_centrifuge(spec.tube) {
+        if !record.owes_results(defects) || !spec.tube.needs_centrifuge() {
             return;
         }
         let id = &spec.id;
@@ -86,7 +77,7 @@ impl Bench for Processing {
                 if state.in_centrifuge || state.centrifuged_at.is_some() {
                     return Err(no(format!("{specimen} is already spun or loaded")));
                 }
-                if !needs_centrifuge(s.spec(specimen)?.tube) {
+                if !s.spec(specimen)?.tube.needs_centrifuge() {
                     return Err(no(format!("{specimen} is whole blood; it is not centrifuged")));
                 }
                 let used = c.loaded.len() as u32 + c.balance_tubes;

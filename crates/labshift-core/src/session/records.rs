@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::Session;
 use super::events::{Flags, Rejected, no};
-use super::{Session, processing};
 use crate::action::RejectReason;
 use crate::model::Specimen;
 use crate::time::SimTime;
@@ -157,7 +157,7 @@ impl Session {
             in_centrifuge: s.in_centrifuge,
             centrifuged: s.centrifuged_at.is_some(),
             lipemia_cleared: s.lipemia_cleared,
-            needs_centrifuge: processing::needs_centrifuge(spec.tube),
+            needs_centrifuge: spec.tube.needs_centrifuge(),
             tests: spec
                 .tests
                 .iter()
