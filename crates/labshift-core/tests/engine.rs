@@ -124,12 +124,17 @@ impl Bench {
         self.act(Action::CompareLabel { specimen: specimen.into() });
         self.act(Action::Accept { specimen: specimen.into() });
         if self.session.specimen_view(specimen).is_some_and(|v| v.needs_centrifuge) {
-            self.act(Action::LoadCentrifuge { specimen: specimen.into() });
-            self.act(Action::AddBalanceTube);
-            self.act(Action::StartCentrifuge);
-            self.t += 600;
-            self.act(Action::OpenCentrifuge);
+            self.spin(specimen);
         }
+    }
+
+    /// Spins one accepted specimen, balanced, and takes it out when the rotor stops.
+    fn spin(&mut self, specimen: &str) {
+        self.act(Action::LoadCentrifuge { specimen: specimen.into() });
+        self.act(Action::AddBalanceTube);
+        self.act(Action::StartCentrifuge);
+        self.t += 600;
+        self.act(Action::OpenCentrifuge);
     }
 
     fn end(&mut self) -> Report {
@@ -644,11 +649,7 @@ fn a_hemolyzed_specimen_is_accepted_spun_and_its_affected_test_suppressed() {
         assert!(bench.session.defects("GOOD").is_empty(), "hemolysis is no reason to reject whole blood");
         bench.act(Action::CompareLabel { specimen: "GOOD".into() });
         bench.act(Action::Accept { specimen: "GOOD".into() });
-        bench.act(Action::LoadCentrifuge { specimen: "GOOD".into() });
-        bench.act(Action::AddBalanceTube);
-        bench.act(Action::StartCentrifuge);
-        bench.t += 600;
-        bench.act(Action::OpenCentrifuge);
+        bench.spin("GOOD");
         bench.act(Action::RunTests { specimen: "GOOD".into(), analyzer: "chem1".into() });
         bench.gloves_off();
         for test in ["NA", "K"] {
@@ -848,11 +849,7 @@ fn an_uncompared_label_and_an_unreviewed_release_are_findings() {
     careless.act(Action::Receive { specimen: "GOOD".into() });
     careless.act(Action::Accept { specimen: "GOOD".into() });
     assert!(careless.has("ID-NOT-COMPARED"), "accepted without comparing the label");
-    careless.act(Action::LoadCentrifuge { specimen: "GOOD".into() });
-    careless.act(Action::AddBalanceTube);
-    careless.act(Action::StartCentrifuge);
-    careless.t += 600;
-    careless.act(Action::OpenCentrifuge);
+    careless.spin("GOOD");
     careless.act(Action::RunTests { specimen: "GOOD".into(), analyzer: "chem1".into() });
     careless.gloves_off();
     careless.act(Action::Release { specimen: "GOOD".into(), test: "NA".into() });
