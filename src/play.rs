@@ -385,6 +385,9 @@ impl Play {
                 (Tone::Warn, format!("{test} on {specimen} not run: {reason}"))
             }
             Event::ResultReleased { specimen, test } => (Tone::Good, format!("{specimen} {test} released.")),
+            Event::ResultAutoverified { specimen, test } => {
+                (Tone::Good, format!("{specimen} {test} passed the autoverification rules and was released."))
+            }
             Event::ResultHeld { specimen, test } => (Tone::Info, format!("{specimen} {test} on hold.")),
             Event::ResultSuppressed { specimen, test } => (
                 Tone::Info,

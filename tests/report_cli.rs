@@ -154,7 +154,7 @@ fn a_trainee_without_an_address_is_an_account_on_the_home_page() {
     assert_eq!(s["actor"]["account"]["homePage"], "https://lms.example.edu");
     assert_eq!(s["actor"]["account"]["name"], "Faulty example");
     assert_eq!(s["object"]["id"], "https://lms.example.edu/scenarios/qc-shift");
-    assert_eq!(s["result"]["duration"], "PT1H6M20S");
+    assert_eq!(s["result"]["duration"], "PT1H12M40S");
 }
 
 #[test]

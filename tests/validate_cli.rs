@@ -71,6 +71,7 @@ const EXPECTED: &[(&str, &str)] = &[
         "policy-path-escape",
         "13:13: error: policy pack path `../../../scenarios/policies/us-default.ron` is a path leaving the scenario's folder",
     ),
+    ("policy-run-time-too-long", "34:53: error: a run of 600 minutes"),
     ("policy-unknown-default-rule-set", "25:27: error: unknown rule set `clasic-2level`"),
     ("policy-unknown-westgard-rule", "24:38: error: unknown Westgard rule `2-2S`"),
     ("syntax-missing-comma", "8:9: error: expected a comma"),

@@ -348,6 +348,8 @@ fn badge(v: &labshift_core::session::SpecimenView) -> &'static str {
         && v.results.iter().all(|r| r.released || r.suppressed || r.held)
     {
         "done"
+    } else if v.results.iter().any(|r| !r.ready) {
+        "running"
     } else if !v.results.is_empty() {
         "resulted"
     } else if v.centrifuged {
@@ -469,6 +471,8 @@ mod tests {
         views[0].results.push(ResultView {
             test: "K".into(),
             analyzer: "chem1".into(),
+            ready: true,
+            ready_at: labshift_core::time::SimTime(600),
             value: 4.0,
             flags: Default::default(),
             diluted: false,
@@ -476,6 +480,7 @@ mod tests {
             held: false,
             suppressed: false,
             released: true,
+            autoverified: true,
         });
         views[2].in_centrifuge = true;
         views[3].arrived = false;

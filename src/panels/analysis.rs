@@ -63,11 +63,11 @@ pub(super) fn analyzer(play: &Play, i: usize) -> PanelSpec {
 }
 
 /// The LIS worklist: every result and its state.
-pub(super) fn lis(views: &[SpecimenView]) -> PanelSpec {
+pub(super) fn lis(play: &Play, views: &[SpecimenView]) -> PanelSpec {
     let mut p = PanelSpec::new("LIS: results to verify");
     let mut any = false;
     for v in views {
-        let waiting = v.results.iter().filter(|r| !r.released && !r.suppressed && !r.held).count();
+        let waiting = v.results.iter().filter(|r| r.ready && !r.released && !r.suppressed && !r.held).count();
         if waiting > 0 {
             p.act(
                 format!("Release {}: its {waiting} waiting result(s), reviewed on this screen", v.id),
@@ -76,7 +76,14 @@ pub(super) fn lis(views: &[SpecimenView]) -> PanelSpec {
         }
         for r in &v.results {
             any = true;
-            let state = if r.released {
+            if !r.ready {
+                let ready = play.scenario.meta.start.plus(r.ready_at).to_string_full();
+                p.line(format!("{} {}: running on {}, result at {ready}", v.id, r.test, r.analyzer));
+                continue;
+            }
+            let state = if r.autoverified {
+                "autoverified and released"
+            } else if r.released {
                 "released"
             } else if r.suppressed {
                 "suppressed, recollect"
@@ -108,6 +115,12 @@ pub(super) fn result(play: &Play, id: &str, test: &str, view: Option<&SpecimenVi
         p.tab("Back to the LIS", Panel::Lis);
         return p;
     };
+    if !r.ready {
+        let ready = scenario.meta.start.plus(r.ready_at).to_string_full();
+        p.line(format!("Running on {}: the result comes at {ready}.", r.analyzer));
+        p.tab("Back to the LIS", Panel::Lis);
+        return p;
+    }
     let unit = scenario.policy.test(test).map(|t| t.unit.clone()).unwrap_or_default();
     p.toned(
         if r.flags.critical { Tone::Warn } else { Tone::Info },
@@ -132,7 +145,8 @@ pub(super) fn result(play: &Play, id: &str, test: &str, view: Option<&SpecimenVi
         p.line(format!("Critical limits: below {} / above {} {unit}", limit(crit.low), limit(crit.high)));
     }
     let state = [
-        (r.reviewed, "reviewed"),
+        (r.autoverified, "passed the autoverification rules"),
+        (r.reviewed && !r.autoverified, "reviewed"),
         (r.held, "on hold"),
         (r.suppressed, "suppressed, recollection asked"),
         (r.released, "released"),

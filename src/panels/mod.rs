@@ -125,7 +125,7 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
         Panel::Qc(i, test) => qc::qc(play, *i, test),
         Panel::QcReject(i, test) => qc::reject_rule(play, i, test),
         Panel::Corrective(i, test) => qc::corrective(play, i, test),
-        Panel::Lis => analysis::lis(&views),
+        Panel::Lis => analysis::lis(play, &views),
         Panel::Result(id, test) => analysis::result(play, id, test, view(id)),
         Panel::Phone => calls::phone(play),
         Panel::Call(id, test) => calls::call(play, id, test),

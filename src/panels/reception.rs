@@ -140,10 +140,12 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
             }
         }
         for r in &v.results {
-            p.open(
-                format!("Result {} = {}{}", r.test, r.value, flag_text(r.flags)),
-                Panel::Result(id.to_owned(), r.test.clone()),
-            );
+            let text = if r.ready {
+                format!("Result {} = {}{}", r.test, r.value, flag_text(r.flags))
+            } else {
+                format!("{} running on {}", r.test, r.analyzer)
+            };
+            p.open(text, Panel::Result(id.to_owned(), r.test.clone()));
         }
     }
     if p.comparison.is_some() {

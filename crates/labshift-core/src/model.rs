@@ -54,6 +54,8 @@ pub struct Lab {
     pub centrifuge: RawCentrifuge,
     pub sharps: RawContainer,
     pub biohazard: RawContainer,
+    /// Whether the middleware releases results its rules pass.
+    pub autoverification: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -236,6 +236,11 @@ pub struct RawLab {
     pub sharps: RawContainer,
     #[serde(default = "default_biohazard")]
     pub biohazard: RawContainer,
+    /// Whether this lab's middleware autoverifies results; the pack's
+    /// `analysis.autoverification` when left out (`false` teaches the review
+    /// of every result by hand).
+    #[serde(default)]
+    pub autoverification: Option<bool>,
 }
 
 fn default_sharps() -> RawContainer {
@@ -535,6 +540,62 @@ pub struct RawPolicyPack {
     /// How the institution grades a shift, beyond the rule catalogue.
     #[serde(default)]
     pub grading: RawGrading,
+    /// How long results take on each kind of analyzer, and whether the
+    /// middleware releases results its rules pass.
+    #[serde(default)]
+    pub analysis: RawAnalysisPolicy,
+}
+
+/// The analyzers' run times and the middleware's autoverification.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "AnalysisPolicy")]
+pub struct RawAnalysisPolicy {
+    /// Minutes from loading a specimen to its results, by analyzer kind; a
+    /// kind left out takes its typical time ([`RawAnalysisPolicy::typical_run_min`]).
+    #[serde(default)]
+    pub run_min: Vec<RawRunTime>,
+    /// Whether results that pass the autoverification rules (no flag that
+    /// needs review, QC accepted, a first run) are released by the
+    /// middleware; the rest are held for the technician (CLSI AUTO10, AUTO15).
+    #[serde(default = "yes")]
+    pub autoverification: bool,
+    #[serde(default)]
+    pub citation: String,
+}
+
+/// How long one kind of analyzer takes to give a specimen's results.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "RunTime")]
+pub struct RawRunTime {
+    pub kind: AnalyzerKind,
+    pub minutes: u32,
+}
+
+impl RawAnalysisPolicy {
+    /// Typical minutes to a result by analyzer kind: a photometric chemistry
+    /// panel about 10, a CBC 1–2, a PT 3–5, a urinalysis strip and
+    /// sediment about 2, an immunoassay about 18, a blood gas about 1.
+    pub fn typical_run_min(kind: AnalyzerKind) -> u32 {
+        match kind {
+            AnalyzerKind::Chemistry => 10,
+            AnalyzerKind::Hematology => 2,
+            AnalyzerKind::Coagulation => 4,
+            AnalyzerKind::Urinalysis => 2,
+            AnalyzerKind::Immunoassay => 18,
+            AnalyzerKind::BloodGas => 1,
+        }
+    }
+
+    /// Minutes to a result on this kind of analyzer.
+    pub fn run_min(&self, kind: AnalyzerKind) -> u32 {
+        self.run_min.iter().find(|r| r.kind == kind).map_or(Self::typical_run_min(kind), |r| r.minutes)
+    }
+}
+
+impl Default for RawAnalysisPolicy {
+    fn default() -> RawAnalysisPolicy {
+        RawAnalysisPolicy { run_min: Vec::new(), autoverification: true, citation: String::new() }
+    }
 }
 
 /// A policy pack's grading defaults.

@@ -226,7 +226,7 @@ impl Player {
         }
         // Results beyond the measurement range are diluted and rerun.
         for v in &views {
-            if let Some(r) = v.results.iter().find(|r| r.flags.above_amr && !r.diluted) {
+            if let Some(r) = v.results.iter().find(|r| r.ready && r.flags.above_amr && !r.diluted) {
                 self.dress_for_bench()?;
                 self.act(Action::Dilute { specimen: v.id.clone(), test: r.test.clone(), factor: 2 })?;
                 return Ok(true);
@@ -325,7 +325,7 @@ impl Player {
         // accession released from one screen.
         for v in &views {
             let pending: Vec<_> =
-                v.results.iter().filter(|r| !r.released && !r.suppressed && !r.held).collect();
+                v.results.iter().filter(|r| r.ready && !r.released && !r.suppressed && !r.held).collect();
             if pending.is_empty() || pending.iter().any(|r| r.flags.above_amr && !r.diluted) {
                 continue;
             }
@@ -392,7 +392,7 @@ impl Player {
         Ok(())
     }
 
-    /// When something will next need doing: an arrival, a spin's end, a contact time.
+    /// When something will next need doing: an arrival, a spin's end, a result, a contact time.
     fn next_moment(&self) -> Option<SimTime> {
         let mut moments = Vec::new();
         // What the session has not yet played: an arrival due at this very
@@ -410,6 +410,10 @@ impl Player {
         }
         if let (_, _, Some(until)) = self.session.centrifuge_view() {
             moments.push(until);
+        }
+        // Results still on the analyzers; one due by now is due at once.
+        for v in self.session.specimen_views() {
+            moments.extend(v.results.iter().filter(|r| !r.ready).map(|r| r.ready_at.max(self.t)));
         }
         let contact = self.scenario.policy.pack.spill.contact_time_min as i64 * 60;
         moments.extend(self.session.spills().into_iter().flatten().map(|since| SimTime(since.0 + contact)));

@@ -65,6 +65,8 @@ pub struct Released {
     pub test: String,
     pub value: f64,
     pub released: String,
+    /// Released by the middleware's autoverification rules, not by hand.
+    pub autoverified: bool,
     /// Why it is wrong on the patient's chart; `None` for a sound result.
     pub wrong: Option<String>,
 }
@@ -205,6 +207,7 @@ impl Report {
                     specimen: r.specimen,
                     test: r.test,
                     value: r.value,
+                    autoverified: r.autoverified,
                     wrong: r.wrong,
                 })
                 .collect(),
@@ -275,13 +278,19 @@ impl Report {
             }
         }
         let wrong: Vec<&Released> = self.released.iter().filter(|r| r.wrong.is_some()).collect();
-        let _ =
-            writeln!(out, "\nresults released: {} ({} wrong on the chart)", self.released.len(), wrong.len());
+        let auto = self.released.iter().filter(|r| r.autoverified).count();
+        let _ = writeln!(
+            out,
+            "\nresults released: {} ({auto} by autoverification; {} wrong on the chart)",
+            self.released.len(),
+            wrong.len()
+        );
         for r in wrong {
             let why = r.wrong.as_deref().unwrap_or_default();
+            let by = if r.autoverified { ", autoverified" } else { "" };
             let _ = writeln!(
                 out,
-                "  WRONG {} {} = {} (released {}): {why}",
+                "  WRONG {} {} = {} (released {}{by}): {why}",
                 r.specimen, r.test, r.value, r.released
             );
         }

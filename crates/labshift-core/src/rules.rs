@@ -168,6 +168,9 @@ rules! {
     "REP-NOT-RELEASED", Reporting, Major,
         "Every valid result ordered is verified and released before the shift ends.",
         "42 CFR 493.1291(a)";
+    "REP-CRITICAL-UNRELEASED", Reporting, Critical,
+        "A critical result is released to the patient's chart as well as telephoned: the chart must hold what the caregiver was told.",
+        "42 CFR 493.1291(a), (g)";
     "CRIT-NOT-CALLED", CriticalCommunication, Critical,
         "A critical value is telephoned to a licensed caregiver responsible for the patient.",
         "42 CFR 493.1291(g); Joint Commission NPSG.02.03.01";

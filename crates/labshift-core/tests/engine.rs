@@ -18,7 +18,17 @@ fn lab(events: &str) -> Arc<Scenario> {
     lab_with(events, 180)
 }
 
+/// The test lab with its middleware on: results its rules pass are released
+/// by it.
+fn lab_autoverifying() -> Arc<Scenario> {
+    lab_from("", 180, true)
+}
+
 fn lab_with(events: &str, time_limit_min: u32) -> Arc<Scenario> {
+    lab_from(events, time_limit_min, false)
+}
+
+fn lab_from(events: &str, time_limit_min: u32, autoverification: bool) -> Arc<Scenario> {
     let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
     let text = std::fs::read_to_string(root.join("tests/engine/lab.ron")).unwrap_or_default();
     let policy =
@@ -28,7 +38,8 @@ fn lab_with(events: &str, time_limit_min: u32) -> Arc<Scenario> {
             "lab/lab.ron",
             &text
                 .replace("events: [],", &format!("events: [{events}],"))
-                .replace("time_limit_min: 180", &format!("time_limit_min: {time_limit_min}")),
+                .replace("time_limit_min: 180", &format!("time_limit_min: {time_limit_min}"))
+                .replace("autoverification: false", &format!("autoverification: {autoverification}")),
         )
         .with("lab/policies/us-default.ron", &policy);
     let loaded = load_scenario("lab/lab.ron", &files);
@@ -111,10 +122,31 @@ impl Bench {
         panic!("QC for {test} never passed");
     }
 
-    /// Receives, accepts, spins and runs a specimen.
+    /// Receives, accepts, spins and runs a specimen, and waits for its results.
     fn process(&mut self, specimen: &str, analyzer: &str) -> Vec<Event> {
         self.prepare(specimen);
-        self.act(Action::RunTests { specimen: specimen.into(), analyzer: analyzer.into() })
+        self.run(specimen, analyzer)
+    }
+
+    /// Runs a specimen and waits until the analyzer gives its results: the
+    /// events of the run and of the wait.
+    fn run(&mut self, specimen: &str, analyzer: &str) -> Vec<Event> {
+        let mut events = self.act(Action::RunTests { specimen: specimen.into(), analyzer: analyzer.into() });
+        events.extend(self.wait_for(specimen));
+        events
+    }
+
+    /// Lets the clock run until every result of the specimen is ready.
+    fn wait_for(&mut self, specimen: &str) -> Vec<Event> {
+        let view = self.session.specimen_view(specimen);
+        let until = view.iter().flat_map(|v| &v.results).map(|r| r.ready_at.0).max();
+        match until {
+            Some(t) if t > self.session.now().0 => {
+                self.t = self.t.max(t);
+                self.act(Action::Wait)
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Receives and accepts a specimen, and spins it if it needs spinning.
@@ -293,7 +325,7 @@ fn an_unreachable_caregiver_is_escalated_past() {
 #[test]
 fn waiting_for_an_unreachable_caregiver_instead_of_escalating_is_a_finding() {
     let mut bench =
-        critical_potassium(r#"(at: "08:00", fault: CaregiverUnreachable(caregiver: "dr-b", minutes: 25))"#);
+        critical_potassium(r#"(at: "08:30", fault: CaregiverUnreachable(caregiver: "dr-b", minutes: 25))"#);
     assert!(!call(&mut bench, "dr-b"));
     bench.t += 24 * 60;
     assert!(call(&mut bench, "dr-b"), "dr-b answers after 25 minutes");
@@ -557,7 +589,7 @@ fn coagulation_qc_lasts_eight_hours() {
         bench.qc("coag1", "INR");
         bench.prepare("COAG");
         bench.at(run_at_min);
-        bench.act(Action::RunTests { specimen: "COAG".into(), analyzer: "coag1".into() });
+        bench.run("COAG", "coag1");
         bench.gloves_off();
         bench.act(Action::Release { specimen: "COAG".into(), test: "INR".into() });
         assert_eq!(bench.has("QC-NOT-RUN"), expired, "run at +{run_at_min} min: {:?}", bench.rules());
@@ -578,8 +610,9 @@ fn a_result_above_the_measurement_range_is_diluted_before_release() {
         );
         assert!(above, "glucose 950 reads as >700: {events:?}");
         if dilute {
-            let events =
+            let mut events =
                 bench.act(Action::Dilute { specimen: "HIGH-GLU".into(), test: "GLU".into(), factor: 2 });
+            events.extend(bench.wait_for("HIGH-GLU"));
             let value = events.iter().find_map(|e| match e {
                 Event::ResultReady { value, flags, .. } if !flags.above_amr => Some(*value),
                 _ => None,
@@ -599,6 +632,7 @@ fn a_late_stat_is_a_timeliness_finding() {
     bench.qc("chem1", "GLU");
     bench.process("HIGH-GLU", "chem1");
     bench.act(Action::Dilute { specimen: "HIGH-GLU".into(), test: "GLU".into(), factor: 2 });
+    bench.wait_for("HIGH-GLU");
     bench.gloves_off();
     bench.t += 61 * 60;
     bench.act(Action::Release { specimen: "HIGH-GLU".into(), test: "GLU".into() });
@@ -650,7 +684,7 @@ fn a_hemolyzed_specimen_is_accepted_spun_and_its_affected_test_suppressed() {
         bench.act(Action::CompareLabel { specimen: "GOOD".into() });
         bench.act(Action::Accept { specimen: "GOOD".into() });
         bench.spin("GOOD");
-        bench.act(Action::RunTests { specimen: "GOOD".into(), analyzer: "chem1".into() });
+        bench.run("GOOD", "chem1");
         bench.gloves_off();
         for test in ["NA", "K"] {
             bench.act(Action::Review { specimen: "GOOD".into(), test: test.into() });
@@ -850,7 +884,7 @@ fn an_uncompared_label_and_an_unreviewed_release_are_findings() {
     careless.act(Action::Accept { specimen: "GOOD".into() });
     assert!(careless.has("ID-NOT-COMPARED"), "accepted without comparing the label");
     careless.spin("GOOD");
-    careless.act(Action::RunTests { specimen: "GOOD".into(), analyzer: "chem1".into() });
+    careless.run("GOOD", "chem1");
     careless.gloves_off();
     careless.act(Action::Release { specimen: "GOOD".into(), test: "NA".into() });
     assert!(careless.has("REP-NOT-REVIEWED"), "released without review");
@@ -973,6 +1007,7 @@ fn lipemia_is_cleared_and_rerun_and_icterus_is_reported() {
         if clear {
             bench.act(Action::ClearLipemia { specimen: "LIPEMIC".into() });
             bench.act(Action::Repeat { specimen: "LIPEMIC".into(), test: "NA".into() });
+            bench.wait_for("LIPEMIC");
             assert_eq!(lipemic(&bench), Some(false), "rerun on the cleared serum");
         }
         bench.gloves_off();
@@ -992,4 +1027,87 @@ fn lipemia_is_cleared_and_rerun_and_icterus_is_reported() {
     bench.act(Action::Reject { specimen: "ICTERIC".into(), reason: RejectReason::Icteric });
     let what = bench.session.findings().iter().find(|f| f.rule == "ID-GOOD-REJECTED").map(|f| f.what.clone());
     assert!(what.is_some_and(|w| w.contains("just as icteric")));
+}
+
+#[test]
+fn a_result_is_not_seen_before_the_analyzer_gives_it() {
+    let scenario = lab("");
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "NA");
+    bench.qc("chem1", "K");
+    bench.prepare("GOOD");
+    let events = bench.act(Action::RunTests { specimen: "GOOD".into(), analyzer: "chem1".into() });
+    assert!(!events.iter().any(|e| matches!(e, Event::ResultReady { .. })), "{events:?}");
+    bench.gloves_off();
+    let why = bench.refused(Action::Release { specimen: "GOOD".into(), test: "NA".into() });
+    assert!(why.contains("still running on chem1"), "{why}");
+    let why = bench.refused(Action::ReleaseSpecimen { specimen: "GOOD".into() });
+    assert!(why.contains("still running"), "{why}");
+    // A chemistry panel takes the pack's 10 minutes.
+    let view = bench.session.specimen_view("GOOD").expect("GOOD");
+    let ran_at = bench.session.now().0 - 3 * 20;
+    assert!(view.results.iter().all(|r| !r.ready && r.ready_at.0 - ran_at == 600), "{:?}", view.results);
+    let events = bench.wait_for("GOOD");
+    assert_eq!(events.iter().filter(|e| matches!(e, Event::ResultReady { .. })).count(), 2, "{events:?}");
+    bench.act(Action::ReleaseSpecimen { specimen: "GOOD".into() });
+    let report = bench.end();
+    assert_eq!(report.released.len(), 2);
+    assert!(report.released.iter().all(|r| !r.autoverified && r.wrong.is_none()));
+}
+
+#[test]
+fn the_middleware_releases_what_its_rules_pass_and_holds_the_rest() {
+    let scenario = lab_autoverifying();
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "K");
+    bench.qc("chem1", "NA");
+    // Sound serum: both results released by the middleware, nothing for the technician.
+    bench.process("GOOD", "chem1");
+    let good = bench.session.specimen_view("GOOD").expect("GOOD");
+    assert!(good.results.iter().all(|r| r.released && r.autoverified && r.reviewed), "{:?}", good.results);
+    // A critical potassium is held for the technician, and raised for a call
+    // when the analyzer gives it.
+    let events = bench.process("CRIT-K", "chem1");
+    let crit = bench.session.specimen_view("CRIT-K").expect("CRIT-K");
+    assert!(crit.results.iter().all(|r| !r.released && !r.autoverified), "{:?}", crit.results);
+    assert!(!events.iter().any(|e| matches!(e, Event::ResultAutoverified { .. })), "{events:?}");
+    let call = bench.session.calls().into_iter().find(|c| c.specimen == "CRIT-K").expect("a call is due");
+    assert!(!call.attempted);
+    // Hemolyzed serum past potassium's limit is held, to be suppressed.
+    bench.process("HEMOLYZED", "chem1");
+    let hemolyzed = bench.session.specimen_view("HEMOLYZED").expect("HEMOLYZED");
+    assert!(hemolyzed.results.iter().all(|r| r.flags.hemolyzed && !r.released), "{:?}", hemolyzed.results);
+    assert!(!bench.has("PROC-HEMOLYZED"), "the middleware released nothing hemolyzed: {:?}", bench.rules());
+    // A rerun is the technician's: never autoverified.
+    bench.gloves_off();
+    bench.act(Action::Repeat { specimen: "GOOD".into(), test: "NA".into() });
+    bench.wait_for("GOOD");
+    let rerun =
+        bench.session.specimen_view("GOOD").and_then(|v| v.results.into_iter().find(|r| r.test == "NA"));
+    assert!(rerun.is_some_and(|r| r.ready && !r.released && !r.autoverified));
+}
+
+#[test]
+fn the_middleware_holds_a_result_measured_without_accepted_qc() {
+    let scenario = lab_autoverifying();
+    let mut bench = Bench::new(&scenario);
+    bench.process("GOOD", "chem1");
+    let good = bench.session.specimen_view("GOOD").expect("GOOD");
+    assert!(good.results.iter().all(|r| r.ready && !r.released), "{:?}", good.results);
+    assert!(!bench.has("QC-NOT-RUN"), "nothing was released: {:?}", bench.rules());
+    // Released by hand, the results carry the finding the middleware avoided.
+    bench.gloves_off();
+    bench.act(Action::ReleaseSpecimen { specimen: "GOOD".into() });
+    assert!(bench.has("QC-NOT-RUN"));
+}
+
+#[test]
+fn an_accepted_clotted_tube_autoverified_is_still_a_wrong_result_on_the_chart() {
+    let scenario = lab_autoverifying();
+    let mut bench = Bench::new(&scenario);
+    bench.qc("chem1", "K");
+    bench.process("CLOTTED", "chem1");
+    let report = bench.end();
+    assert!(report.released.iter().any(|r| r.specimen == "CLOTTED" && r.autoverified && r.wrong.is_some()));
+    assert!(bench.has("REP-WRONG-RESULT"), "{:?}", bench.rules());
 }

@@ -225,10 +225,10 @@ fn corpus() -> Vec<Case> {
             fails(0.0..=50.0, &["REP-NOT-RELEASED"]),
         ),
         case(
-            "d: every result left unreleased",
+            "d: the held critical results called but never released",
             d,
             without(is_release),
-            fails(0.0..=60.0, &["REP-NOT-RELEASED"]),
+            fails(0.0..=90.0, &["REP-CRITICAL-UNRELEASED"]),
         ),
         // Stopping half-way.
         case(

@@ -63,20 +63,23 @@ impl Bench for Analysis {
                 if *factor < 2 {
                     return Err(no("a dilution factor is at least 2"));
                 }
-                s.result(specimen, test).map(|_| ())
+                s.ready_result(specimen, test).map(|_| ())
             }
             Review { specimen, test } | Repeat { specimen, test } | Hold { specimen, test } => {
-                s.result(specimen, test).map(|_| ())
+                s.ready_result(specimen, test).map(|_| ())
             }
             ReleaseSpecimen { specimen } => {
                 let state = s.state(specimen)?;
-                if !state.results.values().any(waiting) {
+                if !state.results.values().any(|r| waiting(r, s.now)) {
+                    if state.results.values().any(|r| r.ready_at > s.now) {
+                        return Err(no(format!("{specimen}'s results are still running")));
+                    }
                     return Err(no(format!("{specimen} has no result waiting for release")));
                 }
                 Ok(())
             }
             Release { specimen, test } | Suppress { specimen, test } => {
-                let r = s.result(specimen, test)?;
+                let r = s.ready_result(specimen, test)?;
                 if r.released_at.is_some() {
                     return Err(no(format!("{specimen} {test} is already released")));
                 }
@@ -109,6 +112,7 @@ impl Bench for Analysis {
                 measure(s, specimen, test, &analyzer, at, None);
                 if let Some(r) = s.result_mut(specimen, test) {
                     r.reviewed_at = reviewed;
+                    r.rerun = true;
                 }
             }
             Hold { specimen, test } => {
@@ -136,7 +140,7 @@ impl Bench for Analysis {
                     .state(specimen)?
                     .results
                     .iter()
-                    .filter(|(_, r)| waiting(r))
+                    .filter(|(_, r)| waiting(r, at))
                     .map(|(t, _)| t.clone())
                     .collect();
                 for test in pending {
@@ -156,6 +160,8 @@ impl Bench for Analysis {
             }
             _ => {}
         }
+        // A run that takes no time gives its results at once.
+        complete_runs(s, at);
         Ok(())
     }
 
@@ -195,9 +201,16 @@ impl Bench for Analysis {
             }
             let task = || format!("Release {id} {test}");
             if record.accepted {
-                let released = record.results.get(test).is_some_and(|r| r.released_at.is_some());
-                let what = || format!("{id} {test} was never released.");
-                w.required("REP-NOT-RELEASED", task, released, || format!("{id} {test}"), what);
+                let released = result.is_some_and(|r| r.released_at.is_some());
+                // A critical result never released leaves the chart without
+                // what the caregiver must act on.
+                let critical = result.is_some_and(|r| r.flags.critical && r.ready_at <= s.now);
+                let rule = if critical { "REP-CRITICAL-UNRELEASED" } else { "REP-NOT-RELEASED" };
+                let what = || match critical {
+                    true => format!("{id} {test}, a critical result, never reached the patient's chart."),
+                    false => format!("{id} {test} was never released."),
+                };
+                w.required(rule, task, released, || format!("{id} {test}"), what);
             } else {
                 w.item("REP-NOT-RELEASED", task, false);
             }
@@ -328,12 +341,10 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
         delta_failed,
     };
     s.qc.use_reagent(analyzer, test);
-    // The lab calls what it reports: a result shown as critical is called,
-    // whatever the patient's true value, unless hemolysis explains it (that
-    // result is suppressed and recollected instead).
-    if flags.critical && !flags.hemolyzed {
-        s.calls.raise(specimen, test, at);
-    }
+    let kind = scenario.lab.analyzers.iter().find(|a| a.id == analyzer).map(|a| a.kind);
+    let run = kind.map_or(0, |k| scenario.policy.pack.analysis.run_min(k));
+    let ready_at = SimTime(at.0 + minutes(run));
+    s.running.push((ready_at, specimen.to_owned(), test.to_owned()));
     if let Some(record) = s.specimens.get_mut(specimen) {
         let previous = record.results.get(test);
         let reviewed_at = previous.and_then(|r| r.reviewed_at);
@@ -343,6 +354,9 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
                 analyzer: analyzer.to_owned(),
                 value,
                 measured_at: at,
+                ready_at,
+                rerun: dilution.is_some(),
+                autoverified: false,
                 qc,
                 chart_mrn,
                 flags,
@@ -355,7 +369,51 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
             },
         );
     }
-    s.tell(|_| Event::ResultReady { specimen: specimen.to_owned(), test: test.to_owned(), value, flags });
+}
+
+/// Gives the results whose runs have ended by `to`, in the order they end:
+/// each is shown, a critical one is raised for a call, and one the
+/// middleware's rules pass is released by it.
+pub(super) fn complete_runs(s: &mut Session, to: SimTime) {
+    if s.running.is_empty() {
+        return;
+    }
+    // Runs end in the order they were loaded, unless a shorter one overtakes.
+    s.running.sort_by_key(|(ready, _, _)| *ready);
+    let due = s.running.partition_point(|(ready, _, _)| *ready <= to);
+    let ended: Vec<(SimTime, String, String)> = s.running.drain(..due).collect();
+    let autoverifying = s.scenario.lab.autoverification;
+    for (ready, specimen, test) in ended {
+        // A result measured again since: its own run gives it.
+        let Ok(r) = s.result(&specimen, &test) else { continue };
+        if r.ready_at != ready {
+            continue;
+        }
+        let (value, flags, passes) = (r.value, r.flags, autoverifies(r));
+        s.tell(|_| Event::ResultReady { specimen: specimen.clone(), test: test.clone(), value, flags });
+        // The lab calls what it reports: a result shown as critical is called,
+        // whatever the patient's true value, unless hemolysis explains it (that
+        // result is suppressed and recollected instead).
+        if flags.critical && !flags.hemolyzed {
+            s.calls.raise(&specimen, &test, ready);
+        }
+        if autoverifying && passes {
+            if let Some(r) = s.result_mut(&specimen, &test) {
+                r.reviewed_at = Some(ready);
+                r.autoverified = true;
+            }
+            release(s, &specimen, &test, ready);
+            s.tell(|_| Event::ResultAutoverified { specimen: specimen.clone(), test: test.clone() });
+        }
+    }
+}
+
+/// Whether the middleware's rules release a result: a first run, measured
+/// under accepted QC, with no flag that needs a technician (critical, delta,
+/// serum indices, above the measuring range). A result outside its
+/// reference interval alone is released with its H or L flag.
+fn autoverifies(r: &PatientResult) -> bool {
+    !r.rerun && !r.flags.needs_review() && matches!(r.qc, QcAtMeasure::Valid | QcAtMeasure::AcceptedInError)
 }
 
 fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
@@ -443,9 +501,10 @@ fn release(s: &mut Session, specimen: &str, test: &str, at: SimTime) {
     }
 }
 
-/// A result still waiting for release: measured, not released, held or suppressed.
-fn waiting(r: &PatientResult) -> bool {
-    r.released_at.is_none() && !r.held && !r.suppressed
+/// A result waiting for release at `now`: given by the analyzer, not
+/// released, held or suppressed.
+fn waiting(r: &PatientResult, now: SimTime) -> bool {
+    r.ready_at <= now && r.released_at.is_none() && !r.held && !r.suppressed
 }
 
 /// Why a result about to be released would be wrong on the chart: taken
@@ -496,6 +555,8 @@ pub struct ReleasedResult {
     pub test: String,
     pub value: f64,
     pub released_at: SimTime,
+    /// Released by the middleware's autoverification rules.
+    pub autoverified: bool,
     /// Why it is wrong on the patient's chart; `None` for a sound result.
     pub wrong: Option<String>,
 }
@@ -522,6 +583,7 @@ impl Session {
                         test: test.clone(),
                         value: r.value,
                         released_at: at,
+                        autoverified: r.autoverified,
                         wrong: r.wrong.clone(),
                     });
                 }

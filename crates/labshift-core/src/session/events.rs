@@ -90,6 +90,11 @@ pub enum Event {
         specimen: String,
         test: String,
     },
+    /// The middleware released a result its autoverification rules passed.
+    ResultAutoverified {
+        specimen: String,
+        test: String,
+    },
     /// A result not reported, with the standard comment, and recollected for that test.
     ResultSuppressed {
         specimen: String,

@@ -146,6 +146,8 @@ pub struct Session {
     /// The true value of each (specimen, test).
     truth: PairMap<f64>,
     specimens: BTreeMap<String, SpecimenState>,
+    /// Results on the analyzers: (when the run gives it, specimen, test).
+    running: Vec<(SimTime, String, String)>,
     processing: processing::Centrifuge,
     qc: qc::Analyzers,
     calls: calls::CallBook,
@@ -229,6 +231,7 @@ impl Session {
                 .enumerate()
                 .map(|(index, s)| (s.id.clone(), SpecimenState { index, ..SpecimenState::default() }))
                 .collect(),
+            running: Vec::new(),
             processing: processing::Centrifuge::default(),
             qc: qc::Analyzers::new(scenario),
             calls: calls::CallBook::new(scenario),
@@ -372,6 +375,7 @@ impl Session {
             self.next_timeline += 1;
             self.fault(&e.fault, e.at);
         }
+        analysis::complete_runs(self, to);
     }
 
     /// The bench a fault lands on.

@@ -27,6 +27,13 @@ pub(super) struct PatientResult {
     pub(super) analyzer: String,
     pub(super) value: f64,
     pub(super) measured_at: SimTime,
+    /// When the analyzer gives the result: until then it is still running.
+    pub(super) ready_at: SimTime,
+    /// Whether it was measured again (repeated or diluted): a rerun is the
+    /// technician's to review, never autoverified.
+    pub(super) rerun: bool,
+    /// Whether the middleware released it.
+    pub(super) autoverified: bool,
     pub(super) qc: QcAtMeasure,
     pub(super) chart_mrn: String,
     pub(super) flags: Flags,
@@ -99,6 +106,9 @@ pub struct SpecimenView {
 pub struct ResultView {
     pub test: String,
     pub analyzer: String,
+    /// Whether the analyzer has given the result; until `ready_at` it is running.
+    pub ready: bool,
+    pub ready_at: SimTime,
     pub value: f64,
     pub flags: Flags,
     pub diluted: bool,
@@ -106,6 +116,8 @@ pub struct ResultView {
     pub held: bool,
     pub suppressed: bool,
     pub released: bool,
+    /// Released by the middleware's autoverification rules.
+    pub autoverified: bool,
 }
 
 impl Session {
@@ -136,6 +148,19 @@ impl Session {
 
     pub(super) fn result(&self, specimen: &str, test: &str) -> Result<&PatientResult, Rejected> {
         self.state(specimen)?.results.get(test).ok_or_else(|| no(format!("{specimen} has no {test} result")))
+    }
+
+    /// A result the analyzer has given: refused while it is still running.
+    pub(super) fn ready_result(&self, specimen: &str, test: &str) -> Result<&PatientResult, Rejected> {
+        let r = self.result(specimen, test)?;
+        if r.ready_at > self.now {
+            let ready = self.scenario.meta.start.plus(r.ready_at).to_string_full();
+            return Err(no(format!(
+                "{specimen} {test} is still running on {}: ready at {ready}",
+                r.analyzer
+            )));
+        }
+        Ok(r)
     }
 
     pub(super) fn result_mut(&mut self, specimen: &str, test: &str) -> Option<&mut PatientResult> {
@@ -172,6 +197,8 @@ impl Session {
                 .map(|(test, r)| ResultView {
                     test: test.clone(),
                     analyzer: r.analyzer.clone(),
+                    ready: r.ready_at <= self.now,
+                    ready_at: r.ready_at,
                     value: r.value,
                     flags: r.flags,
                     diluted: r.diluted,
@@ -179,6 +206,7 @@ impl Session {
                     held: r.held,
                     suppressed: r.suppressed,
                     released: r.released_at.is_some(),
+                    autoverified: r.autoverified,
                 })
                 .collect(),
         })

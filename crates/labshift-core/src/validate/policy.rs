@@ -60,6 +60,17 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
             .expected("a percentage from 0 to 100");
         c.push(d);
     }
+    let mut kinds_seen = BTreeMap::new();
+    for (i, run) in raw.analysis.run_min.iter().enumerate() {
+        let p = format!("analysis.run_min[{i}]");
+        c.unique(&mut kinds_seen, &format!("{p}.kind"), "analyzer kind", &format!("{:?}", run.kind));
+        if run.minutes > 240 {
+            let d = c
+                .at(&format!("{p}.minutes"), format!("a run of {} minutes", run.minutes))
+                .expected("at most 240 minutes from loading to result, e.g. `minutes: 10` for chemistry");
+            c.push(d);
+        }
+    }
     let rule_ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
     for (i, id) in raw.grading.critical.iter().enumerate() {
         c.known(

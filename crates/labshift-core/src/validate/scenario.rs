@@ -647,6 +647,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
         critical,
         min_completion_pct: r.min_completion_pct.unwrap_or(grading.min_completion_pct),
     };
+    let autoverification = raw.lab.autoverification.unwrap_or(policy.pack.analysis.autoverification);
     let mut scenario = Scenario {
         meta,
         policy,
@@ -655,6 +656,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             centrifuge: raw.lab.centrifuge.clone(),
             sharps: raw.lab.sharps.clone(),
             biohazard: raw.lab.biohazard.clone(),
+            autoverification,
         },
         caregivers: raw.caregivers.clone(),
         patients,
