@@ -186,7 +186,10 @@ pub fn doing(action: &Action, scenario: &Scenario) -> String {
             format!("Reject the {test} QC run on {analyzer}: it broke {rule}")
         }
         CorrectiveAction { analyzer, test, action } => {
-            format!("Corrective action on {analyzer} {test}: {action:?}")
+            format!(
+                "Corrective action for {test} on {analyzer}: {}",
+                crate::words::corrective(scenario, analyzer, *action).to_lowercase()
+            )
         }
         Release { specimen, test } => format!("Release the {test} result of {specimen} to the chart"),
         Hold { specimen, test } => format!("Hold the {test} result of {specimen}"),

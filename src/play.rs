@@ -373,8 +373,8 @@ impl Play {
             Event::CorrectionDone { analyzer, test, action } => (
                 Tone::Info,
                 format!(
-                    "{}: done for {test} on {analyzer}; rerun the controls.",
-                    crate::words::corrective(*action)
+                    "{}: started for {test} on {analyzer}; rerun the controls once it is done.",
+                    crate::words::corrective(&self.scenario, analyzer, *action)
                 ),
             ),
             Event::ResultReady { specimen, test, value, flags } => (

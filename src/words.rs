@@ -1,7 +1,7 @@
 //! The engine's vocabulary in the words a technician uses.
 
 use labshift_core::action::{Corrective, RejectReason};
-use labshift_core::model::Specimen;
+use labshift_core::model::{Scenario, Specimen};
 use labshift_core::raw::{Ppe, Transport, TubeKind};
 
 pub const REJECT_REASONS: [RejectReason; 13] = [
@@ -20,14 +20,6 @@ pub const REJECT_REASONS: [RejectReason; 13] = [
     RejectReason::Leaking,
 ];
 
-pub const CORRECTIVES: [Corrective; 5] = [
-    Corrective::Recalibrate,
-    Corrective::NewReagentLot,
-    Corrective::NewControlVial,
-    Corrective::Maintenance,
-    Corrective::CallService,
-];
-
 pub const PPE: [Ppe; 3] = [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves];
 
 /// A rejection reason as the LIS records it.
@@ -35,14 +27,29 @@ pub fn reason(r: RejectReason) -> &'static str {
     r.name()
 }
 
-pub fn corrective(c: Corrective) -> &'static str {
-    match c {
-        Corrective::Recalibrate => "Recalibrate",
-        Corrective::NewReagentLot => "New reagent lot",
-        Corrective::NewControlVial => "New control vial",
-        Corrective::Maintenance => "Maintenance",
-        Corrective::CallService => "Call service",
-    }
+/// The corrective actions on an analyzer, in its policy pack's words.
+pub fn correctives(scenario: &Scenario, analyzer: &str) -> Vec<labshift_core::raw::RawCorrective> {
+    scenario
+        .lab
+        .analyzers
+        .iter()
+        .find(|a| a.id == analyzer)
+        .map(|a| scenario.policy.pack.qc.corrective_for(a.kind))
+        .unwrap_or_default()
+}
+
+/// What a corrective action is on this analyzer, in the pack's words.
+pub fn corrective(scenario: &Scenario, analyzer: &str, c: Corrective) -> String {
+    correctives(scenario, analyzer).into_iter().find(|x| x.action == c).map_or_else(
+        || match c {
+            Corrective::Recalibrate => "Recalibrate".to_owned(),
+            Corrective::NewReagentLot => "Load a new reagent lot".to_owned(),
+            Corrective::NewControlVial => "Open a new control vial".to_owned(),
+            Corrective::Maintenance => "Maintenance".to_owned(),
+            Corrective::CallService => "Call service".to_owned(),
+        },
+        |x| x.does,
+    )
 }
 
 pub fn ppe(p: Ppe) -> &'static str {

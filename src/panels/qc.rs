@@ -3,7 +3,7 @@
 use labshift_core::action::Action;
 use labshift_core::model::Scenario;
 
-use super::words::{self, CORRECTIVES};
+use super::words;
 use super::{Panel, PanelSpec, analyzer_id};
 use crate::play::{Play, Tone};
 
@@ -92,10 +92,19 @@ pub(super) fn corrective(play: &Play, i: &usize, test: &String) -> PanelSpec {
     let mut p = PanelSpec::new(format!("Corrective action: {test} on {analyzer}"));
     p.line("Systematic error (a shift or trend) points to calibration or reagent;");
     p.line("random error to the control material, the instrument or its service.");
-    for c in CORRECTIVES {
+    p.line("One control level out alone, the other in range, points to the control material.");
+    for c in words::correctives(scenario, &analyzer) {
+        let label = if c.minutes > 0 { format!("{} ({} min)", c.does, c.minutes) } else { c.does.clone() };
         p.act(
-            words::corrective(c),
-            Action::CorrectiveAction { analyzer: analyzer.clone(), test: test.clone(), action: c },
+            label,
+            Action::CorrectiveAction { analyzer: analyzer.clone(), test: test.clone(), action: c.action },
+        );
+    }
+    if let Some(until) = play.session.qc_view(&analyzer, test).and_then(|q| q.busy_until) {
+        let until = scenario.meta.start.plus(until).to_string_full();
+        p.toned(
+            Tone::Warn,
+            format!("{test} is out of use until {until}: the corrective action is under way."),
         );
     }
     p.act(

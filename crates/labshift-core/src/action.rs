@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::raw::Corrective;
 use crate::raw::{Area, Ppe, RawFault};
 
 /// Practice gives hints and shows findings as they happen; assessment keeps
@@ -53,16 +54,6 @@ impl RejectReason {
             RejectReason::Leaking => "leaking",
         }
     }
-}
-
-/// Corrective actions after a QC rejection (DOMAIN §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Corrective {
-    Recalibrate,
-    NewReagentLot,
-    NewControlVial,
-    Maintenance,
-    CallService,
 }
 
 /// One thing the trainee does. Actions name specimens, analyzers, tests and

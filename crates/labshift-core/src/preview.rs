@@ -157,6 +157,9 @@ pub fn describe(fault: &RawFault) -> String {
         RawFault::Imprecision { analyzer, test, factor } => {
             format!("imprecision on {analyzer} {test}: SD × {factor}")
         }
+        RawFault::ControlDeteriorated { analyzer, test, level, sd } => {
+            format!("the level {level} {test} control on {analyzer} has deteriorated: it reads {sd:+.1} SD")
+        }
         RawFault::ReagentOut { analyzer, test } => format!("reagent for {test} runs out on {analyzer}"),
         RawFault::AnalyzerError { analyzer, code, message } => format!("{analyzer} stops: {code} {message}"),
         RawFault::Spill { area, volume_ml } => format!("blood spill at {area:?}, {volume_ml} mL"),

@@ -64,6 +64,18 @@ pub enum AnalyzerKind {
     BloodGas,
 }
 
+/// Corrective actions after a QC rejection (DOMAIN §2): what each one does
+/// on a kind of analyzer, and how long it takes, is the policy pack's
+/// (`qc.corrective`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Corrective {
+    Recalibrate,
+    NewReagentLot,
+    NewControlVial,
+    Maintenance,
+    CallService,
+}
+
 /// Personal protective equipment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Ppe {
@@ -477,6 +489,10 @@ pub enum RawFault {
     QcDrift { analyzer: String, test: String, sd_per_hour: f64 },
     /// Random error: the SD is multiplied by `factor`.
     Imprecision { analyzer: String, test: String, factor: f64 },
+    /// One level's control material has deteriorated (left warm, past its
+    /// open stability): that control reads `sd` SDs off while patients read
+    /// true. A new control vial is the fix.
+    ControlDeteriorated { analyzer: String, test: String, level: u8, sd: f64 },
     /// The on-board reagent for a test runs out.
     ReagentOut { analyzer: String, test: String },
     /// The analyzer stops with an error code until serviced.
@@ -722,6 +738,78 @@ pub struct RawQcPolicy {
     #[serde(default)]
     pub per_test: BTreeMap<String, String>,
     pub frequency: Vec<RawControlFrequency>,
+    /// The corrective actions of each kind of analyzer, in the pack's words,
+    /// with the time each takes; a kind left out has the typical ones
+    /// ([`RawQcPolicy::corrective_for`]).
+    #[serde(default)]
+    pub corrective: Vec<RawCorrective>,
+}
+
+/// One corrective action on one kind of analyzer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "CorrectiveAction")]
+pub struct RawCorrective {
+    pub kind: AnalyzerKind,
+    pub action: Corrective,
+    /// What it is on this kind of analyzer, as the bench says it.
+    pub does: String,
+    /// Minutes the test is out of use while it is done; its controls are
+    /// rerun after it (the verification).
+    #[serde(default)]
+    pub minutes: u32,
+    #[serde(default)]
+    pub citation: String,
+}
+
+impl RawQcPolicy {
+    /// The corrective actions on a kind of analyzer: the pack's, or else the
+    /// typical ones (no user recalibration of a coagulation assay: its shift
+    /// is fixed with a new reagent vial or lot).
+    pub fn corrective_for(&self, kind: AnalyzerKind) -> Vec<RawCorrective> {
+        let listed: Vec<RawCorrective> = self.corrective.iter().filter(|c| c.kind == kind).cloned().collect();
+        if !listed.is_empty() {
+            return listed;
+        }
+        let typical: &[(Corrective, &str, u32)] = match kind {
+            AnalyzerKind::Coagulation => &[
+                (Corrective::NewReagentLot, "Load a new reagent vial or lot, verified with its controls", 10),
+                (Corrective::NewControlVial, "Reconstitute a new control vial", 10),
+                (Corrective::Maintenance, "Clean the probes and check the cuvettes", 15),
+                (Corrective::CallService, "Call the manufacturer's service", 0),
+            ],
+            AnalyzerKind::Hematology => &[
+                (
+                    Corrective::NewControlVial,
+                    "Warm the control to room temperature, mix it, open a new vial",
+                    15,
+                ),
+                (Corrective::Maintenance, "Clean the apertures (bleach cycle)", 10),
+                (Corrective::Recalibrate, "Recalibrate with the calibrator", 20),
+                (Corrective::CallService, "Call the manufacturer's service", 0),
+            ],
+            _ => &[
+                (Corrective::Recalibrate, "Recalibrate the assay", 15),
+                (Corrective::NewReagentLot, "Load a new reagent lot", 5),
+                (Corrective::NewControlVial, "Reconstitute a new control vial", 10),
+                (
+                    Corrective::Maintenance,
+                    "Maintenance: clean the probes, check the lamp and the electrodes",
+                    20,
+                ),
+                (Corrective::CallService, "Call the manufacturer's service", 0),
+            ],
+        };
+        typical
+            .iter()
+            .map(|(action, does, minutes)| RawCorrective {
+                kind,
+                action: *action,
+                does: (*does).to_owned(),
+                minutes: *minutes,
+                citation: String::new(),
+            })
+            .collect()
+    }
 }
 
 /// A Westgard multirule set: data, so an institution can choose its own.

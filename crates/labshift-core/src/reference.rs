@@ -7,13 +7,12 @@
 //! specimen's defects (what a careful look at the label and tube shows) and
 //! the Westgard verdict of a QC run (what the LJ chart shows).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::action::{Action, Corrective, Mode, RejectReason};
 use crate::log::SessionLog;
 use crate::model::Scenario;
-use crate::raw::{Ppe, Priority};
+use crate::raw::{AnalyzerKind, Ppe, Priority};
 use crate::session::{Event, Rejected, Session};
 use crate::time::SimTime;
 use crate::westgard::Decision;
@@ -30,8 +29,6 @@ struct Player {
     session: Session,
     log: SessionLog,
     t: SimTime,
-    /// The rules the last rejected run of each (analyzer, test) broke, and its z-scores.
-    last_rejection: BTreeMap<(String, String), (Vec<String>, Vec<f64>)>,
 }
 
 /// Why the reference player could not finish a scenario.
@@ -171,20 +168,18 @@ impl Player {
                 if qc.valid {
                     continue;
                 }
+                // A corrective action under way: nothing to do on this test until it ends.
+                if qc.busy_until.is_some_and(|until| until > self.t) {
+                    continue;
+                }
                 self.dress_for_bench()?;
                 if qc.rejected && !qc.corrected_since_reject {
-                    let (rules, zs) =
-                        self.last_rejection.get(&(a.id.clone(), test.clone())).cloned().unwrap_or_default();
-                    // Every control off to the same side reads as a shift, whatever rule fired first.
-                    let one_side = zs.iter().all(|z| *z > 1.0) || zs.iter().all(|z| *z < -1.0);
-                    let systematic = one_side || rules.iter().any(|r| SYSTEMATIC.contains(&r.as_str()));
-                    // A coagulation assay is not recalibrated by users: its shift is
-                    // fixed with a new reagent vial or lot.
-                    let fix = match (systematic, a.kind) {
-                        (true, crate::raw::AnalyzerKind::Coagulation) => Corrective::NewReagentLot,
-                        (true, _) => Corrective::Recalibrate,
-                        (false, _) => Corrective::Maintenance,
-                    };
+                    // The last run judged, as its Levey-Jennings chart shows it.
+                    let last = self.session.qc_chart(&a.id, test).and_then(|c| c.runs.last().cloned());
+                    let (rules, zs) = last.map_or_else(Default::default, |r| {
+                        (r.violations, r.points.iter().map(|p| p.z).collect::<Vec<f64>>())
+                    });
+                    let fix = self.next_fix(a.kind, &rules, &zs, &qc.tried);
                     self.act(Action::CorrectiveAction {
                         analyzer: a.id.clone(),
                         test: test.clone(),
@@ -205,16 +200,10 @@ impl Player {
                     self.act(Action::RunControls { analyzer: a.id.clone(), level: *level })?;
                     return Ok(true);
                 }
-                let zs: Vec<f64> = self
-                    .session
-                    .qc_chart(&a.id, test)
-                    .map(|c| c.open.iter().map(|p| p.z).collect())
-                    .unwrap_or_default();
                 let verdict = self.session.qc_verdict(&a.id, test).map(|v| (v.decision, v.violations));
                 match verdict {
                     Some((Decision::Reject, violations)) => {
                         let rule = violations.first().cloned().unwrap_or_default();
-                        self.last_rejection.insert((a.id.clone(), test.clone()), (violations, zs));
                         self.act(Action::RejectQc { analyzer: a.id.clone(), test: test.clone(), rule })?;
                     }
                     _ => {
@@ -392,6 +381,37 @@ impl Player {
         Ok(())
     }
 
+    /// The next corrective action to try on a rejected test, as a technician
+    /// troubleshoots: one control level off alone points at the control
+    /// material (a new vial first); every control off to the same side, or a
+    /// rule of systematic error, at calibration (a coagulation assay's at its
+    /// reagent lot); the rest at random error (maintenance). A fix that did
+    /// not cure it is not tried again; service is the last call.
+    fn next_fix(&self, kind: AnalyzerKind, rules: &[String], zs: &[f64], tried: &[Corrective]) -> Corrective {
+        let one_level = zs.len() > 1
+            && zs.iter().filter(|z| z.abs() > 2.0).count() == 1
+            && zs.iter().any(|z| z.abs() < 1.5);
+        let one_side = zs.iter().all(|z| *z > 1.0) || zs.iter().all(|z| *z < -1.0);
+        let systematic_rule = rules.iter().any(|r| SYSTEMATIC.contains(&r.as_str()));
+        let systematic = one_side || systematic_rule;
+        use Corrective::*;
+        let order: &[Corrective] = if one_level && !systematic_rule {
+            &[NewControlVial, Maintenance, Recalibrate, NewReagentLot, CallService]
+        } else if systematic {
+            &[Recalibrate, NewReagentLot, NewControlVial, Maintenance, CallService]
+        } else {
+            &[Maintenance, NewControlVial, Recalibrate, NewReagentLot, CallService]
+        };
+        let offered: Vec<Corrective> =
+            self.scenario.policy.pack.qc.corrective_for(kind).iter().map(|c| c.action).collect();
+        order
+            .iter()
+            .copied()
+            .find(|c| offered.contains(c) && !tried.contains(c))
+            .or_else(|| offered.last().copied())
+            .unwrap_or(CallService)
+    }
+
     /// When something will next need doing: an arrival, a spin's end, a result, a contact time.
     fn next_moment(&self) -> Option<SimTime> {
         let mut moments = Vec::new();
@@ -411,6 +431,12 @@ impl Player {
         if let (_, _, Some(until)) = self.session.centrifuge_view() {
             moments.push(until);
         }
+        // Corrective actions under way.
+        for a in &self.scenario.lab.analyzers {
+            for test in &a.menu {
+                moments.extend(self.session.qc_view(&a.id, test).and_then(|q| q.busy_until));
+            }
+        }
         // Results still on the analyzers; one due by now is due at once.
         for v in self.session.specimen_views() {
             moments.extend(v.results.iter().filter(|r| !r.ready).map(|r| r.ready_at.max(self.t)));
@@ -428,7 +454,6 @@ pub fn reference_log(scenario: &Arc<Scenario>, seed: u64) -> Result<SessionLog, 
         session: Session::new(scenario, seed),
         log: SessionLog::new(scenario, seed, "Reference technician", Mode::Assessment),
         t: SimTime::ZERO,
-        last_rejection: BTreeMap::new(),
     };
     player.dress_for_bench()?;
     let limit = scenario.meta.time_limit;
@@ -494,21 +519,25 @@ impl Player {
             scenario,
             session: session.clone(),
             t: at.max(session.now()),
-            last_rejection: BTreeMap::new(),
         }
     }
 
     /// Leaves the bench clean (waste in the bins, gloves off, hands washed)
     /// and ends the shift.
     fn finish(&mut self) -> Result<(), PlayError> {
-        let (sharps, biohazard) = self.session.pending_waste();
-        if sharps > 0 {
-            self.act(Action::DisposeSharps)?;
+        let limit = self.scenario.meta.time_limit;
+        // Tidying up takes a minute; at the time limit the shift just ends.
+        if self.t.0 + 4 * STEP <= limit.0 {
+            let (sharps, biohazard) = self.session.pending_waste();
+            if sharps > 0 {
+                self.act(Action::DisposeSharps)?;
+            }
+            if biohazard > 0 {
+                self.act(Action::DisposeBiohazard)?;
+            }
+            self.dress_for_office()?;
         }
-        if biohazard > 0 {
-            self.act(Action::DisposeBiohazard)?;
-        }
-        self.dress_for_office()?;
+        self.t = self.t.min(limit);
         self.act(Action::EndShift)?;
         Ok(())
     }

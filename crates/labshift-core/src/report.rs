@@ -124,7 +124,7 @@ impl Report {
     /// Scores a finished session.
     pub fn new(session: &Session, trainee: &str, mode: Mode) -> Report {
         let scenario = session.scenario();
-        let clock = |t: SimTime| scenario.meta.start.plus(t).to_string();
+        let clock = |t: SimTime| scenario.meta.start.plus(t).to_string_full();
         let findings = session.findings();
         let categories: Vec<CategoryScore> = Category::ALL
             .iter()

@@ -99,6 +99,7 @@ impl Bench {
     fn qc(&mut self, analyzer: &str, test: &str) {
         self.gloves_on();
         for _ in 0..5 {
+            self.until_free(analyzer, test);
             for level in [1, 2] {
                 self.act(Action::RunControl { analyzer: analyzer.into(), test: test.into(), level });
             }
@@ -120,6 +121,13 @@ impl Bench {
             return;
         }
         panic!("QC for {test} never passed");
+    }
+
+    /// Lets the clock run while a corrective action keeps the test out of use.
+    fn until_free(&mut self, analyzer: &str, test: &str) {
+        if let Some(until) = self.session.qc_view(analyzer, test).and_then(|q| q.busy_until) {
+            self.t = self.t.max(until.0);
+        }
     }
 
     /// Receives, accepts, spins and runs a specimen, and waits for its results.
@@ -516,6 +524,10 @@ fn a_reagent_that_runs_out_stops_the_test() {
     let refused = bench.refused(Action::RunControl { analyzer: "chem1".into(), test: "NA".into(), level: 1 });
     assert!(refused.contains("no NA reagent"), "{refused}");
     bench.act(Action::LoadReagent { analyzer: "chem1".into(), test: "NA".into() });
+    // Loading the new lot takes the pack's 5 minutes.
+    let refused = bench.refused(Action::RunControl { analyzer: "chem1".into(), test: "NA".into(), level: 1 });
+    assert!(refused.contains("under way"), "{refused}");
+    bench.until_free("chem1", "NA");
     bench.act(Action::RunControl { analyzer: "chem1".into(), test: "NA".into(), level: 1 });
 }
 
@@ -977,6 +989,7 @@ fn a_coagulation_assay_is_not_recalibrated_by_the_technician() {
         action: Corrective::Recalibrate,
     });
     assert!(why.contains("reagent vial or lot"), "{why}");
+
     bench.act(Action::CorrectiveAction {
         analyzer: "coag1".into(),
         test: "INR".into(),
@@ -1110,4 +1123,81 @@ fn an_accepted_clotted_tube_autoverified_is_still_a_wrong_result_on_the_chart() 
     let report = bench.end();
     assert!(report.released.iter().any(|r| r.specimen == "CLOTTED" && r.autoverified && r.wrong.is_some()));
     assert!(bench.has("REP-WRONG-RESULT"), "{:?}", bench.rules());
+}
+
+/// A deteriorated control is the control material, not the analyzer: its
+/// level alone reads off, recalibrating does not cure it, a new control vial
+/// does; the patients read true throughout. Each correction takes the pack's
+/// time, during which the test is out of use.
+#[test]
+fn a_deteriorated_control_is_cured_by_a_new_vial_not_a_recalibration() {
+    let scenario =
+        lab(r#"(at: "08:00", fault: ControlDeteriorated(analyzer: "chem1", test: "K", level: 2, sd: 4.0))"#);
+    let mut bench = Bench::new(&scenario);
+    bench.gloves_on();
+    let run_both = |bench: &mut Bench| {
+        bench.until_free("chem1", "K");
+        for level in [1, 2] {
+            bench.act(Action::RunControl { analyzer: "chem1".into(), test: "K".into(), level });
+        }
+        let chart = bench.session.qc_chart("chem1", "K").expect("a chart");
+        let zs: Vec<f64> = chart.open.iter().map(|p| p.z).collect();
+        let verdict = bench.session.qc_verdict("chem1", "K").map(|v| v.decision);
+        (zs, verdict == Some(labshift_core::westgard::Decision::Reject))
+    };
+    let (zs, rejected) = run_both(&mut bench);
+    assert!(rejected && zs[1] > 2.5 && zs[0].abs() < 2.5, "level 2 alone is off: {zs:?}");
+    bench.act(Action::RejectQc { analyzer: "chem1".into(), test: "K".into(), rule: "1-3s".into() });
+    bench.act(Action::CorrectiveAction {
+        analyzer: "chem1".into(),
+        test: "K".into(),
+        action: Corrective::Recalibrate,
+    });
+    // The recalibration takes the pack's 15 minutes: no controls meanwhile.
+    let why = bench.refused(Action::RunControl { analyzer: "chem1".into(), test: "K".into(), level: 1 });
+    assert!(why.contains("recalibrate the photometric assay") && why.contains("under way until"), "{why}");
+    let (zs, rejected) = run_both(&mut bench);
+    assert!(rejected, "recalibrating does not cure the control material: {zs:?}");
+    bench.act(Action::RejectQc { analyzer: "chem1".into(), test: "K".into(), rule: "1-3s".into() });
+    bench.act(Action::CorrectiveAction {
+        analyzer: "chem1".into(),
+        test: "K".into(),
+        action: Corrective::NewControlVial,
+    });
+    let (zs, rejected) = run_both(&mut bench);
+    assert!(!rejected, "a new vial reads in range: {zs:?}");
+    bench.act(Action::AcceptQc { analyzer: "chem1".into(), test: "K".into() });
+    // Patients were never off: GOOD's potassium reads its true 4.0.
+    bench.process("GOOD", "chem1");
+    let k = bench.session.specimen_view("GOOD").and_then(|v| v.results.into_iter().find(|r| r.test == "K"));
+    assert!(k.is_some_and(|r| (r.value - 4.0).abs() < 0.3));
+}
+
+/// The reference technician troubleshoots a deteriorated control as a
+/// technician would: one level out alone, a new vial first.
+#[test]
+fn the_reference_opens_a_new_control_vial_for_one_level_out_alone() {
+    let scenario =
+        lab(r#"(at: "08:00", fault: ControlDeteriorated(analyzer: "chem1", test: "K", level: 1, sd: -5.0))"#);
+    let log = labshift_core::reference::reference_log(&scenario, 7).unwrap_or_else(|e| panic!("{e}"));
+    let fixes: Vec<&Corrective> = log
+        .actions
+        .iter()
+        .filter_map(|e| match &e.action {
+            Action::CorrectiveAction { test, action, .. } if test == "K" => Some(action),
+            _ => None,
+        })
+        .collect();
+    let k_qc: Vec<String> = log
+        .actions
+        .iter()
+        .filter(|e| {
+            format!("{:?}", e.action).contains("\"K\"") || matches!(e.action, Action::RunControls { .. })
+        })
+        .map(|e| format!("{} {:?}", e.at, e.action))
+        .collect();
+    assert_eq!(fixes, [&Corrective::NewControlVial], "{k_qc:#?}");
+    let report = log.grade(&scenario).unwrap_or_else(|e| panic!("{e}"));
+    let qc: Vec<_> = report.findings.iter().filter(|f| f.finding.rule.starts_with("QC")).collect();
+    assert!(qc.is_empty(), "{}", report.to_text());
 }

@@ -272,30 +272,40 @@ fn corpus() -> Vec<Case> {
             "c: accepts the failed glucose QC instead of rejecting it",
             c,
             Box::new(|actions| {
-                let bad =
-                    |a: &Action| matches!(a, RejectQc { .. } | CorrectiveAction { .. } | LookBack { .. });
-                let first_qc_end = actions.iter().position(|e| bad(&e.action)).expect("a rejection");
-                actions[first_qc_end].action = AcceptQc { analyzer: "chem1".into(), test: "GLU".into() };
-                // From then on the trainee trusts the analyzer: no correction, no rerun.
-                let rest: Vec<LogEntry> = actions.drain(first_qc_end + 1..).collect();
-                let mut skipping = true;
-                for e in rest {
-                    let rerun =
-                        matches!(&e.action, RunControl { test, .. } | AcceptQc { test, .. } if test == "GLU");
-                    if skipping && (bad(&e.action) || rerun) {
-                        continue;
+                let glucose_qc = |a: &Action| {
+                    matches!(a, RejectQc { test, .. } | CorrectiveAction { test, .. } | LookBack { test, .. }
+                        | AcceptQc { test, .. } if test == "GLU")
+                };
+                let rejection = actions
+                    .iter()
+                    .position(|e| matches!(&e.action, RejectQc { test, .. } if test == "GLU"))
+                    .expect("a glucose rejection");
+                actions[rejection].action = AcceptQc { analyzer: "chem1".into(), test: "GLU".into() };
+                // From then on the trainee trusts the analyzer: no correction,
+                // no rerun, no look-back for glucose.
+                let rest: Vec<LogEntry> = actions.drain(rejection + 1..).collect();
+                // A control run belongs to the test judged next.
+                let judged_next = |from: usize| {
+                    rest[from..].iter().find_map(|e| match &e.action {
+                        AcceptQc { test, .. } | RejectQc { test, .. } => Some(test.clone()),
+                        _ => None,
+                    })
+                };
+                for (i, e) in rest.iter().enumerate() {
+                    let glucose_rerun =
+                        matches!(e.action, RunControls { .. }) && judged_next(i).as_deref() == Some("GLU");
+                    if !glucose_qc(&e.action) && !glucose_rerun {
+                        actions.push(e.clone());
                     }
-                    skipping = skipping && (bad(&e.action) || rerun);
-                    actions.push(e);
                 }
             }),
             fails(0.0..=80.0, &["QC-REJECT-IGNORED", "REP-WRONG-RESULT"]),
         ),
         // Nothing was released before the QC failed: a missed look-back is major.
         case(
-            "c: no look-back after the QC rejection",
+            "c: no look-back after the glucose QC rejection",
             c,
-            without(|a| matches!(a, LookBack { .. })),
+            without(|a| matches!(a, LookBack { test, .. } if test == "GLU")),
             passes(80.0..=95.0, &["QC-NO-LOOKBACK"]),
         ),
         // Wrong reasons and forgotten follow-ups.

@@ -16,7 +16,7 @@ use super::work::Work;
 use super::{Bench, Session, Undone, round_to};
 use crate::action::{Action, Corrective};
 use crate::model::Scenario;
-use crate::raw::{CalibrationStatus, RawFault};
+use crate::raw::{AnalyzerKind, CalibrationStatus, RawCorrective, RawFault};
 use crate::time::SimTime;
 use crate::westgard::{self, ControlPoint, Decision};
 
@@ -53,6 +53,12 @@ struct QcState {
     reagent_remaining: Option<u32>,
     reagent_expired: bool,
     calibration_bad: bool,
+    /// How far each level's control material reads off, in SDs, until a new vial.
+    control_bias: BTreeMap<u8, f64>,
+    /// A corrective action under way: the test is out of use until then.
+    busy: Option<(SimTime, Corrective)>,
+    /// Corrective actions taken since QC last passed.
+    tried: Vec<Corrective>,
 }
 
 /// Every analyzer's tests, and the analyzers stopped by an error.
@@ -96,6 +102,9 @@ impl Analyzers {
                         reagent_remaining: (!lots.is_empty()).then(|| lots.iter().map(|r| r.remaining).sum()),
                         reagent_expired: lots.iter().any(|r| r.expires < scenario.meta.date),
                         calibration_bad,
+                        control_bias: BTreeMap::new(),
+                        busy: None,
+                        tried: Vec::new(),
                     },
                 );
             }
@@ -179,6 +188,12 @@ impl Bench for Qc {
                     return Err(no(format!("{analyzer} is stopped: {why}")));
                 }
                 if s.controls_due(analyzer, *level).is_empty() {
+                    // A test waiting on its corrective action says so.
+                    let menu =
+                        s.scenario.lab.analyzers.iter().filter(|a| &a.id == analyzer).flat_map(|a| &a.menu);
+                    if let Some(busy) = menu.filter_map(|t| s.not_busy(analyzer, t).err()).next() {
+                        return Err(busy);
+                    }
                     return Err(no(format!("no test on {analyzer} is due for its level {level} control")));
                 }
                 Ok(())
@@ -192,21 +207,17 @@ impl Bench for Qc {
                 }
                 Ok(())
             }
-            CorrectiveAction { analyzer, test, action: Corrective::Recalibrate }
-            | Calibrate { analyzer, test } => {
+            CorrectiveAction { analyzer, test, action } => {
                 s.analyzer_offers(analyzer, test)?;
-                let kind = s.scenario.lab.analyzers.iter().find(|a| &a.id == analyzer).map(|a| a.kind);
-                if kind == Some(crate::raw::AnalyzerKind::Coagulation) {
-                    return Err(no(format!(
-                        "{test} on {analyzer} is not recalibrated by users: change the reagent vial or lot \
-                         (a new lot is verified with its controls)"
-                    )));
-                }
-                Ok(())
+                s.corrective(analyzer, *action).map(|_| ())?;
+                s.not_busy(analyzer, test)
             }
-            CorrectiveAction { analyzer, test, .. }
-            | LoadReagent { analyzer, test }
-            | LookBack { analyzer, test } => s.analyzer_offers(analyzer, test),
+            Calibrate { analyzer, test } => {
+                s.analyzer_offers(analyzer, test)?;
+                s.corrective(analyzer, Corrective::Recalibrate).map(|_| ())?;
+                s.not_busy(analyzer, test)
+            }
+            LoadReagent { analyzer, test } | LookBack { analyzer, test } => s.analyzer_offers(analyzer, test),
             _ => Ok(()),
         }
     }
@@ -222,9 +233,9 @@ impl Bench for Qc {
             }
             AcceptQc { analyzer, test } => accept(s, analyzer, test, at),
             RejectQc { analyzer, test, rule } => reject(s, analyzer, test, rule, at),
-            CorrectiveAction { analyzer, test, action } => correct(s, analyzer, test, *action),
-            Calibrate { analyzer, test } => correct(s, analyzer, test, Corrective::Recalibrate),
-            LoadReagent { analyzer, test } => correct(s, analyzer, test, Corrective::NewReagentLot),
+            CorrectiveAction { analyzer, test, action } => correct(s, analyzer, test, *action, at),
+            Calibrate { analyzer, test } => correct(s, analyzer, test, Corrective::Recalibrate, at),
+            LoadReagent { analyzer, test } => correct(s, analyzer, test, Corrective::NewReagentLot, at),
             LookBack { analyzer, test } => look_back(s, analyzer, test),
             _ => {}
         }
@@ -235,7 +246,12 @@ impl Bench for Qc {
         use RawFault::*;
         matches!(
             fault,
-            QcShift { .. } | QcDrift { .. } | Imprecision { .. } | ReagentOut { .. } | AnalyzerError { .. }
+            QcShift { .. }
+                | QcDrift { .. }
+                | Imprecision { .. }
+                | ControlDeteriorated { .. }
+                | ReagentOut { .. }
+                | AnalyzerError { .. }
         )
     }
 
@@ -271,6 +287,12 @@ impl Bench for Qc {
             RawFault::Imprecision { analyzer, test, factor } => {
                 if let Some(q) = s.qc.get_mut(analyzer, test) {
                     q.imprecision *= factor;
+                }
+            }
+            RawFault::ControlDeteriorated { analyzer, test, level, sd } => {
+                // Silent too: the control reads off, the patients do not.
+                if let Some(q) = s.qc.get_mut(analyzer, test) {
+                    *q.control_bias.entry(*level).or_default() += sd;
                 }
             }
             RawFault::ReagentOut { analyzer, test } => {
@@ -350,7 +372,8 @@ fn run_control(s: &mut Session, analyzer: &str, test: &str, level: u8, at: SimTi
         );
     }
     let (bias, imprecision) = s.qc.bias_sd(analyzer, test, at);
-    let z = s.normal() * imprecision + bias;
+    let material = s.qc.tests.at(analyzer, test).control_bias.get(&level).copied().unwrap_or(0.0);
+    let z = s.normal() * imprecision + bias + material;
     let decimals = s.scenario.policy.test(test).map_or(2, |t| t.decimals + 1);
     let value = round_to(control.mean + z * control.sd, decimals);
     let z = (value - control.mean) / control.sd;
@@ -391,6 +414,7 @@ fn accept(s: &mut Session, analyzer: &str, test: &str, at: SimTime) {
         q.open.clear();
         q.status = QcStatus::Passed(at);
         q.last_pass = Some(at);
+        q.tried.clear();
         q.accepted_in_error = verdict.decision == Decision::Reject;
     }
     s.tell(|_| Event::QcAccepted { analyzer: analyzer.to_owned(), test: test.to_owned() });
@@ -429,8 +453,9 @@ fn reject(s: &mut Session, analyzer: &str, test: &str, rule: &str, at: SimTime) 
     });
 }
 
-fn correct(s: &mut Session, analyzer: &str, test: &str, action: Corrective) {
+fn correct(s: &mut Session, analyzer: &str, test: &str, action: Corrective, at: SimTime) {
     s.tell(|_| Event::CorrectionDone { analyzer: analyzer.to_owned(), test: test.to_owned(), action });
+    let minutes = s.corrective(analyzer, action).map_or(0, |c| c.minutes);
     if matches!(action, Corrective::Maintenance | Corrective::CallService) {
         s.qc.errors.remove(analyzer);
     }
@@ -439,6 +464,10 @@ fn correct(s: &mut Session, analyzer: &str, test: &str, action: Corrective) {
     }
     let Some(q) = s.qc.get_mut(analyzer, test) else { return };
     q.corrected_since_reject = true;
+    q.tried.push(action);
+    if minutes > 0 {
+        q.busy = Some((SimTime(at.0 + i64::from(minutes) * 60), action));
+    }
     match action {
         Corrective::Recalibrate => {
             q.shift_sd = 0.0;
@@ -456,7 +485,7 @@ fn correct(s: &mut Session, analyzer: &str, test: &str, action: Corrective) {
             q.reagent_remaining = Some(500);
         }
         Corrective::Maintenance | Corrective::CallService => q.imprecision = 1.0,
-        Corrective::NewControlVial => {}
+        Corrective::NewControlVial => q.control_bias.clear(),
     }
     // Any correction invalidates earlier QC: controls must be rerun.
     if matches!(q.status, QcStatus::Passed(_)) && action != Corrective::NewControlVial {
@@ -496,6 +525,10 @@ pub struct QcView {
     /// Levels measured in the open run.
     pub open_levels: Vec<u8>,
     pub levels_needed: usize,
+    /// A corrective action under way until then: no controls or patients meanwhile.
+    pub busy_until: Option<SimTime>,
+    /// Corrective actions taken since QC last passed, in order.
+    pub tried: Vec<Corrective>,
 }
 
 /// One judged QC run on the Levey-Jennings chart.
@@ -544,7 +577,49 @@ impl Session {
         if q.reagent_out || q.reagent_remaining == Some(0) {
             return Err(no(format!("{analyzer} has no {test} reagent on board")));
         }
-        Ok(())
+        self.not_busy(analyzer, test)
+    }
+
+    /// Refuses while a corrective action keeps the test out of use.
+    pub(super) fn not_busy(&self, analyzer: &str, test: &str) -> Result<(), Rejected> {
+        match self.qc.tests.get(analyzer, test).and_then(|q| q.busy) {
+            Some((until, action)) if until > self.now => {
+                let does =
+                    self.corrective(analyzer, action).map_or_else(|_| format!("{action:?}"), |c| c.does);
+                let until = self.scenario.meta.start.plus(until).to_string_full();
+                Err(no(format!("{analyzer} {test}: {} under way until {until}", lower_first(&does))))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The pack's corrective action on this analyzer's kind; refused if the
+    /// pack has no such action for it.
+    pub(super) fn corrective(&self, analyzer: &str, action: Corrective) -> Result<RawCorrective, Rejected> {
+        let a = self
+            .scenario
+            .lab
+            .analyzers
+            .iter()
+            .find(|a| a.id == analyzer)
+            .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))?;
+        let fixes = self.scenario.policy.pack.qc.corrective_for(a.kind);
+        match fixes.iter().find(|c| c.action == action) {
+            Some(fix) => Ok(fix.clone()),
+            None if action == Corrective::Recalibrate && a.kind == AnalyzerKind::Coagulation => {
+                Err(no(format!(
+                    "{analyzer} is not recalibrated by users: change the reagent vial or lot (a new lot is verified \
+                 with its controls)"
+                )))
+            }
+            None => {
+                let offered: Vec<String> = fixes.iter().map(|c| lower_first(&c.does)).collect();
+                Err(no(format!(
+                    "not a corrective action on {analyzer}; this pack's are: {}",
+                    offered.join("; ")
+                )))
+            }
+        }
     }
 
     /// How many control levels the analyzer holds for the test.
@@ -645,6 +720,8 @@ impl Session {
             look_back_due: q.rejections > q.look_backs,
             open_levels: q.open.keys().copied().collect(),
             levels_needed: self.levels_needed(analyzer, test),
+            busy_until: q.busy.map(|(until, _)| until).filter(|until| *until > self.now),
+            tried: q.tried.clone(),
         })
     }
 
@@ -677,4 +754,10 @@ impl Session {
     pub fn qc_verdict(&self, analyzer: &str, test: &str) -> Option<westgard::Verdict> {
         self.qc.tests.get(analyzer, test).is_some().then(|| self.open_verdict(analyzer, test))
     }
+}
+
+/// "Clean the apertures" as it reads inside a sentence.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }

@@ -60,6 +60,24 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
             .expected("a percentage from 0 to 100");
         c.push(d);
     }
+    let mut corrective_seen = BTreeMap::new();
+    for (i, fix) in raw.qc.corrective.iter().enumerate() {
+        let p = format!("qc.corrective[{i}]");
+        let id = format!("{:?} {:?}", fix.kind, fix.action);
+        c.unique(&mut corrective_seen, &format!("{p}.action"), "corrective action", &id);
+        if fix.does.trim().is_empty() {
+            let d = c
+                .at(&format!("{p}.does"), "a corrective action that says nothing")
+                .expected("what it is on this kind of analyzer, e.g. `does: \"Clean the apertures\"`");
+            c.push(d);
+        }
+        if fix.minutes > 240 {
+            let d = c
+                .at(&format!("{p}.minutes"), format!("a corrective action of {} minutes", fix.minutes))
+                .expected("at most 240 minutes");
+            c.push(d);
+        }
+    }
     let mut kinds_seen = BTreeMap::new();
     for (i, run) in raw.analysis.run_min.iter().enumerate() {
         let p = format!("analysis.run_min[{i}]");

@@ -447,6 +447,29 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
                     c.push(d);
                 }
             }
+            RawFault::ControlDeteriorated { analyzer, test, level, sd } => {
+                analyzer_test(c, analyzer, test);
+                let levels: Vec<u8> = raw
+                    .lab
+                    .analyzers
+                    .iter()
+                    .filter(|a| &a.id == analyzer)
+                    .flat_map(|a| a.controls.iter().filter(|k| &k.test == test).map(|k| k.level))
+                    .collect();
+                if !levels.is_empty() && !levels.contains(level) {
+                    let listed: Vec<String> = levels.iter().map(u8::to_string).collect();
+                    let d = c
+                        .at(
+                            &format!("{fp}.level"),
+                            format!("`{analyzer}` has no level {level} control for {test}"),
+                        )
+                        .expected(format!("one of its {test} control levels: {}", listed.join(", ")));
+                    c.push(d);
+                }
+                if !sd.is_finite() || *sd == 0.0 {
+                    c.error(&format!("{fp}.sd"), "a control deteriorated by 0 SD changes nothing");
+                }
+            }
             RawFault::ReagentOut { analyzer, test } => analyzer_test(c, analyzer, test),
             RawFault::AnalyzerError { analyzer, .. } => {
                 c.known(
