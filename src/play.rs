@@ -340,9 +340,10 @@ impl Play {
                 Tone::Info,
                 format!("Occurrence report filed for {specimen}: the mislabel goes to the lab's review."),
             ),
-            Event::RecollectionRequested { specimen } => {
-                (Tone::Info, format!("Recollection of {specimen} requested."))
-            }
+            Event::RecollectionRequested { specimen } => (
+                Tone::Info,
+                format!("{specimen}'s unit called: the rejection explained, a new specimen requested."),
+            ),
             Event::CentrifugeStarted { until, balanced } => (
                 if *balanced { Tone::Info } else { Tone::Warn },
                 format!(

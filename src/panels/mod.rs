@@ -160,7 +160,9 @@ pub fn describe(action: &Action) -> String {
         Accept { specimen } | Reject { specimen, .. } => {
             format!("decide on {specimen}: inspect the tube and the label against the rejection criteria (R)")
         }
-        RequestRecollection { specimen } => format!("request a recollection of {specimen}"),
+        RequestRecollection { specimen } => {
+            format!("call {specimen}'s unit: why it was rejected, and a request for a new specimen")
+        }
         ReportOccurrence { specimen } => format!("file an occurrence report for {specimen}"),
         ClearLipemia { specimen } => {
             format!("clear {specimen}'s lipemic serum at high speed, then rerun its tests (C)")

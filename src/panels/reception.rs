@@ -113,7 +113,10 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
         p.open("Reject…", Panel::RejectReasons(id.to_owned()));
     }
     if v.rejected.is_some() && !v.recollect_requested {
-        p.act("Request a recollection", Action::RequestRecollection { specimen: id.to_owned() });
+        p.act(
+            "Call the unit: the reason, and a request for a new specimen",
+            Action::RequestRecollection { specimen: id.to_owned() },
+        );
     }
     let lipemic = spec.lipemia_index >= scenario.policy.pack.rejection.lipemia_limit_index;
     if v.accepted && v.centrifuged && lipemic && !v.lipemia_cleared {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::raw::{
     AnalyzerKind, CalibrationStatus, Category, Priority, RawCaregiver, RawCentrifuge, RawChoice,
     RawContainer, RawCriticalValue, RawFault, RawLimit, RawPolicyPack, RawRuleSet, RawTestDef, RawTrueValue,
-    Tier, Transport, TubeKind,
+    Sex, Tier, Transport, TubeKind,
 };
 use crate::time::{ClockTime, Date, SimTime};
 
@@ -109,6 +109,7 @@ pub struct Patient {
     pub dob: Date,
     pub location: String,
     pub caregiver: String,
+    pub sex: Option<Sex>,
     pub previous: Vec<PreviousResult>,
 }
 

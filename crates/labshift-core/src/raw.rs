@@ -76,6 +76,13 @@ pub enum Corrective {
     CallService,
 }
 
+/// A patient's sex as the LIS records it, for sex-specific reference intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Sex {
+    Female,
+    Male,
+}
+
 /// Personal protective equipment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Ppe {
@@ -370,6 +377,10 @@ pub struct RawPatient {
     pub location: String,
     /// Id of the ordering caregiver.
     pub caregiver: String,
+    /// For sex-specific reference intervals; unknown when left out (the
+    /// test's own `reference` applies).
+    #[serde(default)]
+    pub sex: Option<Sex>,
     #[serde(default)]
     pub previous: Vec<RawPreviousResult>,
 }
@@ -654,8 +665,13 @@ pub struct RawTestDef {
     pub unit: String,
     /// Tubes the test accepts.
     pub tubes: Vec<TubeKind>,
-    /// Reference interval (low, high).
+    /// Reference interval (low, high); for a patient of unknown sex when
+    /// `reference_by_sex` is given.
     pub reference: (f64, f64),
+    /// Reference intervals by sex (hemoglobin: about 13.5–17.5 g/dL in men,
+    /// 12.0–15.5 in women).
+    #[serde(default)]
+    pub reference_by_sex: Option<RawSexReference>,
     /// Analytical measurement range (low, high).
     pub amr: (f64, f64),
     /// Decimals reported.
@@ -678,6 +694,25 @@ pub struct RawTestDef {
     /// Required transport temperature, if not ambient.
     #[serde(default)]
     pub transport: Option<Transport>,
+}
+
+/// A test's reference intervals for women and men.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "SexReference")]
+pub struct RawSexReference {
+    pub female: (f64, f64),
+    pub male: (f64, f64),
+}
+
+impl RawTestDef {
+    /// The reference interval that applies to a patient of this sex.
+    pub fn reference_for(&self, sex: Option<Sex>) -> (f64, f64) {
+        match (self.reference_by_sex, sex) {
+            (Some(r), Some(Sex::Female)) => r.female,
+            (Some(r), Some(Sex::Male)) => r.male,
+            _ => self.reference,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

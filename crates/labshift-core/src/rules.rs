@@ -85,8 +85,8 @@ rules! {
         "Every specimen that arrives in the shift is accepted, or rejected and recollected, before the shift ends.",
         "CLSI GP33; 42 CFR 493.1241";
     "ID-NO-RECOLLECT", Identification, Major,
-        "A rejected specimen is followed by a request for recollection.",
-        "CLSI GP33";
+        "A rejected specimen is followed by a call to the unit: the reason it was rejected, recorded in the LIS, and a request for a new specimen.",
+        "CLSI GP33; 42 CFR 493.1283(a)(3)";
     "ID-NO-OCCURRENCE-REPORT", Identification, Minor,
         "A mislabeled specimen is rejected with an occurrence report, so the cause is reviewed and corrected.",
         "CLSI GP33; CLSI QMS11; 42 CFR 493.1283(a)(3)";

@@ -233,3 +233,28 @@ fn ending_the_shift_at_its_start_leaves_every_specimen_unfinished() {
         assert!(report.completion.total > due, "{name}: the work is more than the decisions");
     }
 }
+
+/// Hemoglobin is flagged against the charted patient's own interval: 12.1
+/// g/dL is within a woman's (12.0–15.5) and low for a man (13.5–17.5).
+#[test]
+fn hemoglobin_is_flagged_against_the_patients_sex() {
+    let scenario = load("a-morning-chemistry.ron");
+    let path = scenarios_dir().join("reference/a-morning-chemistry.log.ron");
+    let text = std::fs::read_to_string(&path).expect("reference log");
+    let log = labshift_core::log::SessionLog::parse("a", &text).expect("parses");
+    let hgb_low = |sex: labshift_core::raw::Sex| {
+        let mut scenario = scenario.clone();
+        let patient = scenario.patients.iter_mut().find(|p| p.mrn == "101502").expect("Okonkwo");
+        patient.sex = Some(sex);
+        let scenario = std::sync::Arc::new(scenario);
+        let mut session = labshift_core::session::Session::new(&scenario, log.header.seed);
+        for e in &log.actions {
+            let at = labshift_core::time::ClockTime::parse(&e.at).expect("time").since(scenario.meta.start);
+            session.apply(e.action.clone(), at).expect("the reference replays");
+        }
+        let view = session.specimen_view("S03").expect("S03");
+        view.results.iter().find(|r| r.test == "HGB").map(|r| r.flags.low).expect("an HGB result")
+    };
+    assert!(!hgb_low(labshift_core::raw::Sex::Female));
+    assert!(hgb_low(labshift_core::raw::Sex::Male));
+}

@@ -330,9 +330,12 @@ fn measure(s: &mut Session, specimen: &str, test: &str, analyzer: &str, at: SimT
         _ => false,
     };
     let critical = scenario.policy.critical(test);
+    // The interval the LIS applies is the charted patient's.
+    let sex = scenario.patients.iter().find(|p| p.mrn == chart_mrn).and_then(|p| p.sex);
+    let reference = def.reference_for(sex);
     let flags = Flags {
-        high: value > def.reference.1,
-        low: value < def.reference.0,
+        high: value > reference.1,
+        low: value < reference.0,
         critical: critical.is_some_and(|c| c.breached_by(value)),
         hemolyzed: def.hemolysis.as_ref().is_some_and(|h| spec.hemolysis_index >= h.limit_index),
         lipemic: spec.lipemia_index >= scenario.policy.pack.rejection.lipemia_limit_index

@@ -23,6 +23,10 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
         let p = format!("tests[{i}]");
         c.unique(&mut codes, &format!("{p}.code"), "test", &t.code);
         c.range(&format!("{p}.reference"), "reference interval", t.reference);
+        if let Some(by_sex) = t.reference_by_sex {
+            c.range(&format!("{p}.reference_by_sex.female"), "reference interval", by_sex.female);
+            c.range(&format!("{p}.reference_by_sex.male"), "reference interval", by_sex.male);
+        }
         c.range(&format!("{p}.amr"), "measurement range", t.amr);
         if t.tubes.is_empty() {
             c.error(&format!("{p}.tubes"), format!("test `{}` accepts no tube", t.code));

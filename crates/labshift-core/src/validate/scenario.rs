@@ -263,6 +263,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             dob,
             location: pt.location.clone(),
             caregiver: pt.caregiver.clone(),
+            sex: pt.sex,
             previous,
         });
     }
