@@ -115,7 +115,7 @@ pub struct PlayArgs {
     /// Clock speed on the bench: 1, 2, 4 or 8.
     #[arg(long, value_name = "X", value_parser = parse_speed)]
     pub speed: Option<u32>,
-    /// Open this panel on the bench: reception, centrifuge, analyzer:N, qc:N:TEST,
+    /// Open this panel on the bench: reception, centrifuge, analyzer:N, qc:N:TEST, corrective:N:TEST,
     /// lis, phone, ppe, sink, sharps, biohazard, spill, specimen:ID, result:ID:TEST, call:ID:TEST.
     #[arg(long, value_name = "PANEL")]
     pub panel: Option<String>,
@@ -189,6 +189,7 @@ pub fn parse_panel(text: &str) -> Result<crate::state::Panel, String> {
         ["centrifuge"] => Panel::Centrifuge,
         ["analyzer", n] => Panel::Analyzer(index(n)?),
         ["qc", n, test] => Panel::Qc(index(n)?, (*test).to_owned()),
+        ["corrective", n, test] => Panel::Corrective(index(n)?, (*test).to_owned()),
         ["lis"] => Panel::Lis,
         ["phone"] => Panel::Phone,
         ["ppe"] => Panel::Ppe,

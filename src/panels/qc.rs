@@ -90,9 +90,9 @@ pub(super) fn corrective(play: &Play, i: &usize, test: &String) -> PanelSpec {
     let scenario = &play.scenario;
     let analyzer = analyzer_id(scenario, *i);
     let mut p = PanelSpec::new(format!("Corrective action: {test} on {analyzer}"));
-    p.line("Systematic error (a shift or trend) points to calibration or reagent;");
-    p.line("random error to the control material, the instrument or its service.");
-    p.line("One control level out alone, the other in range, points to the control material.");
+    p.line("Both levels off the same way (a shift or trend): calibration or reagent.");
+    p.line("One level out alone, the other in range: the control material.");
+    p.line("Random scatter: the instrument (maintenance), then its service.");
     for c in words::correctives(scenario, &analyzer) {
         let label = if c.minutes > 0 { format!("{} ({} min)", c.does, c.minutes) } else { c.does.clone() };
         p.act(

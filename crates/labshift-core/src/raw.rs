@@ -807,17 +807,13 @@ impl RawQcPolicy {
         }
         let typical: &[(Corrective, &str, u32)] = match kind {
             AnalyzerKind::Coagulation => &[
-                (Corrective::NewReagentLot, "Load a new reagent vial or lot, verified with its controls", 10),
-                (Corrective::NewControlVial, "Reconstitute a new control vial", 10),
-                (Corrective::Maintenance, "Clean the probes and check the cuvettes", 15),
+                (Corrective::NewReagentLot, "New reagent vial or lot, then verify", 10),
+                (Corrective::NewControlVial, "Open a new control vial", 10),
+                (Corrective::Maintenance, "Clean the probes, check the cuvettes", 15),
                 (Corrective::CallService, "Call the manufacturer's service", 0),
             ],
             AnalyzerKind::Hematology => &[
-                (
-                    Corrective::NewControlVial,
-                    "Warm the control to room temperature, mix it, open a new vial",
-                    15,
-                ),
+                (Corrective::NewControlVial, "Warm, mix and open a new control vial", 15),
                 (Corrective::Maintenance, "Clean the apertures (bleach cycle)", 10),
                 (Corrective::Recalibrate, "Recalibrate with the calibrator", 20),
                 (Corrective::CallService, "Call the manufacturer's service", 0),
@@ -825,12 +821,8 @@ impl RawQcPolicy {
             _ => &[
                 (Corrective::Recalibrate, "Recalibrate the assay", 15),
                 (Corrective::NewReagentLot, "Load a new reagent lot", 5),
-                (Corrective::NewControlVial, "Reconstitute a new control vial", 10),
-                (
-                    Corrective::Maintenance,
-                    "Maintenance: clean the probes, check the lamp and the electrodes",
-                    20,
-                ),
+                (Corrective::NewControlVial, "Open a new control vial", 10),
+                (Corrective::Maintenance, "Probe, lamp and electrode maintenance", 20),
                 (Corrective::CallService, "Call the manufacturer's service", 0),
             ],
         };
