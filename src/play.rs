@@ -441,16 +441,8 @@ impl Play {
     pub fn skip_to_next_moment(&mut self) {
         let now = self.now();
         let scenario = &self.scenario;
-        let contact = i64::from(scenario.policy.pack.spill.contact_time_min) * 60;
-        let next = scenario
-            .specimens
-            .iter()
-            .map(|s| s.arrives)
-            .chain(scenario.events.iter().map(|e| e.at))
-            .chain(self.session.centrifuge_view().2)
-            .chain(self.session.spills().into_iter().flatten().map(|since| SimTime(since.0 + contact)))
-            .filter(|t| *t > now)
-            .min();
+        // Strictly after now: the clock must move.
+        let next = self.session.next_moment(SimTime(now.0 + 1));
         match next {
             Some(t) => self.clock = (t.0 as f64).min(scenario.meta.time_limit.0 as f64),
             None => self

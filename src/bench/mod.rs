@@ -444,6 +444,7 @@ mod tests {
             id: id.to_owned(),
             arrived: true,
             received: false,
+            label_compared: false,
             accepted: false,
             rejected: None,
             recollect_requested: false,

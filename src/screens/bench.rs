@@ -319,11 +319,20 @@ fn refresh_hud(
 
 /// The practice hint: what a careful technician would do next.
 fn hint_text(play: &Play) -> String {
-    match labshift_core::reference::next_step(&play.session, play.now()) {
-        Some(action) => format!("Hint: {}", crate::panels::describe(&action)),
-        None => {
-            "Hint: nothing needs doing right now; press N to let the clock run to the next event.".to_owned()
-        }
+    use labshift_core::reference::{Plan, next_step, plan};
+    if let Some(action) = next_step(&play.session, play.now()) {
+        return format!("Hint: {}", crate::panels::describe(&action));
+    }
+    match plan(&play.session, play.now()) {
+        Plan::WaitUntil(next) => format!(
+            "Hint: nothing needs doing until {}; press N to let the clock run to it.",
+            play.scenario.meta.start.plus(next).to_string_full()
+        ),
+        // Every task is done: what is left ends the shift.
+        Plan::Act(steps) => match steps.first() {
+            Some(action) => format!("Hint: the work is done: {}", crate::panels::describe(action)),
+            None => "Hint: the shift has ended.".to_owned(),
+        },
     }
 }
 

@@ -58,6 +58,9 @@ impl Player {
 
     /// Gloves, coat and face shield on, for bench work.
     fn dress_for_bench(&mut self) -> Result<(), PlayError> {
+        if self.session.hands_to_wash() {
+            self.act(Action::WashHands)?;
+        }
         for p in [Ppe::Coat, Ppe::FaceShield, Ppe::Gloves] {
             if !self.wearing(p) {
                 self.act(Action::PutOn(p))?;
@@ -70,21 +73,27 @@ impl Player {
     fn dress_for_office(&mut self) -> Result<(), PlayError> {
         if self.wearing(Ppe::Gloves) {
             self.act(Action::TakeOff(Ppe::Gloves))?;
+        }
+        if self.session.hands_to_wash() {
             self.act(Action::WashHands)?;
         }
         Ok(())
     }
 
-    /// One piece of work; false when there is nothing to do right now.
+    /// One piece of work, the most urgent first; false when there is
+    /// nothing to do right now. A task begun is finished before another
+    /// starts: a label compared is decided, a rotor loaded is started.
     fn step(&mut self) -> Result<bool, PlayError> {
-        if self.bench_work()? {
-            return Ok(true);
-        }
-        self.office_work()
+        Ok(self.critical_calls()?
+            || self.hazard()?
+            || self.open_task()?
+            || self.stat_work()?
+            || self.bench_work()?
+            || self.office_work()?)
     }
 
-    fn bench_work(&mut self) -> Result<bool, PlayError> {
-        // A spill first: it is a hazard to everyone.
+    /// A spill: a hazard to everyone, cleaned up at once.
+    fn hazard(&mut self) -> Result<bool, PlayError> {
         let spills = self.session.spills();
         let contact = self.scenario.policy.pack.spill.contact_time_min as i64 * 60;
         if spills.iter().any(Option::is_none) {
@@ -99,6 +108,122 @@ impl Player {
             self.act(Action::FinishSpill)?;
             return Ok(true);
         }
+        Ok(false)
+    }
+
+    /// The step still open on the task in hand: a specimen received but not
+    /// yet decided, a rotor loaded but not started.
+    fn open_task(&mut self) -> Result<bool, PlayError> {
+        // Gloves off: hands washed before anything else.
+        if self.session.hands_to_wash() {
+            self.act(Action::WashHands)?;
+            return Ok(true);
+        }
+        let views = self.session.specimen_views();
+        if let Some(v) = views.iter().find(|v| v.received && !v.accepted && v.rejected.is_none() && !v.broken)
+        {
+            let id = v.id.clone();
+            self.dress_for_bench()?;
+            if !v.label_compared {
+                self.act(Action::CompareLabel { specimen: id.clone() })?;
+            }
+            self.decide(id)?;
+            return Ok(true);
+        }
+        let (loaded, _, spinning) = self.session.centrifuge_view();
+        if spinning.is_none() && !loaded.is_empty() {
+            self.dress_for_bench()?;
+            self.fill_and_start()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Accepts the specimen, or rejects it for what a careful look shows.
+    fn decide(&mut self, id: String) -> Result<(), PlayError> {
+        match self.session.defects(&id).first() {
+            Some(reason) => self.act(Action::Reject { specimen: id, reason: *reason })?,
+            None => self.act(Action::Accept { specimen: id })?,
+        };
+        Ok(())
+    }
+
+    /// Loads what waits to be spun, STAT first, balances an odd load and
+    /// starts the rotor.
+    fn fill_and_start(&mut self) -> Result<(), PlayError> {
+        let (loaded, balance, _) = self.session.centrifuge_view();
+        let slots = usize::from(self.scenario.lab.centrifuge.slots);
+        let room = (slots - 1).saturating_sub(loaded.len() + balance as usize);
+        let mut views = self.session.specimen_views();
+        views.sort_by_key(|v| !self.is_stat(&v.id));
+        let waiting: Vec<String> = views
+            .iter()
+            .filter(|v| v.accepted && !v.broken && v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge)
+            .map(|v| v.id.clone())
+            .take(room)
+            .collect();
+        for id in &waiting {
+            self.act(Action::LoadCentrifuge { specimen: id.clone() })?;
+        }
+        if (loaded.len() + waiting.len() + balance as usize) % 2 == 1 {
+            self.act(Action::AddBalanceTube)?;
+        }
+        self.act(Action::StartCentrifuge)?;
+        Ok(())
+    }
+
+    fn is_stat(&self, id: &str) -> bool {
+        self.scenario.specimens.iter().any(|s| s.id == id && s.priority == Priority::Stat)
+    }
+
+    /// A STAT in progress goes on before new routine work: spun as soon as
+    /// the rotor is free, run as soon as it is spun.
+    fn stat_work(&mut self) -> Result<bool, PlayError> {
+        let (loaded, _, spinning) = self.session.centrifuge_view();
+        let stats: Vec<_> = self
+            .session
+            .specimen_views()
+            .into_iter()
+            .filter(|v| self.is_stat(&v.id) && v.accepted && !v.broken && !v.in_centrifuge)
+            .collect();
+        let unspun = stats.iter().any(|v| v.needs_centrifuge && !v.centrifuged);
+        if unspun && spinning.is_none() && loaded.is_empty() {
+            self.dress_for_bench()?;
+            self.fill_and_start()?;
+            return Ok(true);
+        }
+        self.run_ready(&stats)
+    }
+
+    /// Runs the first specimen of `views` that is ready on an analyzer whose
+    /// QC covers its tests.
+    fn run_ready(&mut self, views: &[crate::session::SpecimenView]) -> Result<bool, PlayError> {
+        let scenario = Arc::clone(&self.scenario);
+        for v in views {
+            if !v.accepted || v.broken || v.in_centrifuge || (v.needs_centrifuge && !v.centrifuged) {
+                continue;
+            }
+            for a in &scenario.lab.analyzers {
+                let pending = v.tests.iter().any(|t| a.offers(t) && !v.results.iter().any(|r| &r.test == t));
+                if !pending {
+                    continue;
+                }
+                let qc_ok = a
+                    .menu
+                    .iter()
+                    .filter(|t| v.tests.contains(t))
+                    .all(|t| self.session.qc_view(&a.id, t).is_some_and(|q| q.valid));
+                if qc_ok {
+                    self.dress_for_bench()?;
+                    self.act(Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() })?;
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    fn bench_work(&mut self) -> Result<bool, PlayError> {
         let (sharps, biohazard) = self.session.pending_waste();
         if sharps > 0 {
             self.act(Action::DisposeSharps)?;
@@ -132,34 +257,17 @@ impl Player {
             self.dress_for_bench()?;
             self.act(Action::Receive { specimen: id.clone() })?;
             self.act(Action::CompareLabel { specimen: id.clone() })?;
-            match self.session.defects(&id).first() {
-                Some(reason) => self.act(Action::Reject { specimen: id, reason: *reason })?,
-                None => self.act(Action::Accept { specimen: id })?,
-            };
+            self.decide(id)?;
             return Ok(true);
         }
         // Spin what waits, balanced.
-        if spinning.is_none() && loaded.is_empty() {
-            let slots = usize::from(self.scenario.lab.centrifuge.slots);
-            let waiting: Vec<String> = views
-                .iter()
-                .filter(|v| {
-                    v.accepted && !v.broken && v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge
-                })
-                .map(|v| v.id.clone())
-                .take(slots - 1)
-                .collect();
-            if !waiting.is_empty() {
-                self.dress_for_bench()?;
-                for id in &waiting {
-                    self.act(Action::LoadCentrifuge { specimen: id.clone() })?;
-                }
-                if waiting.len() % 2 == 1 {
-                    self.act(Action::AddBalanceTube)?;
-                }
-                self.act(Action::StartCentrifuge)?;
-                return Ok(true);
-            }
+        let waiting = views
+            .iter()
+            .any(|v| v.accepted && !v.broken && v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge);
+        if spinning.is_none() && loaded.is_empty() && waiting {
+            self.dress_for_bench()?;
+            self.fill_and_start()?;
+            return Ok(true);
         }
         // Quality control, test by test.
         for a in self.scenario.lab.analyzers.clone() {
@@ -222,62 +330,11 @@ impl Player {
             }
         }
         // Run every ready specimen on every analyzer whose QC covers its tests.
-        let scenario = Arc::clone(&self.scenario);
-        for v in &views {
-            if !v.accepted || v.broken || v.in_centrifuge || (v.needs_centrifuge && !v.centrifuged) {
-                continue;
-            }
-            for a in &scenario.lab.analyzers {
-                let pending: Vec<&String> = v
-                    .tests
-                    .iter()
-                    .filter(|t| a.offers(t) && !v.results.iter().any(|r| &r.test == *t))
-                    .collect();
-                if pending.is_empty() {
-                    continue;
-                }
-                let qc_ok = a
-                    .menu
-                    .iter()
-                    .filter(|t| v.tests.contains(t))
-                    .all(|t| self.session.qc_view(&a.id, t).is_some_and(|q| q.valid));
-                if qc_ok {
-                    self.dress_for_bench()?;
-                    self.act(Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() })?;
-                    return Ok(true);
-                }
-            }
-        }
-        Ok(false)
+        self.run_ready(&views)
     }
 
-    fn office_work(&mut self) -> Result<bool, PlayError> {
-        // Look-backs after QC rejections.
-        for a in self.scenario.lab.analyzers.clone() {
-            for test in &a.menu {
-                if self.session.qc_view(&a.id, test).is_some_and(|q| q.look_back_due) {
-                    self.dress_for_office()?;
-                    self.act(Action::LookBack { analyzer: a.id.clone(), test: test.clone() })?;
-                    return Ok(true);
-                }
-            }
-        }
-        let views = self.session.specimen_views();
-        if let Some(v) = views.iter().find(|v| (v.rejected.is_some() || v.broken) && !v.recollect_requested) {
-            self.dress_for_office()?;
-            self.act(Action::RequestRecollection { specimen: v.id.clone() })?;
-            return Ok(true);
-        }
-        // A mislabel is an occurrence the lab reports and reviews.
-        if let Some(v) = views.iter().find(|v| {
-            v.rejected.is_some()
-                && !v.occurrence_reported
-                && self.session.defects(&v.id).contains(&RejectReason::Mislabeled)
-        }) {
-            self.dress_for_office()?;
-            self.act(Action::ReportOccurrence { specimen: v.id.clone() })?;
-            return Ok(true);
-        }
+    /// Critical results ready to call: verify, call, read back, document.
+    fn critical_calls(&mut self) -> Result<bool, PlayError> {
         // Critical results: verify, call, read back, document, release.
         for call in self.session.calls() {
             if call.read_back && call.documented {
@@ -285,7 +342,11 @@ impl Player {
             }
             self.dress_for_office()?;
             let (specimen, test) = (call.specimen.clone(), call.test.clone());
-            if !call.attempted {
+            let reviewed = self
+                .session
+                .specimen_view(&specimen)
+                .is_some_and(|v| v.results.iter().any(|r| r.test == test && r.reviewed));
+            if !call.attempted && !reviewed {
                 self.act(Action::Review { specimen: specimen.clone(), test: test.clone() })?;
             }
             if call.answered_by.is_none() {
@@ -307,6 +368,37 @@ impl Player {
                     })?;
                 }
             }
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn office_work(&mut self) -> Result<bool, PlayError> {
+        // Look-backs after QC rejections.
+        for a in self.scenario.lab.analyzers.clone() {
+            for test in &a.menu {
+                if self.session.qc_view(&a.id, test).is_some_and(|q| q.look_back_due) {
+                    self.dress_for_office()?;
+                    self.act(Action::LookBack { analyzer: a.id.clone(), test: test.clone() })?;
+                    return Ok(true);
+                }
+            }
+        }
+        let mut views = self.session.specimen_views();
+        views.sort_by_key(|v| !self.is_stat(&v.id));
+        if let Some(v) = views.iter().find(|v| (v.rejected.is_some() || v.broken) && !v.recollect_requested) {
+            self.dress_for_office()?;
+            self.act(Action::RequestRecollection { specimen: v.id.clone() })?;
+            return Ok(true);
+        }
+        // A mislabel is an occurrence the lab reports and reviews.
+        if let Some(v) = views.iter().find(|v| {
+            v.rejected.is_some()
+                && !v.occurrence_reported
+                && self.session.defects(&v.id).contains(&RejectReason::Mislabeled)
+        }) {
+            self.dress_for_office()?;
+            self.act(Action::ReportOccurrence { specimen: v.id.clone() })?;
             return Ok(true);
         }
         // Verify and release the rest, specimen by specimen: flagged results
@@ -368,6 +460,18 @@ impl Player {
                 order.push(c.id.clone());
             }
         }
+        // Whoever did not answer is passed over: the next licensed caregiver
+        // is called (escalation), and the first again once all were tried.
+        let tried: Vec<String> = self
+            .session
+            .calls()
+            .into_iter()
+            .find(|c| c.specimen == specimen && c.test == test)
+            .map(|c| c.unanswered)
+            .unwrap_or_default();
+        if order.iter().any(|c| !tried.contains(c)) {
+            order.retain(|c| !tried.contains(c));
+        }
         for caregiver in order {
             let events = self.act(Action::CallCaregiver {
                 specimen: specimen.to_owned(),
@@ -414,36 +518,7 @@ impl Player {
 
     /// When something will next need doing: an arrival, a spin's end, a result, a contact time.
     fn next_moment(&self) -> Option<SimTime> {
-        let mut moments = Vec::new();
-        // What the session has not yet played: an arrival due at this very
-        // second is still ahead of a session whose clock stopped before it.
-        let played = self.session.now();
-        for s in &self.scenario.specimens {
-            if s.arrives > played {
-                moments.push(s.arrives);
-            }
-        }
-        for e in &self.scenario.events {
-            if e.at > played {
-                moments.push(e.at);
-            }
-        }
-        if let (_, _, Some(until)) = self.session.centrifuge_view() {
-            moments.push(until);
-        }
-        // Corrective actions under way.
-        for a in &self.scenario.lab.analyzers {
-            for test in &a.menu {
-                moments.extend(self.session.qc_view(&a.id, test).and_then(|q| q.busy_until));
-            }
-        }
-        // Results still on the analyzers; one due by now is due at once.
-        for v in self.session.specimen_views() {
-            moments.extend(v.results.iter().filter(|r| !r.ready).map(|r| r.ready_at.max(self.t)));
-        }
-        let contact = self.scenario.policy.pack.spill.contact_time_min as i64 * 60;
-        moments.extend(self.session.spills().into_iter().flatten().map(|since| SimTime(since.0 + contact)));
-        moments.into_iter().filter(|m| *m >= self.t).min()
+        self.session.next_moment(self.t)
     }
 }
 
@@ -474,7 +549,7 @@ pub fn reference_log(scenario: &Arc<Scenario>, seed: u64) -> Result<SessionLog, 
             }
             Err(e) => return Err(e),
         }
-        match player.next_moment() {
+        match player.next_moment().map(|m| m.min(limit)) {
             Some(next) if next > player.t => {
                 // Nothing to do until then: let the clock run.
                 player.session.apply(Action::Wait, next).map_err(|reason| PlayError {
@@ -514,11 +589,18 @@ impl Player {
     /// nothing in the shift itself.
     fn on_copy(session: &Session, at: SimTime) -> Player {
         let scenario = Arc::clone(session.scenario_arc());
+        let mut copy = session.clone();
+        // What the clock has brought since the last action (an arrival, a
+        // result, a spin's end) is there for the next step to see.
+        let t = at.max(session.now()).min(scenario.meta.time_limit);
+        if t > copy.now() {
+            let _ = copy.replay(&Action::Wait, t);
+        }
         Player {
             log: SessionLog::new(&scenario, session.seed(), "", Mode::Practice),
             scenario,
-            session: session.clone(),
-            t: at.max(session.now()),
+            session: copy,
+            t,
         }
     }
 

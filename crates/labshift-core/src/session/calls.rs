@@ -29,6 +29,8 @@ struct Call {
     read_back_at: Option<SimTime>,
     documented: bool,
     reviewed_before_call: bool,
+    /// Caregivers called who did not answer, in order.
+    unanswered: Vec<String>,
 }
 
 /// Critical results to call, by (specimen, test), and who does not answer.
@@ -64,6 +66,7 @@ impl CallBook {
                     read_back_at: None,
                     documented: false,
                     reviewed_before_call: false,
+                    unanswered: Vec::new(),
                 },
             );
         }
@@ -280,6 +283,9 @@ fn call(s: &mut Session, specimen: &str, test: &str, caregiver: &str, at: SimTim
         if answered && licensed && c.answered_by.is_none() {
             c.answered_by = Some(caregiver.to_owned());
         }
+        if !answered && !c.unanswered.iter().any(|u| u == caregiver) {
+            c.unanswered.push(caregiver.to_owned());
+        }
     }
     s.tell(|_| {
         let caregiver = caregiver.to_owned();
@@ -307,6 +313,8 @@ pub struct CallView {
     pub answered_by: Option<String>,
     pub read_back: bool,
     pub documented: bool,
+    /// Caregivers called who did not answer, in order.
+    pub unanswered: Vec<String>,
 }
 
 impl Session {
@@ -337,6 +345,7 @@ impl Session {
                 answered_by: c.answered_by.clone(),
                 read_back: c.read_back_at.is_some(),
                 documented: c.documented,
+                unanswered: c.unanswered.clone(),
             })
             .collect()
     }

@@ -492,6 +492,25 @@ impl Session {
         w
     }
 
+    /// When something will next change at or after `from`, with no action
+    /// taken: an arrival or a timeline event not yet played, the end of a
+    /// spin, a corrective action or a spill's contact time, a result due
+    /// from an analyzer (one due already counts as due at `from`).
+    pub fn next_moment(&self, from: SimTime) -> Option<SimTime> {
+        let mut moments = Vec::new();
+        // What has not been played yet: an arrival due at this very second is
+        // still ahead of a session whose clock stopped before it.
+        let played = self.now;
+        moments.extend(self.scenario.specimens.iter().map(|s| s.arrives).filter(|t| *t > played));
+        moments.extend(self.scenario.events.iter().map(|e| e.at).filter(|t| *t > played));
+        moments.extend(self.processing.spinning_until);
+        moments.extend(self.qc.busy_until());
+        moments.extend(self.running.iter().map(|(ready, _, _)| (*ready).max(from)));
+        let contact = i64::from(self.scenario.policy.pack.spill.contact_time_min) * 60;
+        moments.extend(self.spills().into_iter().flatten().map(|since| SimTime(since.0 + contact)));
+        moments.into_iter().filter(|m| *m >= from).min()
+    }
+
     /// Ends the shift at its time limit if the trainee did not.
     pub fn finish_at_limit(&mut self) {
         let limit = self.scenario.meta.time_limit.max(self.now);

@@ -18,7 +18,7 @@ pub(super) struct Processing;
 pub(super) struct Centrifuge {
     loaded: Vec<String>,
     balance_tubes: u32,
-    spinning_until: Option<SimTime>,
+    pub(super) spinning_until: Option<SimTime>,
     broke: Option<(String, SimTime)>,
 }
 

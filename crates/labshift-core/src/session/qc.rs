@@ -112,6 +112,11 @@ impl Analyzers {
         Analyzers { tests, errors: BTreeMap::new(), calibration_due }
     }
 
+    /// When each corrective action under way ends.
+    pub(super) fn busy_until(&self) -> impl Iterator<Item = SimTime> + '_ {
+        self.tests.iter().filter_map(|(_, _, q)| q.busy.map(|(until, _)| until))
+    }
+
     fn get_mut(&mut self, analyzer: &str, test: &str) -> Option<&mut QcState> {
         self.tests.get_mut(analyzer, test)
     }

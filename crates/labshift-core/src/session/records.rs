@@ -88,6 +88,8 @@ pub struct SpecimenView {
     pub id: String,
     pub arrived: bool,
     pub received: bool,
+    /// Whether its label was compared with the requisition.
+    pub label_compared: bool,
     pub accepted: bool,
     pub rejected: Option<RejectReason>,
     pub recollect_requested: bool,
@@ -174,6 +176,7 @@ impl Session {
             id: id.to_owned(),
             arrived: s.arrived,
             received: s.received,
+            label_compared: s.label_compared,
             accepted: s.accepted,
             rejected: s.rejected,
             recollect_requested: s.recollect_requested,
