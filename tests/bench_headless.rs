@@ -680,3 +680,65 @@ fn the_title_offers_an_unfinished_shift_and_resuming_restores_its_state() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A first-year trainee who presses only what the practice hint says, on
+/// the panel that offers it, 20 seconds an action, and N when the hint says
+/// nothing needs doing yet: every sample scenario passes at 100%.
+#[test]
+fn a_shift_played_from_the_hints_alone_passes_at_100_on_the_bench() {
+    use labshift::screens::{Hint, hint};
+    for name in [
+        "a-morning-chemistry",
+        "b-mislabel-hemolysis",
+        "c-qc-shift",
+        "d-critical-calls-spill",
+        "e-qc-shift-random",
+    ] {
+        let dir = support::scratch(&format!("hints-{name}"));
+        let mut app = headless_app(&format!("scenarios/{name}.ron"), Some(&dir));
+        click(&mut app, &UiCommand::StartShift);
+        app.update();
+        assert_eq!(screen(&app), Screen::Bench, "{name}");
+        for _ in 0..3000 {
+            if screen(&app) != Screen::Bench {
+                break;
+            }
+            let next = hint(app.world().resource::<Play>());
+            match next {
+                Hint::Do(Action::EndShift) => {
+                    tap(&mut app, KeyCode::End);
+                    app.update();
+                    app.update();
+                }
+                Hint::Do(action) => {
+                    let scenario = app.world().resource::<Play>().scenario.clone();
+                    let panel = panel_for(&action, &scenario).expect("a panel offers every hinted action");
+                    app.world_mut().resource_mut::<BenchUi>().panel = Some(panel);
+                    app.update();
+                    let before = app.world().resource::<Play>().log.actions.len();
+                    click(&mut app, &UiCommand::Act(action.clone()));
+                    app.update();
+                    let play = app.world().resource::<Play>();
+                    assert_eq!(
+                        play.log.actions.len(),
+                        before + 1,
+                        "{name}: {action:?}: {:?}",
+                        play.feed.last()
+                    );
+                    // An action takes the trainee 20 seconds.
+                    app.world_mut().resource_mut::<Play>().clock += 20.0;
+                    app.update();
+                }
+                Hint::WaitUntil(_) => {
+                    tap(&mut app, KeyCode::KeyN);
+                    app.update();
+                }
+                Hint::Ended => break,
+            }
+        }
+        assert_eq!(screen(&app), Screen::Debrief, "{name}: the hints never ended the shift");
+        let report = &app.world().resource::<Debrief>().attempt.report;
+        assert!(report.passed && report.overall == 100.0, "{name}: {}", report.to_text());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

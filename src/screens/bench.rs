@@ -317,22 +317,38 @@ fn refresh_hud(
     }
 }
 
-/// The practice hint: what a careful technician would do next.
-fn hint_text(play: &Play) -> String {
+/// What the practice hint says to do next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hint {
+    /// This action: the reference technician's next step.
+    Do(labshift_core::action::Action),
+    /// Nothing needs doing until then: let the clock run (N).
+    WaitUntil(labshift_core::time::SimTime),
+    Ended,
+}
+
+/// The practice hint: the reference technician's next step, ranked by
+/// urgency (`labshift_core::reference::next_step`); once the work is done,
+/// the steps that end the shift.
+pub fn hint(play: &Play) -> Hint {
     use labshift_core::reference::{Plan, next_step, plan};
     if let Some(action) = next_step(&play.session, play.now()) {
-        return format!("Hint: {}", crate::panels::describe(&action));
+        return Hint::Do(action);
     }
     match plan(&play.session, play.now()) {
-        Plan::WaitUntil(next) => format!(
+        Plan::WaitUntil(next) => Hint::WaitUntil(next),
+        Plan::Act(steps) => steps.into_iter().next().map_or(Hint::Ended, Hint::Do),
+    }
+}
+
+fn hint_text(play: &Play) -> String {
+    match hint(play) {
+        Hint::Do(action) => format!("Hint: {}", crate::panels::describe(&action)),
+        Hint::WaitUntil(next) => format!(
             "Hint: nothing needs doing until {}; press N to let the clock run to it.",
             play.scenario.meta.start.plus(next).to_string_full()
         ),
-        // Every task is done: what is left ends the shift.
-        Plan::Act(steps) => match steps.first() {
-            Some(action) => format!("Hint: the work is done: {}", crate::panels::describe(action)),
-            None => "Hint: the shift has ended.".to_owned(),
-        },
+        Hint::Ended => "Hint: the shift has ended.".to_owned(),
     }
 }
 

@@ -9,7 +9,7 @@ mod select;
 mod title;
 
 pub use crate::state::Screen;
-pub use bench::{Hud, HudText};
+pub use bench::{Hint, Hud, HudText, hint};
 
 use bevy::prelude::*;
 
