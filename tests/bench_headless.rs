@@ -68,6 +68,18 @@ fn buttons(app: &mut App) -> Vec<(usize, UiCommand, Entity)> {
     found
 }
 
+/// The actions on the open panel by their focus position (the digit keys
+/// 1–9 are positions 0–8).
+fn action_keys(app: &mut App) -> Vec<(usize, Action)> {
+    buttons(app)
+        .into_iter()
+        .filter_map(|(i, c, _)| match c {
+            UiCommand::Act(a) => Some((i, a)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Clicks the button that runs `command`.
 fn click(app: &mut App, command: &UiCommand) {
     let mut query = app.world_mut().query::<(Entity, &Btn)>();
@@ -152,14 +164,34 @@ fn play_reference(scenario: &str, reference: &str, input: Input, log_dir: &std::
         }
         let scenario = app.world().resource::<Play>().scenario.clone();
         let panel = panel_for(&entry.action, &scenario).expect("a panel offers every logged action");
-        app.world_mut().resource_mut::<BenchUi>().panel = Some(panel);
+        app.world_mut().resource_mut::<BenchUi>().panel = Some(panel.clone());
         app.update();
         let before = app.world().resource::<Play>().log.actions.len();
+        let keys_before = action_keys(&mut app);
         match input {
             Input::Mouse => click(&mut app, &command),
             Input::Keyboard => keyboard(&mut app, &command),
         }
         app.update();
+        // The panel's actions keep their keys: the same digit finds the same
+        // action after it (greyed if it no longer applies).
+        if app.world().resource::<BenchUi>().panel.as_ref() == Some(&panel) {
+            // The card is rebuilt on the frame after the engine has acted.
+            app.update();
+            app.update();
+            let keys_after = action_keys(&mut app);
+            for (key, action) in &keys_before {
+                let after = keys_after.iter().find(|(k, _)| k == key).map(|(_, a)| a);
+                assert_eq!(
+                    after,
+                    Some(action),
+                    "{} {:?}: key {} moved on {panel:?}",
+                    entry.at,
+                    entry.action,
+                    key + 1
+                );
+            }
+        }
         let play = app.world().resource::<Play>();
         assert_eq!(
             play.log.actions.len(),

@@ -36,18 +36,31 @@ pub(super) fn analyzer(play: &Play, i: usize) -> PanelSpec {
         };
         p.toned(tone, format!("{test}: {qc_text}; {reagent}; {cal}"));
     }
-    let ready: Vec<_> = session
+    // Every accepted specimen with tests here keeps its place and key; one
+    // not ready (unspun) or already run is greyed.
+    let mine: Vec<_> = session
         .specimen_views()
         .into_iter()
-        .filter(|v| v.accepted && !v.broken && (!v.needs_centrifuge || v.centrifuged))
-        .filter(|v| v.tests.iter().any(|t| a.offers(t) && !v.results.iter().any(|r| &r.test == t)))
+        .filter(|v| v.accepted && v.tests.iter().any(|t| a.offers(t)))
         .collect();
-    if ready.is_empty() {
-        p.line("No accepted, processed specimen waits for this analyzer.");
+    if mine.is_empty() {
+        p.line("No accepted specimen has tests on this analyzer yet.");
     }
-    for v in ready {
-        p.act(
-            format!("Run {} ({})", v.id, v.tests.join(" ")),
+    for v in mine {
+        let ready = !v.broken && !v.in_centrifuge && (!v.needs_centrifuge || v.centrifuged);
+        let pending = v.tests.iter().any(|t| a.offers(t) && !v.results.iter().any(|r| &r.test == t));
+        let mut tests: Vec<&str> = v.tests.iter().filter(|t| a.offers(t)).map(String::as_str).collect();
+        tests.dedup();
+        let state = if !pending {
+            " — run"
+        } else if !ready {
+            " — not spun yet"
+        } else {
+            ""
+        };
+        p.act_if(
+            ready && pending,
+            format!("Run {} ({}){state}", v.id, tests.join(" ")),
             Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() },
         );
     }
@@ -68,11 +81,13 @@ pub(super) fn lis(play: &Play, views: &[SpecimenView]) -> PanelSpec {
     let mut any = false;
     for v in views {
         let waiting = v.results.iter().filter(|r| r.ready && !r.released && !r.suppressed && !r.held).count();
-        if waiting > 0 {
-            p.act(
-                format!("Release {}: its {waiting} waiting result(s), reviewed on this screen", v.id),
-                Action::ReleaseSpecimen { specimen: v.id.clone() },
-            );
+        if !v.results.is_empty() {
+            let label = if waiting > 0 {
+                format!("Release {}: its {waiting} waiting result(s), reviewed on this screen", v.id)
+            } else {
+                format!("Release {}: nothing waiting", v.id)
+            };
+            p.act_if(waiting > 0, label, Action::ReleaseSpecimen { specimen: v.id.clone() });
         }
         for r in &v.results {
             any = true;

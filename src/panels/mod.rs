@@ -102,6 +102,26 @@ impl PanelSpec {
         self.button(label, UiCommand::Act(action));
     }
 
+    /// An action shown greyed unless `available`: it keeps its place and key.
+    fn act_if(&mut self, available: bool, label: impl Into<String>, action: Action) {
+        self.buttons.push(ButtonSpec {
+            label: label.into(),
+            command: UiCommand::Act(action),
+            enabled: available,
+            compact: false,
+        });
+    }
+
+    /// A panel to open, greyed unless `available`.
+    fn open_if(&mut self, available: bool, label: impl Into<String>, panel: Panel) {
+        self.buttons.push(ButtonSpec {
+            label: label.into(),
+            command: UiCommand::Open(panel),
+            enabled: available,
+            compact: false,
+        });
+    }
+
     fn open(&mut self, label: impl Into<String>, panel: Panel) {
         self.button(label, UiCommand::Open(panel));
     }
@@ -114,6 +134,19 @@ fn s(text: &str) -> String {
 /// What `panel` shows and offers in the shift as it is now. `selected` is
 /// the tube the trainee holds, if any.
 pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSpec {
+    let mut spec = build(panel, play, selected);
+    // An action the shift would refuse now keeps its place and its key, greyed.
+    for b in &mut spec.buttons {
+        if let UiCommand::Act(action) = &b.command
+            && b.enabled
+        {
+            b.enabled = play.session.allows(action, play.now()).is_ok();
+        }
+    }
+    spec
+}
+
+fn build(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSpec {
     let views = play.session.specimen_views();
     let view = |id: &str| views.iter().find(|v| v.id == id);
     match panel {

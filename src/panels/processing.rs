@@ -29,22 +29,30 @@ pub(super) fn centrifuge(play: &Play, views: &[SpecimenView], selected: Option<&
         Some(_) => p.toned(Tone::Good, "Spin finished: open the lid and unload."),
         None => {}
     }
-    if until.is_none() {
-        for v in views
-            .iter()
-            .filter(|v| v.accepted && v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge && !v.broken)
-        {
-            let held = selected == Some(v.id.as_str());
-            p.act(
-                format!("Load {}{}", v.id, if held { " (in hand)" } else { "" }),
-                Action::LoadCentrifuge { specimen: v.id.clone() },
-            );
-        }
-        p.act("Add a balance tube", Action::AddBalanceTube);
-        p.act("Close the lid and start", Action::StartCentrifuge);
-    }
-    if until.is_some() || !loaded.is_empty() {
-        p.act("Open the lid and unload", Action::OpenCentrifuge);
+    // The rotor's controls first, then every tube to spin this shift: each
+    // keeps its place and key, greyed once it is loaded or spun.
+    let idle = until.is_none();
+    p.act_if(idle, "Add a balance tube", Action::AddBalanceTube);
+    p.act_if(idle, "Close the lid and start", Action::StartCentrifuge);
+    p.act_if(until.is_some() || !loaded.is_empty(), "Open the lid and unload", Action::OpenCentrifuge);
+    for v in views.iter().filter(|v| v.accepted && v.needs_centrifuge) {
+        let held = selected == Some(v.id.as_str());
+        let state = if v.broken {
+            " (broken)"
+        } else if v.in_centrifuge {
+            " (loaded)"
+        } else if v.centrifuged {
+            " (spun)"
+        } else if held {
+            " (in hand)"
+        } else {
+            ""
+        };
+        p.act_if(
+            idle && !v.centrifuged && !v.in_centrifuge && !v.broken,
+            format!("Load {}{state}", v.id),
+            Action::LoadCentrifuge { specimen: v.id.clone() },
+        );
     }
     p
 }

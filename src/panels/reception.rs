@@ -104,44 +104,52 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
         "Waiting for reception.".to_owned()
     };
     p.toned(Tone::Good, status);
-    if v.rejected.is_none() && !v.accepted {
-        if !v.received {
-            p.act("Receive (scan into the LIS)", Action::Receive { specimen: id.to_owned() });
+    // Every action keeps its place (and its key): what does not apply now is greyed.
+    let undecided = v.rejected.is_none() && !v.accepted && !v.broken;
+    let id_ = || id.to_owned();
+    p.act_if(undecided && !v.received, "Receive (scan into the LIS)", Action::Receive { specimen: id_() });
+    p.act_if(
+        undecided && v.received,
+        "Compare the label with the requisition",
+        Action::CompareLabel { specimen: id_() },
+    );
+    p.act_if(undecided && v.received, "Accept", Action::Accept { specimen: id_() });
+    p.open_if(undecided && v.received, "Reject…", Panel::RejectReasons(id_()));
+    p.act_if(
+        (v.rejected.is_some() || v.broken) && !v.recollect_requested,
+        "Call the unit: the reason, and a request for a new specimen",
+        Action::RequestRecollection { specimen: id_() },
+    );
+    p.act_if(
+        v.rejected.is_some() && !v.occurrence_reported,
+        "File an occurrence report",
+        Action::ReportOccurrence { specimen: id_() },
+    );
+    let ready_to_spin = v.accepted && !v.broken && !v.centrifuged && !v.in_centrifuge;
+    if v.needs_centrifuge {
+        p.act_if(ready_to_spin, "Load into the centrifuge", Action::LoadCentrifuge { specimen: id_() });
+    }
+    let ready_to_run = v.accepted && !v.broken && !v.in_centrifuge && (!v.needs_centrifuge || v.centrifuged);
+    for a in &scenario.lab.analyzers {
+        if v.tests.iter().any(|t| a.offers(t)) {
+            let pending = v.tests.iter().any(|t| a.offers(t) && !v.results.iter().any(|r| &r.test == t));
+            p.act_if(
+                ready_to_run && pending,
+                format!("Run on {}", a.name),
+                Action::RunTests { specimen: id_(), analyzer: a.id.clone() },
+            );
         }
-        p.act("Compare the label with the requisition", Action::CompareLabel { specimen: id.to_owned() });
-        p.act("Accept", Action::Accept { specimen: id.to_owned() });
-        p.open("Reject…", Panel::RejectReasons(id.to_owned()));
     }
-    if v.rejected.is_some() && !v.recollect_requested {
-        p.act(
-            "Call the unit: the reason, and a request for a new specimen",
-            Action::RequestRecollection { specimen: id.to_owned() },
-        );
-    }
+    // Seen only once the serum is: after the spin, before any result.
     let lipemic = spec.lipemia_index >= scenario.policy.pack.rejection.lipemia_limit_index;
-    if v.accepted && v.centrifuged && lipemic && !v.lipemia_cleared {
-        p.act(
+    if v.accepted && v.centrifuged && lipemic {
+        p.act_if(
+            !v.lipemia_cleared,
             "Clear the lipemia: spin an aliquot at high speed",
-            Action::ClearLipemia { specimen: id.to_owned() },
+            Action::ClearLipemia { specimen: id_() },
         );
-    }
-    if v.rejected.is_some() && !v.occurrence_reported {
-        p.act("File an occurrence report", Action::ReportOccurrence { specimen: id.to_owned() });
     }
     if v.accepted && !v.broken {
-        if v.needs_centrifuge && !v.centrifuged && !v.in_centrifuge {
-            p.act("Load into the centrifuge", Action::LoadCentrifuge { specimen: id.to_owned() });
-        }
-        if !v.needs_centrifuge || v.centrifuged {
-            for a in &scenario.lab.analyzers {
-                if v.tests.iter().any(|t| a.offers(t)) {
-                    p.act(
-                        format!("Run on {}", a.name),
-                        Action::RunTests { specimen: id.to_owned(), analyzer: a.id.clone() },
-                    );
-                }
-            }
-        }
         for r in &v.results {
             let text = if r.ready {
                 format!("Result {} = {}{}", r.test, r.value, flag_text(r.flags))

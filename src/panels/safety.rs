@@ -11,13 +11,12 @@ pub(super) fn ppe(play: &Play) -> PanelSpec {
     let scenario = &play.scenario;
     let session = &play.session;
     let mut p = PanelSpec::new("PPE station");
+    // Each piece has its two keys: put on, take off; the one that does not apply is greyed.
     let wearing = session.wearing();
     for item in PPE {
-        if wearing.contains(&item) {
-            p.act(format!("Take off the {}", words::ppe(item)), Action::TakeOff(item));
-        } else {
-            p.act(format!("Put on the {}", words::ppe(item)), Action::PutOn(item));
-        }
+        let worn = wearing.contains(&item);
+        p.act_if(!worn, format!("Put on the {}", words::ppe(item)), Action::PutOn(item));
+        p.act_if(worn, format!("Take off the {}", words::ppe(item)), Action::TakeOff(item));
     }
     for rule in &scenario.policy.pack.ppe {
         let list =
@@ -57,10 +56,8 @@ pub(super) fn sharps(play: &Play) -> PanelSpec {
     let (sharps, _) = session.pending_waste();
     p.line(format!("{sharps} sharp(s) waiting on the bench."));
     p.act("Put the sharps in the container", Action::DisposeSharps);
-    if sharps > 0 {
-        p.act("Recap the needle first", Action::RecapNeedle);
-    }
     p.act("Close and replace the container", Action::ReplaceSharpsContainer);
+    p.act_if(sharps > 0, "Recap the needle first", Action::RecapNeedle);
     p
 }
 
@@ -86,7 +83,10 @@ pub(super) fn spill(play: &Play) -> PanelSpec {
     }
     for since in &spills {
         match since {
-            None => p.toned(Tone::Warn, "A spill is waiting: absorb, then disinfect."),
+            None => p.toned(
+                Tone::Warn,
+                "A spill is waiting: cover it with absorbent, then flood it with disinfectant.",
+            ),
             Some(t) => {
                 let left = (i64::from(spill.contact_time_min) * 60 - (play.now().0 - t.0)).max(0);
                 p.line(format!("Disinfecting: {}:{:02} of contact time left.", left / 60, left % 60));
@@ -98,7 +98,10 @@ pub(super) fn spill(play: &Play) -> PanelSpec {
         spill.dilution_one_in, spill.contact_time_min
     ));
     for one_in in [5, 10, 100] {
-        p.act(format!("Disinfect with bleach 1:{one_in}"), Action::CleanSpill { dilution_one_in: one_in });
+        p.act(
+            format!("Absorb, then disinfect with bleach 1:{one_in}"),
+            Action::CleanSpill { dilution_one_in: one_in },
+        );
     }
     p.act("Wipe up and finish", Action::FinishSpill);
     p

@@ -9,7 +9,7 @@ use crate::panels::{Comparison, PanelSpec};
 use crate::play::Tone;
 use crate::ui::command::UiCommand;
 use crate::ui::theme::{UiFonts, palette};
-use crate::ui::widgets::button;
+use crate::ui::widgets::{button, button_state};
 
 /// The panel card's root.
 #[derive(Component, Debug)]
@@ -47,10 +47,7 @@ pub fn fill_card(card: &mut ChildSpawnerCommands, spec: &PanelSpec, zoom: bool, 
     })
     .with_children(|list| {
         for (i, b) in spec.buttons.iter().enumerate().filter(|(_, b)| !b.compact) {
-            let mut spawned = list.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 13.0));
-            if !b.enabled {
-                spawned.insert(crate::ui::widgets::Btn { command: b.command.clone(), enabled: false });
-            }
+            list.spawn(button_state(&b.label, b.command.clone(), Some(i), fonts, 13.0, b.enabled));
         }
     });
     card.spawn(Node {
@@ -62,7 +59,7 @@ pub fn fill_card(card: &mut ChildSpawnerCommands, spec: &PanelSpec, zoom: bool, 
     })
     .with_children(|row| {
         for (i, b) in spec.buttons.iter().enumerate().filter(|(_, b)| b.compact) {
-            row.spawn(button(&b.label, b.command.clone(), Some(i), fonts, 12.0));
+            row.spawn(button_state(&b.label, b.command.clone(), Some(i), fonts, 12.0, b.enabled));
         }
         row.spawn(button("Close  ⌫", UiCommand::ClosePanel, None, fonts, 12.0));
     });

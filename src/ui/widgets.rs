@@ -54,13 +54,25 @@ pub fn button(
     fonts: &UiFonts,
     size: f32,
 ) -> impl Bundle {
+    button_state(label, command, order, fonts, size, true)
+}
+
+/// A button, greyed and inert unless `enabled`: it keeps its place and key.
+pub fn button_state(
+    label: &str,
+    command: UiCommand,
+    order: Option<usize>,
+    fonts: &UiFonts,
+    size: f32,
+    enabled: bool,
+) -> impl Bundle {
     let text = match order {
         Some(i) if i < 9 => format!("{}  {label}", i + 1),
         _ => label.to_owned(),
     };
     (
         Button,
-        Btn { command, enabled: true },
+        Btn { command, enabled },
         FocusOrder(order),
         Node {
             padding: UiRect::axes(px(11), px(5)),
@@ -76,7 +88,7 @@ pub fn button(
         children![(
             Text::new(text),
             fonts.regular(size),
-            TextColor(palette::PLATE_TEXT),
+            TextColor(if enabled { palette::PLATE_TEXT } else { palette::MUTED }),
             TextLayout::new(Justify::Left, LineBreak::NoWrap)
         )],
     )

@@ -285,6 +285,24 @@ impl Session {
         Ok(events)
     }
 
+    /// Whether the action would be accepted at `at`, had the clock reached
+    /// it: every refusal [`Session::apply`] would give, changing nothing. An
+    /// allowed action may still be a mistake (accepting an unchecked tube):
+    /// the shells grey out only what would be refused.
+    pub fn allows(&self, action: &Action, at: SimTime) -> Result<(), Rejected> {
+        if self.ended {
+            return Err(no("the shift has ended"));
+        }
+        if at > self.scenario.meta.time_limit && *action != Action::EndShift {
+            return Err(no("the shift's time is up"));
+        }
+        match (bench_for(action), action) {
+            (Some(bench), _) => bench.check(self, action, at.max(self.now)),
+            (None, Action::Inject(fault)) => self.fault_bench(fault)?.injectable(self, fault),
+            (None, _) => Ok(()),
+        }
+    }
+
     /// Applies one action as [`Session::apply`] does, building no events: for
     /// replaying a log to score it. The shift changes exactly as it would live;
     /// what the timeline brings during a replayed step is not told later either.
