@@ -317,7 +317,17 @@ impl Play {
             }
             Event::LabelShown { specimen, label, requisition } => {
                 self.compared.insert(specimen.clone(), (label.clone(), requisition.clone()));
-                (Tone::Info, format!("Label of {specimen} laid beside its requisition."))
+                let rows = crate::panels::compare(label.as_ref(), requisition).rows;
+                let checked: Vec<String> = rows
+                    .iter()
+                    .filter(|(f, ..)| ["Name", "MRN", "Date of birth"].contains(&f.as_str()))
+                    .map(|(f, want, got, agree)| match agree {
+                        true => format!("{f} ✓"),
+                        false => format!("{f} ≠ (tube {got}, order {want})"),
+                    })
+                    .collect();
+                let tone = if rows.iter().all(|(_, _, _, agree)| *agree) { Tone::Info } else { Tone::Warn };
+                (tone, format!("{specimen}'s label against its order: {}.", checked.join(", ")))
             }
             Event::SpecimenAccepted { specimen } => (Tone::Good, format!("{specimen} accepted.")),
             Event::SpecimenRejected { specimen, reason } => {
@@ -380,7 +390,7 @@ impl Play {
             ),
             Event::ResultReady { specimen, test, value, flags } => (
                 if flags.critical { Tone::Warn } else { Tone::Info },
-                format!("{specimen} {test} = {value}{}", crate::words::flag_text(*flags)),
+                format!("{specimen} {}", crate::words::result(&self.scenario, test, *value, *flags)),
             ),
             Event::TestNotRun { specimen, test, reason } => {
                 (Tone::Warn, format!("{test} on {specimen} not run: {reason}"))

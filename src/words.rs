@@ -80,7 +80,10 @@ pub fn transport(t: Transport) -> &'static str {
 /// are described as clearly visible from the policy's limits on.
 pub fn appearance(s: &Specimen, spun: bool, lipemia_limit: u8, icterus_limit: u8) -> Vec<String> {
     let mut seen = Vec::new();
-    if spun {
+    if !s.tube.needs_centrifuge() && s.tube.cap_and_additive().0 != "urine cup" {
+        // Tested as whole blood: mixed, never spun.
+        seen.push("whole blood, mixed by gentle inversion".to_owned());
+    } else if spun {
         seen.push(match s.hemolysis_index {
             0 => "serum/plasma: clear straw colour".to_owned(),
             1 => "serum/plasma: faintly pink".to_owned(),
@@ -123,4 +126,22 @@ pub fn flag_text(f: labshift_core::session::Flags) -> String {
         }
     }
     t
+}
+
+/// A critical limit in words: "below 3.0", "at or above 6.1".
+pub fn limit(l: labshift_core::raw::RawLimit) -> String {
+    use labshift_core::raw::RawLimit::*;
+    match l {
+        Below(v) => format!("below {v}"),
+        AtOrBelow(v) => format!("at or below {v}"),
+        Above(v) => format!("above {v}"),
+        AtOrAbove(v) => format!("at or above {v}"),
+    }
+}
+
+/// A result with its unit, as the LIS shows it: "K 5.0 mmol/L H".
+pub fn result(scenario: &Scenario, test: &str, value: f64, flags: labshift_core::session::Flags) -> String {
+    let unit = scenario.policy.test(test).map_or("", |t| t.unit.as_str());
+    let decimals = scenario.policy.test(test).map_or(1, |t| usize::from(t.decimals));
+    format!("{test} {value:.decimals$} {unit}{}", flag_text(flags))
 }

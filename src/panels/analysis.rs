@@ -4,7 +4,7 @@ use labshift_core::action::Action;
 use labshift_core::session::SpecimenView;
 
 use super::qc::qc_panel;
-use super::{Panel, PanelSpec, flag_text, s};
+use super::{Panel, PanelSpec, s};
 use crate::play::{Play, Tone};
 
 pub(super) fn analyzer(play: &Play, i: usize) -> PanelSpec {
@@ -24,17 +24,16 @@ pub(super) fn analyzer(play: &Play, i: usize) -> PanelSpec {
             .iter()
             .find(|r| &r.test == test)
             .map_or_else(|| s("no reagent"), |r| format!("lot {} exp {}", r.lot, r.expires));
-        let cal = a
-            .calibration
-            .iter()
-            .find(|c| &c.test == test)
-            .map_or_else(|| s("cal ?"), |c| format!("cal {} {:?}", c.last, c.status));
+        let cal =
+            a.calibration.iter().find(|c| &c.test == test).map_or_else(String::new, |c| {
+                format!("; calibrated {} ({:?})", c.last, c.status).to_lowercase()
+            });
         let tone = match &qc {
             Some(q) if q.valid => Tone::Good,
             Some(q) if q.rejected => Tone::Warn,
             _ => Tone::Info,
         };
-        p.toned(tone, format!("{test}: {qc_text}; {reagent}; {cal}"));
+        p.toned(tone, format!("{test}: {qc_text}; {reagent}{cal}"));
     }
     // Every accepted specimen with tests here keeps its place and key; one
     // not ready (unspun) or already run is greyed.
@@ -110,7 +109,11 @@ pub(super) fn lis(play: &Play, views: &[SpecimenView]) -> PanelSpec {
                 "to review"
             };
             p.open(
-                format!("{} {} = {}{}  — {state}", v.id, r.test, r.value, flag_text(r.flags)),
+                format!(
+                    "{} {}  — {state}",
+                    v.id,
+                    crate::words::result(&play.scenario, &r.test, r.value, r.flags)
+                ),
                 Panel::Result(v.id.clone(), r.test.clone()),
             );
         }
@@ -136,28 +139,64 @@ pub(super) fn result(play: &Play, id: &str, test: &str, view: Option<&SpecimenVi
         p.tab("Back to the LIS", Panel::Lis);
         return p;
     }
-    let unit = scenario.policy.test(test).map(|t| t.unit.clone()).unwrap_or_default();
+    let def = scenario.policy.test(test);
+    let unit = def.map(|t| t.unit.clone()).unwrap_or_default();
     p.toned(
         if r.flags.critical { Tone::Warn } else { Tone::Info },
-        format!("{test} = {} {unit}{} (on {})", r.value, flag_text(r.flags), r.analyzer),
+        format!("{} (on {})", crate::words::result(scenario, test, r.value, r.flags), r.analyzer),
     );
-    if let Some(spec) = scenario.specimens.iter().find(|s| s.id == id)
-        && let Some(patient) = scenario.patients.iter().find(|pt| pt.mrn == spec.patient)
-    {
+    // What the review looks at, each with why it matters.
+    let spec = scenario.specimens.iter().find(|s| s.id == id);
+    let patient = spec.and_then(|s| scenario.patients.iter().find(|pt| pt.mrn == s.patient));
+    if let Some(def) = def {
+        let (lo, hi) = def.reference_for(patient.and_then(|pt| pt.sex));
+        let whose = match (def.reference_by_sex.is_some(), patient.and_then(|pt| pt.sex)) {
+            (true, Some(sex)) => format!(" ({sex:?} patient)").to_lowercase(),
+            _ => String::new(),
+        };
+        p.line(format!(
+            "Reference interval{whose}: {lo}–{hi} {unit}: outside it the result is flagged H or L."
+        ));
+        p.line(format!(
+            "Measuring range: {}–{} {unit}: beyond it the result is diluted and rerun.",
+            def.amr.0, def.amr.1
+        ));
+    }
+    if let Some(crit) = scenario.policy.critical(test) {
+        let limits: Vec<String> =
+            [crit.low, crit.high].into_iter().flatten().map(crate::words::limit).collect();
+        p.line(format!(
+            "Critical: {} {unit}: telephoned to a licensed caregiver, read back.",
+            limits.join(" or ")
+        ));
+    }
+    if let (Some(spec), Some(patient)) = (spec, patient) {
         for prev in patient.previous.iter().filter(|pr| pr.test == test) {
-            p.line(format!("Previous result for {}: {} {unit}", patient.name, prev.value));
-        }
-        if let Some(h) = scenario.policy.test(test).and_then(|t| t.hemolysis.as_ref()) {
+            let hours = -prev.at.0 / 3600;
+            let change = r.value - prev.value;
+            let limit = match def.and_then(|d| d.delta) {
+                Some(labshift_core::raw::RawDelta::Absolute(l)) => {
+                    format!("; the delta limit is ±{l} {unit}")
+                }
+                Some(labshift_core::raw::RawDelta::Percent(l)) => format!("; the delta limit is ±{l}%"),
+                None => String::new(),
+            };
+            let verdict = if r.flags.delta_failed {
+                ": failed — a change this large suggests the wrong patient's blood or a real change; check the label and history"
+            } else {
+                ""
+            };
             p.line(format!(
-                "Serum hemolysis index (the analyzer's H): {}; {test} is unreliable from {}",
+                "Previous for {}: {} {unit}, {hours} h before the shift; change {change:+.1}{limit}{verdict}",
+                patient.name, prev.value
+            ));
+        }
+        if let Some(h) = def.and_then(|t| t.hemolysis.as_ref()) {
+            p.line(format!(
+                "Serum hemolysis index (the analyzer's H): {}; {test} is unreliable from {}: it is suppressed, not reported.",
                 spec.hemolysis_index, h.limit_index
             ));
         }
-    }
-    if let Some(crit) = scenario.policy.critical(test) {
-        let limit =
-            |l: Option<labshift_core::raw::RawLimit>| l.map_or_else(|| s("—"), |l| format!("{}", l.value()));
-        p.line(format!("Critical limits: below {} / above {} {unit}", limit(crit.low), limit(crit.high)));
     }
     let state = [
         (r.autoverified, "passed the autoverification rules"),

@@ -5,7 +5,7 @@ use labshift_core::model::Label;
 use labshift_core::session::{Requisition, SpecimenView};
 
 use super::words::{self, REJECT_REASONS};
-use super::{ButtonSpec, Comparison, Panel, PanelSpec, capitalised, flag_text};
+use super::{ButtonSpec, Comparison, Panel, PanelSpec, capitalised};
 use crate::play::{Play, Tone};
 use crate::ui::command::UiCommand;
 
@@ -152,7 +152,7 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
     if v.accepted && !v.broken {
         for r in &v.results {
             let text = if r.ready {
-                format!("Result {} = {}{}", r.test, r.value, flag_text(r.flags))
+                format!("Result {}", words::result(scenario, &r.test, r.value, r.flags))
             } else {
                 format!("{} running on {}", r.test, r.analyzer)
             };
@@ -171,7 +171,8 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
     p
 }
 
-fn compare(label: Option<&Label>, req: &Requisition) -> Comparison {
+/// The label beside its order, field by field: whether each agrees.
+pub fn compare(label: Option<&Label>, req: &Requisition) -> Comparison {
     let missing = || "—".to_owned();
     let get = |f: fn(&Label) -> Option<String>| label.and_then(f).unwrap_or_else(missing);
     let norm =

@@ -90,7 +90,11 @@ fn comparison_grid(card: &mut ChildSpawnerCommands, comparison: &Comparison, sca
             let colour = if *agree { palette::INK } else { palette::DANGER };
             grid.spawn((Text::new(field.clone()), fonts.bold(12.5 * scale), TextColor(palette::INK_SOFT)));
             grid.spawn((Text::new(want.clone()), fonts.regular(13.0 * scale), TextColor(palette::INK)));
-            let marked = if *agree { got.clone() } else { format!("{got}  ≠") };
+            let marked = match (*agree, want.is_empty() || got.is_empty()) {
+                (false, _) => format!("{got}  ≠"),
+                (true, false) => format!("{got}  ✓"),
+                (true, true) => got.clone(),
+            };
             grid.spawn((Text::new(marked), fonts.regular(13.0 * scale), TextColor(colour)));
         }
     });
