@@ -61,6 +61,15 @@ fn run(world: &mut World, command: UiCommand) {
                 play.paused = !play.paused;
             }
         }
+        UiCommand::ConfirmEnd => {
+            world.resource_mut::<BenchUi>().end_asked = true;
+            if let Some(mut play) = world.get_resource_mut::<Play>() {
+                play.say(
+                    crate::play::Tone::Warn,
+                    "End the shift now? Press End again to see the debrief; any other key carries on.".into(),
+                );
+            }
+        }
         UiCommand::WaitForNext => {
             if let Some(mut play) = world.get_resource_mut::<Play>() {
                 play.skip_to_next_moment();

@@ -185,7 +185,7 @@ impl Play {
         self.scenario.meta.start.plus(self.now()).to_string_full()
     }
 
-    fn say(&mut self, tone: Tone, text: String) {
+    pub(crate) fn say(&mut self, tone: Tone, text: String) {
         let clock = self.scenario.meta.start.plus(self.now()).to_string();
         self.feed.push(FeedLine { clock, text, tone });
         if self.feed.len() > FEED_KEEP {
@@ -575,7 +575,18 @@ fn tick_clock(time: Res<Time>, mut play: ResMut<Play>, mut actions: MessageWrite
     }
     let limit = play.scenario.meta.time_limit.0 as f64;
     let step = time.delta_secs_f64() * SIM_RATE * f64::from(play.speed);
+    let before = play.clock;
     play.clock = (play.clock + step).min(limit);
+    // Warnings as the shift's time runs out.
+    for minutes in [15.0, 5.0] {
+        let at = limit - minutes * 60.0;
+        if before < at && play.clock >= at {
+            play.say(
+                Tone::Warn,
+                format!("{minutes} minutes of the shift left: finish what is open, then end the shift."),
+            );
+        }
+    }
     // The timeline plays up to the clock (also after a jump to the next event).
     if SimTime(play.clock.floor() as i64) > play.session.now() {
         let _ = play.act(Action::Wait);

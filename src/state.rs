@@ -53,4 +53,6 @@ pub struct BenchUi {
     pub selected: Option<String>,
     /// The label and requisition drawn large, to compare identifiers.
     pub zoom: bool,
+    /// End was pressed once: a second press ends the shift, any other key carries on.
+    pub end_asked: bool,
 }

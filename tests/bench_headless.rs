@@ -155,7 +155,12 @@ fn play_reference(scenario: &str, reference: &str, input: Input, log_dir: &std::
                     app.update();
                     click(&mut app, &command);
                 }
-                Input::Keyboard => tap(&mut app, KeyCode::End),
+                // End asks first; a second End ends the shift.
+                Input::Keyboard => {
+                    tap(&mut app, KeyCode::End);
+                    app.update();
+                    tap(&mut app, KeyCode::End);
+                }
             }
             // The command, the engine, then the change of screen: a frame each.
             app.update();
@@ -282,7 +287,15 @@ fn a_mistake_shows_in_the_debrief_as_labshift_grade_scores_it() {
     app.update();
     app.world_mut().resource_mut::<BenchUi>().panel = Some(Panel::Specimen("S01".into()));
     app.update();
+    click(&mut app, &UiCommand::Act(Action::Receive { specimen: "S01".into() }));
+    app.update();
+    app.update();
     click(&mut app, &UiCommand::Act(Action::Accept { specimen: "S01".into() }));
+    // End asks first: one press leaves the shift running, a second ends it.
+    tap(&mut app, KeyCode::End);
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Bench, "one End press only asks");
     tap(&mut app, KeyCode::End);
     app.update();
     app.update();
@@ -738,6 +751,8 @@ fn a_shift_played_from_the_hints_alone_passes_at_100_on_the_bench() {
             let next = hint(app.world().resource::<Play>());
             match next {
                 Hint::Do(Action::EndShift) => {
+                    tap(&mut app, KeyCode::End);
+                    app.update();
                     tap(&mut app, KeyCode::End);
                     app.update();
                     app.update();

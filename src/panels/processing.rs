@@ -26,7 +26,21 @@ pub(super) fn centrifuge(play: &Play, views: &[SpecimenView], selected: Option<&
             let left = t.0 - play.now().0;
             p.toned(Tone::Warn, format!("Spinning: {}:{:02} left. Lid locked.", left / 60, left % 60));
         }
-        Some(_) => p.toned(Tone::Good, "Spin finished: open the lid and unload."),
+        Some(_) => match session.lid_closed_until() {
+            Some(t) if t > play.now() => {
+                let left = t.0 - play.now().0;
+                p.toned(
+                    Tone::Warn,
+                    format!(
+                        "A tube broke: keep the lid closed {}:{:02} more, until {}, so the aerosol settles.",
+                        left / 60,
+                        left % 60,
+                        scenario.meta.start.plus(t).to_string_full()
+                    ),
+                );
+            }
+            _ => p.toned(Tone::Good, "Spin finished: open the lid and unload."),
+        },
         None => {}
     }
     // The rotor's controls first, then every tube to spin this shift: each

@@ -149,7 +149,7 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
             .with_children(|f| {
                 f.spawn((
                     Text::new(
-                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · Z zoom label · ↑↓ Enter 1–9 panel · ⌫ close · N next event · +/− speed · Esc pause · End end shift",
+                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · Z zoom label · ↑↓ Enter 1–9 panel · ⌫ close · N next event · +/− speed · Esc pause · End×2 end shift",
                     ),
                     fonts.regular(10.5),
                     TextColor(palette::MUTED),
@@ -258,7 +258,18 @@ pub fn alerts(play: &Play) -> String {
     if let Some(e) = &play.log_error {
         parts.push(format!("LOG NOT SAVED: {e}"));
     }
-    if parts.is_empty() { "No pending STAT, call or hazard.".to_owned() } else { parts.join("   ·   ") }
+    // The shift's own clock: a warning from 15 minutes before its end.
+    let left = (scenario.meta.time_limit.0 - now.0).max(0) / 60;
+    let shift = if left <= 15 {
+        format!("SHIFT ENDS in {left} min")
+    } else {
+        format!("{left} min of the shift left")
+    };
+    if parts.is_empty() {
+        format!("{shift}   ·   no pending STAT, call or hazard.")
+    } else {
+        format!("{shift}   ·   {}", parts.join("   ·   "))
+    }
 }
 
 fn ppe_text(play: &Play) -> String {
@@ -424,15 +435,22 @@ fn refresh_pause(
 fn bench_keys(
     keys: Res<ButtonInput<KeyCode>>,
     play: Res<Play>,
-    ui: Res<BenchUi>,
+    mut ui: ResMut<BenchUi>,
     mut run: MessageWriter<Run>,
 ) {
     let scenario = &play.scenario;
     if keys.just_pressed(KeyCode::Escape) {
         run.write(Run(UiCommand::TogglePause));
     }
+    // End asks first: a second End ends the shift, any other key carries on.
     if keys.just_pressed(KeyCode::End) {
-        run.write(Run(UiCommand::Act(labshift_core::action::Action::EndShift)));
+        run.write(Run(if ui.end_asked {
+            UiCommand::Act(labshift_core::action::Action::EndShift)
+        } else {
+            UiCommand::ConfirmEnd
+        }));
+    } else if ui.end_asked && keys.get_just_pressed().next().is_some() {
+        ui.end_asked = false;
     }
     if play.paused {
         return;

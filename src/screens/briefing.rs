@@ -41,13 +41,9 @@ fn spawn_briefing(
         .iter()
         .filter(|c| tests.contains(&&c.test))
         .map(|c| {
-            let lim = |l: Option<labshift_core::raw::RawLimit>| l.map(|l| l.value().to_string());
-            match (lim(c.low), lim(c.high)) {
-                (Some(lo), Some(hi)) => format!("{} < {lo} or > {hi} {}", c.test, c.unit),
-                (Some(lo), None) => format!("{} < {lo} {}", c.test, c.unit),
-                (None, Some(hi)) => format!("{} > {hi} {}", c.test, c.unit),
-                (None, None) => c.test.clone(),
-            }
+            let limits: Vec<String> =
+                [c.low, c.high].into_iter().flatten().map(crate::words::limit).collect();
+            format!("{} {} {}", c.test, limits.join(" or "), c.unit)
         })
         .collect();
     let highlights = [
@@ -64,8 +60,23 @@ fn spawn_briefing(
         format!("QC: Westgard rule set {} before patient samples.", pack.qc.default_rule_set),
         format!("STAT results released within {} min of arrival.", pack.stat_turnaround_min),
         format!(
-            "Spills: bleach 1:{}, {} min contact time. Centrifuge: balance every load, lid closed until it stops.",
-            pack.spill.dilution_one_in, pack.spill.contact_time_min
+            "Processing: two identifiers on every label; citrate tubes at least {}% full; serum and plasma spun within {} min of collection.",
+            pack.rejection.citrate_min_fill_pct, pack.rejection.uncentrifuged_max_min
+        ),
+        if s.lab.autoverification {
+            format!(
+                "Results: chemistry takes {} min on the analyzer; the middleware releases what passes its rules and holds the rest (criticals, deltas, indices) for you.",
+                pack.analysis.run_min(labshift_core::raw::AnalyzerKind::Chemistry)
+            )
+        } else {
+            format!(
+                "Results: chemistry takes {} min on the analyzer; this lab releases none by itself: review and release every specimen.",
+                pack.analysis.run_min(labshift_core::raw::AnalyzerKind::Chemistry)
+            )
+        },
+        format!(
+            "Spills: bleach 1:{}, {} min contact time. Centrifuge: balance every load, lid closed until it stops, and {} min more after a tube breaks.",
+            pack.spill.dilution_one_in, pack.spill.contact_time_min, pack.centrifuge.breakage_wait_min
         ),
         "PPE: coat, gloves and face shield at the bench; gloves off at the phone and the LIS; wash after."
             .to_owned(),

@@ -13,7 +13,7 @@ use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::button;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(OnEnter(Screen::Debrief), spawn_debrief);
+    app.add_systems(OnEnter(Screen::Debrief), (spawn_debrief, guard_keys));
     app.add_systems(
         Update,
         (show_saved, scroll_findings).run_if(in_state(Screen::Debrief).and_then(resource_exists::<Debrief>)),
@@ -274,4 +274,15 @@ fn scroll_findings(
             s.y = (s.y + dy).max(0.0);
         }
     }
+}
+
+/// Keys pressed in the debrief's first second (the End that ended the shift,
+/// a digit meant for the bench) do nothing; the focus starts on "Play again".
+fn guard_keys(
+    time: Res<Time<Real>>,
+    mut guard: ResMut<crate::ui::widgets::KeyGuard>,
+    mut focus: ResMut<crate::ui::widgets::Focus>,
+) {
+    guard.0 = time.elapsed_secs_f64() + 1.0;
+    focus.0 = 0;
 }

@@ -23,6 +23,8 @@ pub enum UiCommand {
     TogglePause,
     /// Let the clock run to the next arrival, fault or timer.
     WaitForNext,
+    /// The End key pressed once: ask before ending the shift.
+    ConfirmEnd,
     Goto(Screen),
     /// Open the briefing of the catalog's n-th scenario.
     Choose(usize),

@@ -9,7 +9,10 @@ use crate::ui::command::{Run, UiCommand};
 use crate::ui::theme::{UiFonts, palette};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Focus>().init_resource::<TextEntry>().init_resource::<UiScaleSetting>();
+    app.init_resource::<Focus>()
+        .init_resource::<TextEntry>()
+        .init_resource::<UiScaleSetting>()
+        .init_resource::<KeyGuard>();
     app.add_systems(Update, (press_buttons, keyboard_buttons, paint_buttons, ui_scale_keys).chain());
 }
 
@@ -28,6 +31,12 @@ pub struct Focusable(pub usize);
 /// The focused button's position.
 #[derive(Resource, Debug, Default, Clone, Copy)]
 pub struct Focus(pub usize);
+
+/// Keys do nothing on the buttons until this much real time has run (in
+/// seconds since the app started): a screen that just opened (the debrief)
+/// is not answered by a key meant for the one before.
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct KeyGuard(pub f64);
 
 /// A text field has the keyboard: digits and letters type instead of acting.
 #[derive(Resource, Debug, Default, Clone, Copy)]
@@ -127,7 +136,12 @@ fn keyboard_buttons(
     buttons: Query<(&Btn, &Focusable)>,
     mut focus: ResMut<Focus>,
     mut run: MessageWriter<Run>,
+    guard: Res<KeyGuard>,
+    time: Res<Time<Real>>,
 ) {
+    if time.elapsed_secs_f64() < guard.0 {
+        return;
+    }
     let mut order: Vec<(usize, &Btn)> = buttons.iter().map(|(b, f)| (f.0, b)).collect();
     if order.is_empty() {
         return;

@@ -235,8 +235,11 @@ impl Player {
         }
         // The centrifuge, once it has stopped.
         let (loaded, _, spinning) = self.session.centrifuge_view();
+        // After a breakage the lid stays closed until the aerosol settles.
+        let lid_free = self.session.lid_closed_until().is_none_or(|t| self.t >= t);
         if let Some(until) = spinning
             && self.t >= until
+            && lid_free
         {
             self.dress_for_bench()?;
             self.act(Action::OpenCentrifuge)?;

@@ -522,6 +522,7 @@ impl Session {
         moments.extend(self.scenario.specimens.iter().map(|s| s.arrives).filter(|t| *t > played));
         moments.extend(self.scenario.events.iter().map(|e| e.at).filter(|t| *t > played));
         moments.extend(self.processing.spinning_until);
+        moments.extend(self.lid_closed_until());
         moments.extend(self.qc.busy_until());
         moments.extend(self.running.iter().map(|(ready, _, _)| (*ready).max(from)));
         let contact = i64::from(self.scenario.policy.pack.spill.contact_time_min) * 60;

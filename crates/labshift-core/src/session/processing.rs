@@ -224,6 +224,15 @@ impl Session {
     }
 
     /// Tubes loaded and when the spin ends, if it is running.
+    /// After a tube broke in the rotor, the time until which the lid stays
+    /// closed, so the aerosol settles (the pack's `breakage_wait_min`).
+    pub fn lid_closed_until(&self) -> Option<SimTime> {
+        let until = self.processing.spinning_until?;
+        let (_, broke_at) = self.processing.broke.as_ref()?;
+        let wait = minutes(self.scenario.policy.pack.centrifuge.breakage_wait_min);
+        Some(SimTime(until.0.max(broke_at.0) + wait))
+    }
+
     pub fn centrifuge_view(&self) -> (Vec<String>, u32, Option<SimTime>) {
         let c = &self.processing;
         (c.loaded.clone(), c.balance_tubes, c.spinning_until)
