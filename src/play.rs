@@ -186,7 +186,7 @@ impl Play {
     }
 
     pub(crate) fn say(&mut self, tone: Tone, text: String) {
-        let clock = self.scenario.meta.start.plus(self.now()).to_string();
+        let clock = self.scenario.meta.start.plus(self.now()).to_string_full();
         self.feed.push(FeedLine { clock, text, tone });
         if self.feed.len() > FEED_KEEP {
             self.feed.drain(..self.feed.len() - FEED_KEEP);

@@ -178,11 +178,10 @@ fn spawn_debrief(mut commands: Commands, fonts: Res<UiFonts>, debrief: Option<Re
                             };
                             c.spawn(body(
                                 format!(
-                                    "{}  {:?} {} [{}]  {}",
+                                    "{}  {} ({})  {}",
                                     f.clock,
-                                    f.finding.severity,
+                                    f.finding.severity.name(),
                                     f.finding.rule,
-                                    f.finding.subject,
                                     f.finding.what
                                 ),
                                 &fonts,

@@ -223,6 +223,77 @@ pub enum Action {
 }
 
 impl Action {
+    /// The action in a technician's words, for messages a person reads
+    /// ("review S03 HGB", "put on the gloves").
+    pub fn describe(&self) -> String {
+        use Action::*;
+        let ppe = |p: &Ppe| match p {
+            Ppe::Gloves => "the gloves",
+            Ppe::Coat => "the lab coat",
+            Ppe::FaceShield => "the face shield",
+        };
+        let fix = |c: &Corrective| match c {
+            Corrective::Recalibrate => "recalibrate",
+            Corrective::NewReagentLot => "load a new reagent lot",
+            Corrective::NewControlVial => "open a new control vial",
+            Corrective::Maintenance => "maintenance",
+            Corrective::CallService => "call service",
+        };
+        match self {
+            PutOn(p) => format!("put on {}", ppe(p)),
+            TakeOff(p) => format!("take off {}", ppe(p)),
+            WashHands => "wash hands".into(),
+            EatOrDrink => "eat or drink at the bench".into(),
+            RecapNeedle => "recap a needle".into(),
+            Receive { specimen } => format!("receive {specimen}"),
+            CompareLabel { specimen } => format!("compare {specimen}'s label with its order"),
+            Accept { specimen } => format!("accept {specimen}"),
+            Reject { specimen, reason } => format!("reject {specimen} as {}", reason.name()),
+            RequestRecollection { specimen } => format!("call the unit for a new {specimen}"),
+            ReportOccurrence { specimen } => format!("file an occurrence report for {specimen}"),
+            ClearLipemia { specimen } => format!("clear {specimen}'s lipemia"),
+            LoadCentrifuge { specimen } => format!("load {specimen} into the centrifuge"),
+            AddBalanceTube => "add a balance tube".into(),
+            StartCentrifuge => "start the centrifuge".into(),
+            OpenCentrifuge => "open the centrifuge".into(),
+            RunControls { analyzer, level } => format!("run the level {level} controls on {analyzer}"),
+            RunControl { analyzer, test, level } => {
+                format!("run the level {level} {test} control on {analyzer}")
+            }
+            AcceptQc { analyzer, test } => format!("accept the {test} QC run on {analyzer}"),
+            RejectQc { analyzer, test, rule } => format!("reject the {test} QC run on {analyzer} for {rule}"),
+            CorrectiveAction { analyzer, test, action } => {
+                format!("{} for {test} on {analyzer}", fix(action))
+            }
+            Calibrate { analyzer, test } => format!("calibrate {test} on {analyzer}"),
+            LoadReagent { analyzer, test } => format!("load {test} reagent on {analyzer}"),
+            LookBack { analyzer, test } => format!("look back at {test} on {analyzer}"),
+            RunTests { specimen, analyzer } => format!("run {specimen} on {analyzer}"),
+            Dilute { specimen, test, factor } => format!("dilute {specimen} {test} 1:{factor}"),
+            Review { specimen, test } => format!("review {specimen} {test}"),
+            Repeat { specimen, test } => format!("repeat {specimen} {test}"),
+            Hold { specimen, test } => format!("hold {specimen} {test}"),
+            Suppress { specimen, test } => format!("suppress {specimen} {test}"),
+            Release { specimen, test } => format!("release {specimen} {test}"),
+            ReleaseSpecimen { specimen } => format!("release {specimen}'s results"),
+            CallCaregiver { specimen, test, caregiver } => format!("call {caregiver} with {specimen} {test}"),
+            ConfirmReadBack { specimen, test } => format!("confirm the read-back of {specimen} {test}"),
+            DocumentCall { specimen, test, name, credentials } => {
+                format!("document the call of {specimen} {test} to {name}, {credentials}")
+            }
+            DisposeSharps => "put the sharps in their container".into(),
+            DisposeBiohazard => "put the waste in the biohazard bin".into(),
+            ReplaceSharpsContainer => "replace the sharps container".into(),
+            CleanSpill { dilution_one_in } => {
+                format!("absorb and disinfect the spill with bleach 1:{dilution_one_in}")
+            }
+            FinishSpill => "finish the spill clean-up".into(),
+            Wait => "wait".into(),
+            Inject(_) => "inject an instructor's fault".into(),
+            EndShift => "end the shift".into(),
+        }
+    }
+
     /// The bench area the action happens in, for PPE rules; `None` where
     /// no PPE rule applies (changing PPE, the sink, waste bins).
     pub fn area(&self) -> Option<Area> {

@@ -211,7 +211,7 @@ impl SessionLog {
                 return Err(GradeError::Replay {
                     index,
                     at: entry.at.clone(),
-                    action: format!("{:?}", entry.action),
+                    action: entry.action.describe(),
                     reason: Rejected(
                         "an instructor's fault is injected in practice only, never in an assessment".into(),
                     ),
@@ -220,7 +220,7 @@ impl SessionLog {
             session.replay(&entry.action, at).map_err(|reason| GradeError::Replay {
                 index,
                 at: entry.at.clone(),
-                action: format!("{:?}", entry.action),
+                action: entry.action.describe(),
                 reason,
             })?;
         }
