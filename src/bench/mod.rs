@@ -310,6 +310,30 @@ pub fn readout(readout: &art::Readout, play: &Play) -> (String, Color) {
                 return (String::new(), palette::WARN);
             };
             let views: Vec<_> = analyzer.menu.iter().filter_map(|t| play.session.qc_view(id, t)).collect();
+            let now = play.now();
+            let mmss = |t: i64| format!("{}:{:02}", t / 60, t % 60);
+            // A corrective action under way, then a run in progress, before the QC state.
+            if let Some(until) = views.iter().filter_map(|v| v.busy_until).max() {
+                return (format!("FIXING  {}", mmss((until.0 - now.0).max(0))), palette::WARN);
+            }
+            let run = i64::from(play.scenario.policy.pack.analysis.run_min(analyzer.kind)) * 60;
+            let running = play
+                .session
+                .specimen_views()
+                .into_iter()
+                .flat_map(|v| {
+                    v.results
+                        .into_iter()
+                        .filter(|r| &r.analyzer == id && !r.ready)
+                        .map(move |r| (v.id.clone(), r.ready_at))
+                })
+                .max_by_key(|(_, until)| *until);
+            if let Some((specimen, until)) = running {
+                let left = (until.0 - now.0).max(0);
+                let done = if run > 0 { ((run - left) * 5 / run).clamp(0, 5) } else { 5 } as usize;
+                let bar = format!("{}{}", "█".repeat(done), "░".repeat(5 - done));
+                return (format!("RUN {specimen} {bar} {}", mmss(left)), palette::SCREEN_TEXT);
+            }
             if views.iter().any(|v| v.rejected && !v.valid) {
                 ("QC REJECTED".to_owned(), palette::DANGER)
             } else if !views.is_empty() && views.iter().all(|v| v.valid) {

@@ -37,11 +37,16 @@ pub(super) fn analyzer(play: &Play, i: usize) -> PanelSpec {
     }
     // Every accepted specimen with tests here keeps its place and key; one
     // not ready (unspun) or already run is greyed.
-    let mine: Vec<_> = session
+    let stat = |id: &str| {
+        scenario.specimens.iter().any(|sp| sp.id == id && sp.priority == labshift_core::raw::Priority::Stat)
+    };
+    // STAT first, then in order of arrival.
+    let mut mine: Vec<_> = session
         .specimen_views()
         .into_iter()
         .filter(|v| v.accepted && v.tests.iter().any(|t| a.offers(t)))
         .collect();
+    mine.sort_by_key(|v| !stat(&v.id));
     if mine.is_empty() {
         p.line("No accepted specimen has tests on this analyzer yet.");
     }
@@ -59,7 +64,7 @@ pub(super) fn analyzer(play: &Play, i: usize) -> PanelSpec {
         };
         p.act_if(
             ready && pending,
-            format!("Run {} ({}){state}", v.id, tests.join(" ")),
+            format!("Run {}{} ({}){state}", v.id, if stat(&v.id) { " STAT" } else { "" }, tests.join(" ")),
             Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() },
         );
     }
@@ -78,6 +83,15 @@ pub(super) fn analyzer(play: &Play, i: usize) -> PanelSpec {
 pub(super) fn lis(play: &Play, views: &[SpecimenView]) -> PanelSpec {
     let mut p = PanelSpec::new("LIS: results to verify");
     let mut any = false;
+    let stat = |id: &str| {
+        play.scenario
+            .specimens
+            .iter()
+            .any(|sp| sp.id == id && sp.priority == labshift_core::raw::Priority::Stat)
+    };
+    // STAT first, then in order of arrival.
+    let mut views: Vec<&SpecimenView> = views.iter().collect();
+    views.sort_by_key(|v| !stat(&v.id));
     for v in views {
         let waiting = v.results.iter().filter(|r| r.ready && !r.released && !r.suppressed && !r.held).count();
         if !v.results.is_empty() {

@@ -13,18 +13,20 @@ use crate::ui::command::UiCommand;
 pub(super) fn tray(play: &Play, views: &[SpecimenView]) -> PanelSpec {
     let scenario = &play.scenario;
     let mut p = PanelSpec::new("Reception");
-    let waiting: Vec<&SpecimenView> =
+    let stat = |id: &str| {
+        scenario.specimens.iter().any(|sp| sp.id == id && sp.priority == labshift_core::raw::Priority::Stat)
+    };
+    // STAT first, then in order of arrival.
+    let mut waiting: Vec<&SpecimenView> =
         views.iter().filter(|v| v.arrived && !v.accepted && v.rejected.is_none()).collect();
+    waiting.sort_by_key(|v| !stat(&v.id));
     if waiting.is_empty() {
         p.line("No specimen is waiting. New ones arrive by the pneumatic tube.");
     } else {
         p.line("Pick a specimen to inspect its tube and label:");
     }
     for v in waiting {
-        let stat = scenario
-            .specimens
-            .iter()
-            .any(|sp| sp.id == v.id && sp.priority == labshift_core::raw::Priority::Stat);
+        let stat = stat(&v.id);
         let state = if v.received { "received" } else { "in the tray" };
         p.open(
             format!("{}{} — {} ({state})", v.id, if stat { " STAT" } else { "" }, v.tests.join(" ")),
