@@ -131,9 +131,14 @@ await page.keyboard.press("Enter"); // the trainee's name
 await page.waitForTimeout(1200);
 await page.keyboard.press("Enter"); // start the shift
 await screen("Bench", "starting the picked scenario");
+// End asks first; a second End ends the shift.
+await page.keyboard.press("End");
+await page.waitForTimeout(600);
 await page.keyboard.press("End");
 await screen("Debrief", "ending the shift");
 await shoot("debrief");
+// Keys do nothing in the debrief's first second.
+await page.waitForTimeout(1200);
 for (const [key, suffix, start] of [["Digit2", ".report.html", "<!doctype html"], ["Digit4", ".log.ron", "SessionLog("]]) {
   const download = page.waitForEvent("download", { timeout: 30000 }).catch(() => null);
   await page.keyboard.press(key);
