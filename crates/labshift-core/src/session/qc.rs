@@ -192,7 +192,7 @@ impl Bench for Qc {
                 if let Some(why) = s.qc.errors.get(analyzer) {
                     return Err(no(format!("{analyzer} is stopped: {why}")));
                 }
-                if s.controls_due(analyzer, *level).is_empty() {
+                if !s.any_control_due(analyzer, *level) {
                     // A test waiting on its corrective action says so.
                     let menu =
                         s.scenario.lab.analyzers.iter().filter(|a| &a.id == analyzer).flat_map(|a| &a.menu);
@@ -641,26 +641,36 @@ impl Session {
         let Some(a) = self.scenario.lab.analyzers.iter().find(|a| a.id == analyzer) else {
             return Vec::new();
         };
-        a.menu
-            .iter()
-            .filter(|test| {
-                let mut levels: Vec<u8> =
-                    a.controls.iter().filter(|c| &c.test == *test).map(|c| c.level).collect();
-                levels.sort_unstable();
-                levels.truncate(self.levels_needed(analyzer, test));
-                let q = self.qc.tests.get(analyzer, test);
-                let open = q.is_some_and(|q| q.open.contains_key(&level));
-                // A rejected test waits for its correction: rerunning it blind is no fix.
-                let uncorrected =
-                    q.is_some_and(|q| matches!(q.status, QcStatus::Rejected(_)) && !q.corrected_since_reject);
-                levels.contains(&level)
-                    && !open
-                    && !uncorrected
-                    && self.qc_status_now(analyzer, test, self.now) != QcAtMeasure::Valid
-                    && self.analyzer_ready(analyzer, test).is_ok()
-            })
-            .cloned()
-            .collect()
+        a.menu.iter().filter(|test| self.control_due(a, test, level)).cloned().collect()
+    }
+
+    /// Whether any test on `analyzer` is due for its level `level` control
+    /// (as [`Session::controls_due`], building nothing).
+    pub(super) fn any_control_due(&self, analyzer: &str, level: u8) -> bool {
+        let a = self.scenario.lab.analyzers.iter().find(|a| a.id == analyzer);
+        a.is_some_and(|a| a.menu.iter().any(|test| self.control_due(a, test, level)))
+    }
+
+    fn control_due(&self, a: &crate::model::Analyzer, test: &str, level: u8) -> bool {
+        // Among the test's control levels, this one is within the first the rule set needs.
+        let mut has = false;
+        let mut below = 0;
+        for c in a.controls.iter().filter(|c| c.test == test) {
+            has |= c.level == level;
+            below += usize::from(c.level < level);
+        }
+        if !has || below >= self.levels_needed(&a.id, test) {
+            return false;
+        }
+        let q = self.qc.tests.get(&a.id, test);
+        let open = q.is_some_and(|q| q.open.contains_key(&level));
+        // A rejected test waits for its correction: rerunning it blind is no fix.
+        let uncorrected =
+            q.is_some_and(|q| matches!(q.status, QcStatus::Rejected(_)) && !q.corrected_since_reject);
+        !open
+            && !uncorrected
+            && self.qc_status_now(&a.id, test, self.now) != QcAtMeasure::Valid
+            && self.analyzer_ready(&a.id, test).is_ok()
     }
 
     fn levels_needed(&self, analyzer: &str, test: &str) -> usize {
