@@ -317,7 +317,7 @@ impl Play {
             }
             Event::LabelShown { specimen, label, requisition } => {
                 self.compared.insert(specimen.clone(), (label.clone(), requisition.clone()));
-                let rows = crate::panels::compare(label.as_ref(), requisition).rows;
+                let rows = crate::words::label_rows(label.as_ref(), requisition);
                 let checked: Vec<String> = rows
                     .iter()
                     .filter(|(f, ..)| ["Name", "MRN", "Date of birth"].contains(&f.as_str()))

@@ -145,3 +145,34 @@ pub fn result(scenario: &Scenario, test: &str, value: f64, flags: labshift_core:
     let decimals = scenario.policy.test(test).map_or(1, |t| usize::from(t.decimals));
     format!("{test} {value:.decimals$} {unit}{}", flag_text(flags))
 }
+
+/// A label beside its order, field by field: (field, order, label, whether
+/// they agree), letter case, spaces and punctuation aside.
+pub fn label_rows(
+    label: Option<&labshift_core::model::Label>,
+    req: &labshift_core::session::Requisition,
+) -> Vec<(String, String, String, bool)> {
+    use labshift_core::model::Label;
+    let missing = || "—".to_owned();
+    let get = |f: fn(&Label) -> Option<String>| label.and_then(f).unwrap_or_else(missing);
+    let norm =
+        |t: &str| t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let row = |field: &str, want: &str, got: String| {
+        let agree = norm(want) == norm(&got);
+        (field.to_owned(), want.to_owned(), got, agree)
+    };
+    vec![
+        row("Name", &req.name, get(|l| l.name.clone())),
+        row("MRN", &req.mrn, get(|l| l.mrn.clone())),
+        row("Date of birth", &req.dob, get(|l| l.dob.clone())),
+        (
+            "Collected".to_owned(),
+            "(time on label)".to_owned(),
+            get(|l| l.collected.clone()),
+            label.is_some_and(|l| l.collected.is_some()),
+        ),
+        ("Collector".to_owned(), String::new(), get(|l| l.collector.clone()), true),
+        ("Location".to_owned(), req.location.clone(), String::new(), true),
+        ("Tests".to_owned(), req.tests.join(" "), String::new(), true),
+    ]
+}

@@ -12,7 +12,6 @@ pub mod view;
 
 pub use crate::words::{self, flag_text};
 pub use qc::qc_panel;
-pub use reception::compare;
 
 use labshift_core::action::Action;
 use labshift_core::model::Scenario;

@@ -175,28 +175,5 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
 
 /// The label beside its order, field by field: whether each agrees.
 pub fn compare(label: Option<&Label>, req: &Requisition) -> Comparison {
-    let missing = || "—".to_owned();
-    let get = |f: fn(&Label) -> Option<String>| label.and_then(f).unwrap_or_else(missing);
-    let norm =
-        |t: &str| t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
-    let row = |field: &str, want: &str, got: String| {
-        let agree = norm(want) == norm(&got);
-        (field.to_owned(), want.to_owned(), got, agree)
-    };
-    Comparison {
-        rows: vec![
-            row("Name", &req.name, get(|l| l.name.clone())),
-            row("MRN", &req.mrn, get(|l| l.mrn.clone())),
-            row("Date of birth", &req.dob, get(|l| l.dob.clone())),
-            (
-                "Collected".to_owned(),
-                "(time on label)".to_owned(),
-                get(|l| l.collected.clone()),
-                label.is_some_and(|l| l.collected.is_some()),
-            ),
-            ("Collector".to_owned(), String::new(), get(|l| l.collector.clone()), true),
-            ("Location".to_owned(), req.location.clone(), String::new(), true),
-            ("Tests".to_owned(), req.tests.join(" "), String::new(), true),
-        ],
-    }
+    Comparison { rows: words::label_rows(label, req) }
 }

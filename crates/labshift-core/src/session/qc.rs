@@ -559,14 +559,18 @@ pub struct QcChart {
 }
 
 impl Session {
-    pub(super) fn analyzer_offers(&self, analyzer: &str, test: &str) -> Result<(), Rejected> {
-        let a = self
-            .scenario
+    /// The lab's analyzer of that id.
+    fn analyzer(&self, analyzer: &str) -> Result<&crate::model::Analyzer, Rejected> {
+        self.scenario
             .lab
             .analyzers
             .iter()
             .find(|a| a.id == analyzer)
-            .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))?;
+            .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))
+    }
+
+    pub(super) fn analyzer_offers(&self, analyzer: &str, test: &str) -> Result<(), Rejected> {
+        let a = self.analyzer(analyzer)?;
         if !a.offers(test) {
             return Err(no(format!("{analyzer} does not run {test}")));
         }
@@ -589,8 +593,9 @@ impl Session {
     pub(super) fn not_busy(&self, analyzer: &str, test: &str) -> Result<(), Rejected> {
         match self.qc.tests.get(analyzer, test).and_then(|q| q.busy) {
             Some((until, action)) if until > self.now => {
-                let does =
-                    self.corrective(analyzer, action).map_or_else(|_| format!("{action:?}"), |c| c.does);
+                let does = self
+                    .corrective(analyzer, action)
+                    .map_or_else(|_| "a corrective action".into(), |c| c.does);
                 let until = self.scenario.meta.start.plus(until).to_string_full();
                 Err(no(format!("{analyzer} {test}: {} under way until {until}", lower_first(&does))))
             }
@@ -601,13 +606,7 @@ impl Session {
     /// The pack's corrective action on this analyzer's kind; refused if the
     /// pack has no such action for it.
     pub(super) fn corrective(&self, analyzer: &str, action: Corrective) -> Result<RawCorrective, Rejected> {
-        let a = self
-            .scenario
-            .lab
-            .analyzers
-            .iter()
-            .find(|a| a.id == analyzer)
-            .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))?;
+        let a = self.analyzer(analyzer)?;
         let fixes = self.scenario.policy.pack.qc.corrective_for(a.kind);
         match fixes.iter().find(|c| c.action == action) {
             Some(fix) => Ok(fix.clone()),
