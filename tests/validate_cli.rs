@@ -144,3 +144,29 @@ fn usage_errors_exit_2() {
     assert_eq!(labshift(&["validate", "no/such/dir"]).status.code(), Some(2));
     assert_eq!(labshift(&["validate", "--format", "xml", "scenarios/"]).status.code(), Some(2));
 }
+
+/// A file a Windows editor saved with a byte-order mark reads like the same
+/// file without: the scenario validates, and a session log grades alike.
+#[test]
+fn a_byte_order_mark_is_read_like_none() {
+    let dir = support::scratch("bom");
+    std::fs::create_dir_all(dir.join("policies")).expect("scratch");
+    let scenario =
+        std::fs::read_to_string(support::repository().join("scenarios/a-morning-chemistry.ron")).expect("a");
+    let pack = std::fs::read_to_string(support::repository().join("scenarios/policies/us-default.ron"))
+        .expect("pack");
+    let log = std::fs::read_to_string(
+        support::repository().join("scenarios/reference/a-morning-chemistry.log.ron"),
+    )
+    .expect("log");
+    std::fs::write(dir.join("a.ron"), format!("\u{feff}{scenario}")).expect("write");
+    std::fs::write(dir.join("policies/us-default.ron"), format!("\u{feff}{pack}")).expect("write");
+    std::fs::write(dir.join("a.log.ron"), format!("\u{feff}{log}")).expect("write");
+    let scenario = dir.join("a.ron").to_string_lossy().into_owned();
+    let out = support::labshift(&["validate", &scenario]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = support::labshift(&["grade", &scenario, &dir.join("a.log.ron").to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("PASS 100.0%"));
+    let _ = std::fs::remove_dir_all(dir);
+}

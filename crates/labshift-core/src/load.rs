@@ -40,6 +40,7 @@ pub enum FileKind {
 
 /// Guesses the kind of a file: by its outer struct name, else by its folder.
 pub fn sniff(path: &str, src: &str) -> FileKind {
+    let src = without_bom(src);
     match crate::spans::SpanIndex::build(src).root_name.as_deref() {
         Some("PolicyPack") => FileKind::PolicyPack,
         Some("Scenario") => FileKind::Scenario,
@@ -107,6 +108,7 @@ pub fn load_policy(path: &str, files: &dyn Files) -> Loaded<Policy> {
 
 /// Checks a policy pack given as text.
 pub fn policy_from_str(path: &str, src: &str) -> Loaded<Policy> {
+    let src = without_bom(src);
     let raw: RawPolicyPack = match parse_ron(path, src) {
         Ok(raw) => raw,
         Err(d) => return Loaded { value: None, diagnostics: vec![*d] },
@@ -127,6 +129,7 @@ pub fn load_scenario(path: &str, files: &dyn Files) -> Loaded<Scenario> {
 
 /// Checks a scenario given as text; its policy pack is read through `files`.
 pub fn scenario_from_str(path: &str, src: &str, files: &dyn Files) -> Loaded<Scenario> {
+    let src = without_bom(src);
     let raw: RawScenario = match parse_ron(path, src) {
         Ok(raw) => raw,
         Err(d) => return Loaded { value: None, diagnostics: vec![*d] },
@@ -215,6 +218,7 @@ pub fn check_file(path: &str, files: &dyn Files) -> Vec<Diagnostic> {
 /// Checks a session log on its own: its syntax, and that its times are clock
 /// times that never go backwards. (Replaying it needs its scenario: `grade`.)
 pub fn check_log(path: &str, src: &str) -> Vec<Diagnostic> {
+    let src = without_bom(src);
     let log: crate::log::SessionLog = match parse_ron(path, src) {
         Ok(log) => log,
         Err(d) => return vec![*d],
@@ -295,4 +299,10 @@ mod tests {
         assert_eq!(sniff("scenarios/policies/x.ron", "(format: 1)"), FileKind::PolicyPack);
         assert_eq!(sniff("x.ron", "(format: 1)"), FileKind::Scenario);
     }
+}
+
+/// The text without the byte-order mark some editors (Windows Notepad) put
+/// before UTF-8 text: a file with one reads like the same file without.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
