@@ -278,6 +278,12 @@ impl Files for MemoryFiles {
     }
 }
 
+/// The text without the byte-order mark some editors (Windows Notepad) put
+/// before UTF-8 text: a file with one reads like the same file without.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,10 +305,4 @@ mod tests {
         assert_eq!(sniff("scenarios/policies/x.ron", "(format: 1)"), FileKind::PolicyPack);
         assert_eq!(sniff("x.ron", "(format: 1)"), FileKind::Scenario);
     }
-}
-
-/// The text without the byte-order mark some editors (Windows Notepad) put
-/// before UTF-8 text: a file with one reads like the same file without.
-pub fn without_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
