@@ -84,18 +84,17 @@ impl PanelSpec {
         self.lines.push(Line { text: text.into(), tone });
     }
 
+    fn push(&mut self, label: impl Into<String>, command: UiCommand, enabled: bool, compact: bool) {
+        self.buttons.push(ButtonSpec { label: label.into(), command, enabled, compact });
+    }
+
     fn button(&mut self, label: impl Into<String>, command: UiCommand) {
-        self.buttons.push(ButtonSpec { label: label.into(), command, enabled: true, compact: false });
+        self.push(label, command, true, false);
     }
 
     /// A small button in the row at the bottom: switching charts, going back.
     fn tab(&mut self, label: impl Into<String>, panel: Panel) {
-        self.buttons.push(ButtonSpec {
-            label: label.into(),
-            command: UiCommand::Open(panel),
-            enabled: true,
-            compact: true,
-        });
+        self.push(label, UiCommand::Open(panel), true, true);
     }
 
     fn act(&mut self, label: impl Into<String>, action: Action) {
@@ -104,22 +103,12 @@ impl PanelSpec {
 
     /// An action shown greyed unless `available`: it keeps its place and key.
     fn act_if(&mut self, available: bool, label: impl Into<String>, action: Action) {
-        self.buttons.push(ButtonSpec {
-            label: label.into(),
-            command: UiCommand::Act(action),
-            enabled: available,
-            compact: false,
-        });
+        self.push(label, UiCommand::Act(action), available, false);
     }
 
     /// A panel to open, greyed unless `available`.
     fn open_if(&mut self, available: bool, label: impl Into<String>, panel: Panel) {
-        self.buttons.push(ButtonSpec {
-            label: label.into(),
-            command: UiCommand::Open(panel),
-            enabled: available,
-            compact: false,
-        });
+        self.push(label, UiCommand::Open(panel), available, false);
     }
 
     fn open(&mut self, label: impl Into<String>, panel: Panel) {

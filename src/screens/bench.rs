@@ -342,10 +342,9 @@ pub enum Hint {
 /// urgency (`labshift_core::reference::next_step`); once the work is done,
 /// the steps that end the shift.
 pub fn hint(play: &Play) -> Hint {
-    use labshift_core::reference::{Plan, next_step, plan};
-    if let Some(action) = next_step(&play.session, play.now()) {
-        return Hint::Do(action);
-    }
+    use labshift_core::reference::{Plan, plan};
+    // One plan: its first action is `next_step`'s, and when nothing needs
+    // doing it says until when, or how the shift ends.
     match plan(&play.session, play.now()) {
         Plan::WaitUntil(next) => Hint::WaitUntil(next),
         Plan::Act(steps) => steps.into_iter().next().map_or(Hint::Ended, Hint::Do),
