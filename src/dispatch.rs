@@ -33,6 +33,11 @@ fn run(world: &mut World, command: UiCommand) {
         UiCommand::Act(action) => {
             world.write_message(Do(action));
         }
+        UiCommand::ActAll(actions) => {
+            for action in actions {
+                world.write_message(Do(action));
+            }
+        }
         UiCommand::Open(panel) => {
             if let Panel::Specimen(id) = &panel {
                 world.resource_mut::<BenchUi>().selected = Some(id.clone());

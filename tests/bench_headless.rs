@@ -21,7 +21,7 @@ use labshift::reload::{ReloadNotice, Toast, Watch};
 use labshift::screens::Screen;
 use labshift::state::BenchUi;
 use labshift::ui::command::UiCommand;
-use labshift::ui::widgets::{Btn, Focus, Focusable};
+use labshift::ui::widgets::{Btn, Focus, Focusable, key_for, key_name};
 use labshift::{CurrentScenario, Launch};
 use labshift_core::action::{Action, Mode};
 use labshift_core::log::SessionLog;
@@ -121,10 +121,32 @@ fn keyboard(app: &mut App, command: &UiCommand) {
     tap(app, KeyCode::Enter);
 }
 
+/// Presses the button that runs `command` by its own key (a digit, with
+/// Shift past the tenth); a button without one is reached with ↓ and Enter.
+fn digit(app: &mut App, command: &UiCommand) {
+    let all = buttons(app);
+    let Some(&(position, _, _)) = all.iter().find(|(_, c, _)| c == command) else {
+        panic!("no button for {command:?} on {:?}", app.world().resource::<BenchUi>().panel);
+    };
+    let Some((key, shift)) = key_for(position) else { return keyboard(app, command) };
+    if shift {
+        app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::ShiftLeft);
+    }
+    tap(app, key);
+    if shift {
+        let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        input.release(KeyCode::ShiftLeft);
+        input.clear();
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Input {
     Mouse,
+    /// ↓ to the button, then Enter.
     Keyboard,
+    /// The button's own key.
+    Digits,
 }
 
 /// Plays a reference log through the app's panels; returns the app, on its debrief.
@@ -136,7 +158,8 @@ fn play_reference(scenario: &str, reference: &str, input: Input, log_dir: &std::
     assert_eq!(screen(&app), Screen::Briefing);
     match input {
         Input::Mouse => click(&mut app, &UiCommand::StartShift),
-        Input::Keyboard => keyboard(&mut app, &UiCommand::StartShift),
+        // The briefing's name field takes the digits as text.
+        Input::Keyboard | Input::Digits => keyboard(&mut app, &UiCommand::StartShift),
     }
     app.update();
     assert_eq!(screen(&app), Screen::Bench);
@@ -156,7 +179,7 @@ fn play_reference(scenario: &str, reference: &str, input: Input, log_dir: &std::
                     click(&mut app, &command);
                 }
                 // End asks first; a second End ends the shift.
-                Input::Keyboard => {
+                Input::Keyboard | Input::Digits => {
                     tap(&mut app, KeyCode::End);
                     app.update();
                     tap(&mut app, KeyCode::End);
@@ -176,6 +199,7 @@ fn play_reference(scenario: &str, reference: &str, input: Input, log_dir: &std::
         match input {
             Input::Mouse => click(&mut app, &command),
             Input::Keyboard => keyboard(&mut app, &command),
+            Input::Digits => digit(&mut app, &command),
         }
         app.update();
         // The panel's actions keep their keys: the same digit finds the same
@@ -190,10 +214,10 @@ fn play_reference(scenario: &str, reference: &str, input: Input, log_dir: &std::
                 assert_eq!(
                     after,
                     Some(action),
-                    "{} {:?}: key {} moved on {panel:?}",
+                    "{} {:?}: key {:?} moved on {panel:?}",
                     entry.at,
                     entry.action,
-                    key + 1
+                    key_name(*key)
                 );
             }
         }
@@ -264,13 +288,70 @@ fn scenario_b_played_with_the_keyboard_debriefs_as_labshift_grade() {
 
 #[test]
 fn the_other_sample_scenarios_play_through_the_panels() {
-    for (scenario, reference) in [
-        ("scenarios/a-morning-chemistry.ron", "scenarios/reference/a-morning-chemistry.log.ron"),
-        ("scenarios/c-qc-shift.ron", "scenarios/reference/c-qc-shift.log.ron"),
-        ("scenarios/d-critical-calls-spill.ron", "scenarios/reference/d-critical-calls-spill.log.ron"),
+    for (scenario, reference, input) in [
+        (
+            "scenarios/a-morning-chemistry.ron",
+            "scenarios/reference/a-morning-chemistry.log.ron",
+            Input::Mouse,
+        ),
+        // The QC shift by the buttons' own keys: its panels are the longest.
+        ("scenarios/c-qc-shift.ron", "scenarios/reference/c-qc-shift.log.ron", Input::Digits),
+        (
+            "scenarios/d-critical-calls-spill.ron",
+            "scenarios/reference/d-critical-calls-spill.log.ron",
+            Input::Mouse,
+        ),
     ] {
-        play_and_check(scenario, reference, Input::Mouse, &format!("mouse-{}", &scenario[10..11]));
+        play_and_check(scenario, reference, input, &format!("panels-{}", &scenario[10..11]));
     }
+}
+
+#[test]
+fn every_button_of_a_qc_panel_has_a_key_and_shift_reaches_the_charts() {
+    let mut app = headless_app("scenarios/c-qc-shift.ron", None);
+    click(&mut app, &UiCommand::StartShift);
+    app.update();
+    let scenario = app.world().resource::<Play>().scenario.clone();
+    let (i, chem) =
+        scenario.lab.analyzers.iter().enumerate().max_by_key(|(_, a)| a.menu.len()).expect("an analyzer");
+    let first = Panel::Qc(i, chem.menu[0].clone());
+    app.world_mut().resource_mut::<BenchUi>().panel = Some(first.clone());
+    app.update();
+    app.update();
+    let all = buttons(&mut app);
+    assert!(all.len() > 10, "the test needs a panel past the tenth key: {}", all.len());
+    for (position, command, _) in &all {
+        assert!(key_name(*position).is_some(), "{command:?} at {position} has no key");
+    }
+    // The last chart tab, by Shift and its digit.
+    let (position, tab, _) = all
+        .iter()
+        .rev()
+        .find(|(_, c, _)| matches!(c, UiCommand::Open(Panel::Qc(..))))
+        .cloned()
+        .expect("a tab to another chart");
+    assert!(key_for(position).is_some_and(|(_, shift)| shift), "the last tab is past the tenth key");
+    digit(&mut app, &tab);
+    app.update();
+    let UiCommand::Open(opened) = tab else { unreachable!() };
+    assert_eq!(app.world().resource::<BenchUi>().panel.as_ref(), Some(&opened));
+    assert_ne!(opened, first);
+
+    // One button runs both levels; the log holds each level's action.
+    app.world_mut().resource_mut::<BenchUi>().panel = Some(first);
+    app.world_mut().resource_mut::<Play>().clock = 60.0;
+    app.update();
+    app.update();
+    let both = buttons(&mut app)
+        .into_iter()
+        .find_map(|(_, c, _)| matches!(&c, UiCommand::ActAll(a) if a.len() == 2).then_some(c))
+        .expect("a button that runs both levels");
+    click(&mut app, &both);
+    app.update();
+    let logged: Vec<Action> =
+        app.world().resource::<Play>().log.actions.iter().map(|e| e.action.clone()).collect();
+    let UiCommand::ActAll(wanted) = both else { unreachable!() };
+    assert_eq!(logged, wanted, "each level logged as its own action, in order");
 }
 
 #[test]

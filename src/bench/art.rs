@@ -36,7 +36,7 @@ pub struct Shapes {
 const SHAPE_SIZE: u32 = 128;
 
 impl Shapes {
-    fn disc(&mut self, images: &mut Assets<Image>) -> Handle<Image> {
+    pub(super) fn disc(&mut self, images: &mut Assets<Image>) -> Handle<Image> {
         self.disc.get_or_insert_with(|| images.add(round_image(0.0))).clone()
     }
 
@@ -184,6 +184,7 @@ pub fn centrifuge(p: &mut Painter, w: f32, h: f32, slots: u8) {
         p.circle(center + Vec2::from_angle(a) * 36.0, 4.0, 1.3, Color::srgb(0.10, 0.12, 0.14));
     }
     p.circle(center, 9.0, 1.4, Color::srgb(0.70, 0.74, 0.77));
+    super::motion::rotor(p, slots);
     // Control panel: speed readout and lid-lock light.
     p.rect(Vec2::new(-18.0, -h / 2.0 + 22.0), Vec2::new(78.0, 20.0), 1.0, palette::SCREEN);
     p.parent.spawn((
@@ -385,18 +386,14 @@ pub fn ppe(p: &mut Painter, w: f32, h: f32) {
         let font = p.fonts.bold(10.0);
         p.text(*size, c + Vec2::new(0.0, -8.0), 0.3, font, Color::WHITE);
     }
-    // A lab coat on its hook.
+    // A lab coat on its hook (the coat leaves the hook while worn).
     let coat = Vec2::new(-30.0, -30.0);
     p.circle(coat + Vec2::new(0.0, 52.0), 4.0, 0.2, palette::TRIM);
-    p.rect(coat, Vec2::new(54.0, 96.0), 0.2, Color::WHITE);
-    p.rect(coat + Vec2::new(0.0, -4.0), Vec2::new(2.0, 86.0), 0.3, palette::BODY_SHADE);
-    p.rect_turned(coat + Vec2::new(-9.0, 40.0), Vec2::new(6.0, 22.0), 0.3, 0.5, palette::BODY_SHADE);
-    p.rect_turned(coat + Vec2::new(9.0, 40.0), Vec2::new(6.0, 22.0), 0.3, -0.5, palette::BODY_SHADE);
-    // Face shields.
+    super::motion::coat(p, coat);
+    // Face shields: the top one is taken while one is worn.
     for i in 0..2 {
         let c = Vec2::new(w / 2.0 - 34.0, -10.0 - i as f32 * 52.0);
-        p.rect(c + Vec2::new(0.0, 18.0), Vec2::new(46.0, 6.0), 0.2, palette::TRIM);
-        p.rect(c, Vec2::new(42.0, 34.0), 0.3, Color::srgba(0.75, 0.90, 1.0, 0.6));
+        super::motion::face_shield(p, c, i == 0);
     }
     p.plate("PPE", w, h);
 }
@@ -417,19 +414,14 @@ pub fn sink(p: &mut Painter, w: f32, h: f32) {
     p.plate("Sink", w, h);
 }
 
-pub fn sharps(p: &mut Painter, w: f32, h: f32, fill: f32) {
+pub fn sharps(p: &mut Painter, w: f32, h: f32) {
     p.body(Vec2::new(w, h), palette::SHARPS);
     p.rect(Vec2::new(0.0, h / 2.0 - 8.0), Vec2::new(w + 6.0, 16.0), 0.3, palette::DANGER);
     p.rect(Vec2::new(0.0, h / 2.0 - 8.0), Vec2::new(w * 0.4, 5.0), 0.4, palette::INK);
     // Fill line: never above three quarters.
     let line = -h / 2.0 + (h - 16.0) * 0.75;
     p.rect(Vec2::new(0.0, line), Vec2::new(w, 2.0), 0.4, palette::DANGER);
-    p.rect(
-        Vec2::new(0.0, -h / 2.0 + (h - 16.0) * fill / 2.0),
-        Vec2::new(w - 8.0, (h - 16.0) * fill),
-        0.3,
-        Color::srgba(0.0, 0.0, 0.0, 0.15),
-    );
+    super::motion::sharps_fill(p, -h / 2.0, w - 8.0, h - 16.0);
     let font = p.fonts.bold(11.0);
     p.text("SHARPS", Vec2::new(0.0, 4.0), 0.5, font, palette::INK);
     p.plate("Sharps", w, h);

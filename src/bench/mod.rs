@@ -4,6 +4,7 @@
 pub mod art;
 pub mod cache;
 pub mod layout;
+pub mod motion;
 
 use bevy::camera::visibility::RenderLayers;
 use bevy::prelude::*;
@@ -22,7 +23,8 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Bench), spawn_bench);
     app.add_systems(
         Update,
-        (sync_tubes, sync_instruments).run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
+        (sync_tubes, sync_instruments, motion::sync_motion)
+            .run_if(in_state(Screen::Bench).and_then(resource_exists::<Play>)),
     );
 }
 
@@ -33,6 +35,11 @@ pub struct RackSlot(pub Vec3);
 /// The status line under a tube.
 #[derive(Component, Debug)]
 pub struct TubeBadge;
+
+/// The plate the state word is written on, one per tube, so neighbouring
+/// words never run together.
+#[derive(Component, Debug)]
+pub struct BadgePlate;
 
 /// The ring around the tube in hand.
 #[derive(Component, Debug)]
@@ -69,7 +76,13 @@ fn spawn_bench(
     commands.spawn((
         SpillMark,
         DespawnOnExit(Screen::Bench),
-        Sprite::from_color(Color::srgba(0.62, 0.05, 0.08, 0.9), SPILL_SIZE),
+        // A pool of blood: the round shape, flattened on the counter.
+        Sprite {
+            image: shapes.disc(&mut images),
+            color: Color::srgba(0.62, 0.05, 0.08, 0.9),
+            custom_size: Some(SPILL_SIZE),
+            ..default()
+        },
         Transform::from_translation(SPILL_AT.extend(8.0)),
         Visibility::Hidden,
     ));
@@ -167,10 +180,7 @@ fn spawn_station(
                 StationKind::Lis => art::lis(&mut p, w, h, scenario),
                 StationKind::Ppe => art::ppe(&mut p, w, h),
                 StationKind::Sink => art::sink(&mut p, w, h),
-                StationKind::Sharps => {
-                    let sharps = &scenario.lab.sharps;
-                    art::sharps(&mut p, w, h, sharps.fill as f32 / sharps.capacity.max(1) as f32);
-                }
+                StationKind::Sharps => art::sharps(&mut p, w, h),
                 StationKind::Biohazard => art::biohazard(&mut p, w, h),
             }
         });
@@ -251,6 +261,12 @@ fn draw_tube(
         Sprite::from_color(palette::FOCUS, Vec2::new(30.0, 112.0)),
         Transform::from_xyz(0.0, 8.0, -0.5),
         if held { Visibility::Inherited } else { Visibility::Hidden },
+    ));
+    parent.spawn((
+        BadgePlate,
+        Sprite::from_color(palette::PLATE, Vec2::new(42.0, 12.0)),
+        Transform::from_xyz(0.0, -59.0, 0.3),
+        if badge.is_empty() { Visibility::Hidden } else { Visibility::Inherited },
     ));
     parent.spawn((
         TubeBadge,
@@ -404,10 +420,10 @@ fn sync_tubes(
         (Entity, &TubeView, &mut RackSlot, &mut Transform, &mut Visibility, Option<&Children>),
         Without<SpillMark>,
     >,
-    mut rings: Query<&mut Visibility, (With<TubeRing>, Without<TubeView>, Without<SpillMark>)>,
+    mut rings: Query<&mut Visibility, (With<TubeRing>, Without<TubeView>, Without<BadgePlate>)>,
+    mut plates: Query<&mut Visibility, (With<BadgePlate>, Without<TubeView>, Without<TubeRing>)>,
     mut badges: Query<&mut Text2d, (With<TubeBadge>, Without<RackOverflow>)>,
     mut overflow: Query<&mut Text2d, (With<RackOverflow>, Without<TubeBadge>)>,
-    mut spill: Query<&mut Visibility, (With<SpillMark>, Without<TubeView>, Without<TubeRing>)>,
     mut drawn: Local<Option<(u64, Option<String>)>>,
 ) {
     let Some(rack) = rack else { return };
@@ -441,6 +457,9 @@ fn sync_tubes(
             if let Ok(mut ring) = rings.get_mut(child) {
                 *ring = if held { Visibility::Inherited } else { Visibility::Hidden };
             }
+            if let Ok(mut plate) = plates.get_mut(child) {
+                plate.set_if_neq(if state.is_empty() { Visibility::Hidden } else { Visibility::Inherited });
+            }
             if let Ok(mut text) = badges.get_mut(child)
                 && text.0 != state
             {
@@ -451,9 +470,6 @@ fn sync_tubes(
     let waiting = views.iter().filter(|v| at_reception(v)).count().saturating_sub(order.len());
     for mut text in &mut overflow {
         text.0 = if waiting > 0 { format!("+{waiting} more · T") } else { String::new() };
-    }
-    for mut mark in &mut spill {
-        *mark = if play.session.spills().is_empty() { Visibility::Hidden } else { Visibility::Inherited };
     }
 }
 

@@ -101,6 +101,11 @@ impl PanelSpec {
         self.button(label, UiCommand::Act(action));
     }
 
+    /// Several actions under one button, each logged as its own.
+    fn act_all(&mut self, label: impl Into<String>, actions: Vec<Action>) {
+        self.button(label, UiCommand::ActAll(actions));
+    }
+
     /// An action shown greyed unless `available`: it keeps its place and key.
     fn act_if(&mut self, available: bool, label: impl Into<String>, action: Action) {
         self.push(label, UiCommand::Act(action), available, false);
@@ -126,7 +131,12 @@ pub fn panel_spec(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSp
     let mut spec = build(panel, play, selected);
     // An action the shift would refuse now keeps its place and its key, greyed.
     for b in &mut spec.buttons {
-        if let UiCommand::Act(action) = &b.command
+        let first = match &b.command {
+            UiCommand::Act(action) => Some(action),
+            UiCommand::ActAll(actions) => actions.first(),
+            _ => None,
+        };
+        if let Some(action) = first
             && b.enabled
         {
             b.enabled = play.session.allows(action, play.now()).is_ok();

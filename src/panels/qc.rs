@@ -42,6 +42,13 @@ pub(super) fn qc(play: &Play, i: usize, test: &str) -> PanelSpec {
     let mut levels: Vec<u8> = a.controls.iter().map(|c| c.level).collect();
     levels.sort_unstable();
     levels.dedup();
+    if levels.len() > 1 {
+        let named: Vec<String> = levels.iter().map(u8::to_string).collect();
+        p.act_all(
+            format!("Run control levels {} for every test on {} that is due", named.join(" and "), a.id),
+            levels.iter().map(|&level| Action::RunControls { analyzer: a.id.clone(), level }).collect(),
+        );
+    }
     for level in levels {
         p.act(
             format!("Run control level {level} for every test on {} that is due", a.id),

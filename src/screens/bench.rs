@@ -20,6 +20,8 @@ use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::{Focus, button};
 
 pub(super) fn plugin(app: &mut App) {
+    // The card scrolls by the wheel; a window-less app (tests) has no mouse.
+    app.add_message::<bevy::input::mouse::MouseWheel>();
     app.add_systems(OnEnter(Screen::Bench), spawn_hud);
     app.add_systems(
         Update,
@@ -34,7 +36,9 @@ pub(super) fn plugin(app: &mut App) {
     );
     app.add_systems(
         PostUpdate,
-        card_cutout.after(bevy::ui::UiSystems::Layout).run_if(in_state(Screen::Bench)),
+        (card_cutout, scroll_card, fit_hud)
+            .after(bevy::ui::UiSystems::Layout)
+            .run_if(in_state(Screen::Bench)),
     );
 }
 
@@ -60,9 +64,102 @@ fn card_cutout(
     cutout.set_if_neq(ArtCutout(hidden));
 }
 
+/// Scrolls a panel card longer than the window: by the mouse wheel over it,
+/// and so that the focused button is always in view.
+fn scroll_card(
+    mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
+    focus: Res<Focus>,
+    mut card: Query<
+        (&ComputedNode, &UiGlobalTransform, &RelativeCursorPosition, &mut ScrollPosition),
+        With<PanelCard>,
+    >,
+    buttons: Query<(&crate::ui::widgets::Focusable, &ComputedNode, &UiGlobalTransform)>,
+    ui: Res<BenchUi>,
+    mut followed: Local<Option<(Option<Panel>, usize)>>,
+) {
+    let Ok((computed, at, cursor, mut scroll)) = card.single_mut() else { return };
+    let scale = computed.inverse_scale_factor();
+    let hidden = (computed.content_size().y - computed.size().y).max(0.0) * scale;
+    for event in wheel.read() {
+        if cursor.cursor_over() {
+            let lines = match event.unit {
+                bevy::input::mouse::MouseScrollUnit::Line => event.y * 24.0,
+                bevy::input::mouse::MouseScrollUnit::Pixel => event.y,
+            };
+            scroll.y = (scroll.y - lines).clamp(0.0, hidden);
+        }
+    }
+    // Follow the focus when it moves (not when the wheel has moved the card
+    // since); a panel just opened shows its top.
+    let key = (ui.panel.clone(), focus.0);
+    let opened = followed.as_ref().map(|f| &f.0) != Some(&key.0);
+    if followed.as_ref() == Some(&key) {
+        return;
+    }
+    *followed = Some(key);
+    if opened {
+        return;
+    }
+    let Some((_, node, place)) = buttons.iter().find(|(f, _, _)| f.0 == focus.0) else { return };
+    let margin = 16.0 / scale;
+    let (top, bottom) =
+        (at.translation.y - computed.size().y / 2.0, at.translation.y + computed.size().y / 2.0);
+    let (b_top, b_bottom) =
+        (place.translation.y - node.size().y / 2.0, place.translation.y + node.size().y / 2.0);
+    if b_bottom > bottom - margin {
+        scroll.y = (scroll.y + (b_bottom - bottom + margin) * scale).min(hidden);
+    } else if b_top < top + margin {
+        scroll.y = (scroll.y - (top + margin - b_top) * scale).max(0.0);
+    }
+}
+
 /// The HUD's root.
 #[derive(Component, Debug)]
 pub struct Hud;
+
+/// The HUD's top bar: clock, speeds, title, PPE.
+#[derive(Component, Debug)]
+pub struct HudHeader;
+
+/// The HUD's alerts, feed and hint, left of the panel card.
+#[derive(Component, Debug)]
+pub struct HudAlerts;
+
+/// Fits the HUD to the window at any interface scale: the panel card opens
+/// below the header (which wraps when narrow), and the alerts keep left of it.
+fn fit_hud(
+    root: Query<&ComputedNode, With<Hud>>,
+    header: Query<&ComputedNode, With<HudHeader>>,
+    mut alerts: Query<&mut Node, (With<HudAlerts>, Without<PanelCard>)>,
+    mut card: Query<&mut Node, (With<PanelCard>, Without<HudAlerts>)>,
+) {
+    let (Ok(root), Ok(header)) = (root.single(), header.single()) else { return };
+    let scale = root.inverse_scale_factor();
+    let width = root.size().x * scale;
+    let below = header.size().y * scale + 4.0;
+    let open = card.iter().any(|node| node.display != Display::None);
+    // Beside an open card when there is room; on a narrow window (a large
+    // interface scale) the card has the screen until it is closed.
+    let room = if open { width - CARD_WIDTH - 24.0 } else { width - 24.0 };
+    let display = if room < 300.0 { Display::None } else { Display::Flex };
+    for mut node in &mut alerts {
+        if node.max_width != px(room) {
+            node.max_width = px(room);
+        }
+        if node.display != display {
+            node.display = display;
+        }
+    }
+    for mut node in &mut card {
+        if node.top != px(below) {
+            node.top = px(below);
+        }
+        let width = (width - 16.0).min(CARD_WIDTH);
+        if node.width != px(width) {
+            node.width = px(width);
+        }
+    }
+}
 
 /// A HUD text kept up to date every frame.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,11 +188,14 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
         .with_children(|root| {
             // Header: clock and speed, title, PPE.
             root.spawn((
+                HudHeader,
                 Node {
-                    height: px(36),
+                    min_height: px(36),
                     padding: UiRect::horizontal(px(12)),
                     align_items: AlignItems::Center,
                     column_gap: px(8),
+                    // A large interface scale wraps the header to a second row.
+                    flex_wrap: FlexWrap::Wrap,
                     ..default()
                 },
                 BackgroundColor(palette::HEADER),
@@ -107,7 +207,7 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
                     Text::new(""),
                     fonts.bold(17.0),
                     TextColor(palette::SCREEN_TEXT),
-                    Node { width: px(196), ..default() },
+                    Node { min_width: px(196), min_height: px(36), align_content: AlignContent::Center, ..default() },
                 ));
                 for speed in SPEEDS {
                     h.spawn(button(&format!("{speed}×"), UiCommand::Speed(speed), None, &fonts, 13.0));
@@ -118,13 +218,28 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
                     Text::new(title),
                     fonts.regular(13.0),
                     TextColor(palette::MUTED),
-                    Node { flex_grow: 1.0, flex_shrink: 1.0, margin: UiRect::left(px(8)), overflow: Overflow::clip(), ..default() },
+                    Node {
+                        flex_grow: 1.0,
+                        flex_shrink: 1.0,
+                        flex_basis: px(120),
+                        margin: UiRect::left(px(8)),
+                        overflow: Overflow::clip(),
+                        ..default()
+                    },
                     TextLayout::new(Justify::Left, LineBreak::NoWrap),
                 ));
-                h.spawn((HudText::Ppe, Text::new(""), fonts.bold(13.0), TextColor(palette::PLATE_TEXT)));
+                h.spawn((
+                    HudText::Ppe,
+                    Text::new(""),
+                    fonts.bold(13.0),
+                    TextColor(palette::PLATE_TEXT),
+                    Node { min_height: px(36), align_content: AlignContent::Center, ..default() },
+                    TextLayout::new(Justify::Left, LineBreak::NoWrap),
+                ));
             });
             // Alerts (STATs, critical calls, spills, hands), then the feed and the hint.
             root.spawn((
+                HudAlerts,
                 Node {
                     flex_direction: FlexDirection::Column,
                     padding: UiRect::axes(px(12), px(3)),
@@ -149,7 +264,7 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
             .with_children(|f| {
                 f.spawn((
                     Text::new(
-                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · Z zoom label · ↑↓ Enter 1–9 panel · ⌫ close · N next event · +/− speed · Esc pause · End×2 end shift",
+                        "R reception · C centrifuge · A analyzer · Q QC · L LIS · P phone · E PPE · W sink · S sharps · B biohazard · K spill · T next tube · Z zoom · ↑↓ Enter 1–0 ⇧1–9 · ⌫ close · N next event · +/− speed · Esc pause · End×2 end shift",
                     ),
                     fonts.regular(10.5),
                     TextColor(palette::MUTED),
@@ -164,18 +279,21 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
             right: px(8),
             top: px(40),
             width: px(CARD_WIDTH),
-            max_height: px(660),
+            // The window's height less the HUD's top bar, at any interface
+            // scale: a longer panel scrolls (wheel, or the focus moving).
+            max_height: Val::Vh(88.0),
             flex_direction: FlexDirection::Column,
             row_gap: px(4),
             // No border: a border is a second layer over the whole card.
             padding: UiRect::all(px(14)),
             border_radius: BorderRadius::all(px(6)),
-            overflow: Overflow::clip(),
+            overflow: Overflow::scroll_y(),
             display: Display::None,
             ..default()
         },
         BackgroundColor(palette::CARD),
         RelativeCursorPosition::default(),
+        ScrollPosition::default(),
         GlobalZIndex(5),
     ));
     commands.spawn((
@@ -379,8 +497,13 @@ fn refresh_panel(
     if drawn.as_ref() == Some(&key) {
         return;
     }
+    let opened = drawn.as_ref().map(|d| &d.1) != Some(&ui.panel);
     *drawn = Some(key);
     commands.entity(entity).despawn_children();
+    if opened {
+        // Another panel starts at its top.
+        commands.entity(entity).insert(ScrollPosition::default());
+    }
     match &ui.panel {
         None => node.display = Display::None,
         Some(panel) => {
@@ -558,8 +681,9 @@ fn pointer(
         match hit {
             Some(specimen) => *drag = Some(Drag { specimen, from: world }),
             None => {
-                let spill = Rect::from_center_size(crate::bench::SPILL_AT, crate::bench::SPILL_SIZE);
-                if !play.session.spills().is_empty() && spill.contains(world) {
+                let spill = crate::bench::motion::current_spill(&play)
+                    .map(|at| Rect::from_center_size(at, crate::bench::SPILL_SIZE));
+                if spill.is_some_and(|s| s.contains(world)) {
                     run.write(Run(UiCommand::Open(Panel::Spill)));
                 } else if let Some(kind) = station_at(&play, world) {
                     focus.0 = 0;

@@ -15,6 +15,9 @@ pub(super) fn plugin(app: &mut App) {
 pub enum UiCommand {
     /// An engine action.
     Act(Action),
+    /// Engine actions one after the other, each logged as if pressed alone
+    /// ("run both control levels").
+    ActAll(Vec<Action>),
     Open(Panel),
     ClosePanel,
     /// Pick up a tube.

@@ -1,6 +1,6 @@
 //! Buttons. Every button runs a [`UiCommand`]; the mouse presses it, the
 //! keyboard focuses it with the arrow keys and presses it with Enter, or
-//! with its number (1–9) where it is numbered.
+//! with its own key where it has one ([`key_name`]).
 
 use bevy::input::keyboard::KeyboardInput;
 use bevy::prelude::*;
@@ -24,7 +24,7 @@ pub struct Btn {
 }
 
 /// Position of a button in the keyboard's focus order, starting at 0.
-/// Buttons 0–8 also answer to the digit keys 1–9.
+/// Buttons 0–18 also answer to a key of their own ([`key_name`]).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Focusable(pub usize);
 
@@ -75,9 +75,9 @@ pub fn button_state(
     size: f32,
     enabled: bool,
 ) -> impl Bundle {
-    let text = match order {
-        Some(i) if i < 9 => format!("{}  {label}", i + 1),
-        _ => label.to_owned(),
+    let text = match order.and_then(key_name) {
+        Some(key) => format!("{key}  {label}"),
+        None => label.to_owned(),
     };
     (
         Button,
@@ -169,8 +169,9 @@ fn keyboard_buttons(
     if entry.0 {
         return;
     }
-    for (n, key) in DIGITS.iter().enumerate() {
+    for (d, key) in DIGITS.iter().enumerate() {
         if keys.just_pressed(*key)
+            && let Some(n) = key_position(d, shift)
             && let Some((_, btn)) = order.iter().find(|(i, _)| *i == n)
             && btn.enabled
         {
@@ -180,7 +181,8 @@ fn keyboard_buttons(
     }
 }
 
-pub const DIGITS: [KeyCode; 9] = [
+/// The digit keys, 1 to 9 then 0, as they lie on the keyboard.
+pub const DIGITS: [KeyCode; 10] = [
     KeyCode::Digit1,
     KeyCode::Digit2,
     KeyCode::Digit3,
@@ -190,7 +192,38 @@ pub const DIGITS: [KeyCode; 9] = [
     KeyCode::Digit7,
     KeyCode::Digit8,
     KeyCode::Digit9,
+    KeyCode::Digit0,
 ];
+
+/// The key of the button at focus position `i`: 1–9 and 0 for the first
+/// ten, then ⇧1–⇧9 (Shift and a digit); none past the nineteenth.
+pub fn key_name(i: usize) -> Option<String> {
+    match i {
+        0..=8 => Some((i + 1).to_string()),
+        9 => Some("0".to_owned()),
+        10..=18 => Some(format!("⇧{}", i - 9)),
+        _ => None,
+    }
+}
+
+/// The focus position the `d`-th digit key (of [`DIGITS`]) presses, with or
+/// without Shift held: the inverse of [`key_name`].
+pub fn key_position(d: usize, shift: bool) -> Option<usize> {
+    match (d, shift) {
+        (0..=9, false) => Some(d),
+        (0..=8, true) => Some(d + 10),
+        _ => None,
+    }
+}
+
+/// The digit key and whether Shift goes with it, for the button at focus position `i`.
+pub fn key_for(i: usize) -> Option<(KeyCode, bool)> {
+    match i {
+        0..=9 => Some((DIGITS[i], false)),
+        10..=18 => Some((DIGITS[i - 10], true)),
+        _ => None,
+    }
+}
 
 fn paint_buttons(
     focus: Res<Focus>,
@@ -248,4 +281,25 @@ pub fn typed(events: &mut MessageReader<KeyboardInput>) -> (String, bool) {
         }
     }
     (text, backspace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_key_presses_the_button_it_names() {
+        let mut named = 0;
+        for i in 0..25 {
+            let Some(name) = key_name(i) else { continue };
+            named += 1;
+            let (code, shift) = key_for(i).expect("a named key has a key code");
+            let d = DIGITS.iter().position(|k| *k == code).expect("a digit key");
+            assert_eq!(key_position(d, shift), Some(i), "{name}");
+            assert_eq!(name.starts_with('⇧'), shift, "{name}");
+        }
+        assert_eq!(named, 19);
+        assert_eq!(key_name(19), None);
+        assert_eq!(key_position(9, true), None, "⇧0 is not a key");
+    }
 }

@@ -7,7 +7,7 @@ use super::work::Work;
 use super::{Bench, Session, minutes};
 use crate::action::{Action, RejectReason};
 use crate::model::Specimen;
-use crate::raw::TubeKind;
+use crate::raw::{Area, TubeKind};
 use crate::time::SimTime;
 
 /// The processing bench.
@@ -152,7 +152,7 @@ fn start(s: &mut Session, at: SimTime) {
                 state.broken = true;
             }
             s.processing.broke = Some((victim.clone(), at));
-            s.safety.spill();
+            s.safety.spill(Area::Processing);
             s.tell(|_| Event::TubeBroke { specimen: victim });
         }
     }

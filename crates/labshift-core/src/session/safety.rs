@@ -32,6 +32,8 @@ pub(super) struct Workplace {
 
 #[derive(Debug, Clone)]
 struct Spill {
+    /// Where the blood is.
+    area: Area,
     cleaning: Option<(SimTime, u32)>,
 }
 
@@ -51,8 +53,8 @@ impl Workplace {
     }
 
     /// Blood on the bench (a fault, a tube broken in the centrifuge): it has to be cleaned.
-    pub(super) fn spill(&mut self) {
-        self.spills.push(Spill { cleaning: None });
+    pub(super) fn spill(&mut self, area: Area) {
+        self.spills.push(Spill { area, cleaning: None });
     }
 
     /// Contaminated waste put down on the bench (a rejected tube, a dilution's
@@ -207,8 +209,8 @@ impl Bench for Safety {
     fn fault(&self, s: &mut Session, fault: &RawFault, _at: SimTime) {
         match fault {
             RawFault::Spill { area, volume_ml } => {
-                s.safety.spill();
-                s.tell_fault(|| format!("blood spill, {volume_ml} mL, at {area:?}"));
+                s.safety.spill(*area);
+                s.tell_fault(|| format!("blood spill, {volume_ml} mL, at {}", area_words(*area)));
             }
             RawFault::CoffeeOffered => s.tell(|_| Event::CoffeeOffered),
             _ => {}
@@ -336,6 +338,16 @@ impl Session {
     /// Spills not yet cleared: (being disinfected since).
     pub fn spills(&self) -> Vec<Option<SimTime>> {
         self.safety.spills.iter().map(|s| s.cleaning.map(|(t, _)| t)).collect()
+    }
+
+    /// Where the spills not yet cleared lie, in the order they happened.
+    pub fn spill_areas(&self) -> Vec<Area> {
+        self.safety.spills.iter().map(|s| s.area).collect()
+    }
+
+    /// How full the sharps container is: (items in it, its capacity).
+    pub fn sharps_fill(&self) -> (u32, u32) {
+        (self.safety.sharps_fill, self.scenario.lab.sharps.capacity)
     }
 
     /// Waste waiting on the bench: (sharps, biohazard).
