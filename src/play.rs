@@ -313,7 +313,7 @@ impl Play {
             Event::FaultOccurred { description } => (Tone::Warn, description.clone()),
             Event::CoffeeOffered => {
                 self.coffee_offered = true;
-                (Tone::Warn, "A colleague offers you a coffee at the bench (PPE panel: accept it?).".into())
+                (Tone::Warn, "A colleague puts a coffee down for you at the bench (F).".into())
             }
             Event::LabelShown { specimen, label, requisition } => {
                 self.compared.insert(specimen.clone(), (label.clone(), requisition.clone()));

@@ -44,6 +44,8 @@ pub enum Panel {
     Sharps,
     Biohazard,
     Spill,
+    /// A colleague's coffee at the bench (while it is there).
+    Coffee,
 }
 
 /// The bench's open panel and the tube in hand.

@@ -2,7 +2,7 @@
 
 use labshift_core::action::{Corrective, RejectReason};
 use labshift_core::model::{Scenario, Specimen};
-use labshift_core::raw::{Ppe, Transport, TubeKind};
+use labshift_core::raw::{Area, Ppe, Transport, TubeKind};
 
 pub const REJECT_REASONS: [RejectReason; 13] = [
     RejectReason::Unlabeled,
@@ -50,6 +50,18 @@ pub fn corrective(scenario: &Scenario, analyzer: &str, c: Corrective) -> String 
         },
         |x| x.does,
     )
+}
+
+/// An area of the bench, as the PPE rules name it.
+pub fn area(a: Area) -> &'static str {
+    match a {
+        Area::Reception => "Reception",
+        Area::Processing => "Processing (centrifuge)",
+        Area::Analyzers => "Analyzers",
+        Area::Qc => "QC bench",
+        Area::Office => "LIS terminal and phone",
+        Area::Spill => "Spill clean-up",
+    }
 }
 
 pub fn ppe(p: Ppe) -> &'static str {

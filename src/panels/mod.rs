@@ -166,6 +166,7 @@ fn build(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSpec {
         Panel::Sharps => safety::sharps(play),
         Panel::Biohazard => safety::biohazard(play),
         Panel::Spill => safety::spill(play),
+        Panel::Coffee => safety::coffee(play),
     }
 }
 
@@ -185,7 +186,7 @@ pub fn describe(action: &Action) -> String {
         PutOn(p) => format!("put on the {} (E)", words::ppe(*p)),
         TakeOff(p) => format!("take off the {} (E)", words::ppe(*p)),
         WashHands => "wash your hands (W)".to_owned(),
-        EatOrDrink => "eat or drink".to_owned(),
+        EatOrDrink => "drink the coffee (F)".to_owned(),
         RecapNeedle => "recap the needle".to_owned(),
         Receive { specimen } => format!("receive {specimen} at reception (R)"),
         CompareLabel { specimen } => format!("compare the label of {specimen} with its requisition (R)"),
@@ -249,7 +250,8 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
     use Action::*;
     let analyzer = |id: &str| scenario.lab.analyzers.iter().position(|a| a.id == id).unwrap_or(0);
     Some(match action {
-        PutOn(_) | TakeOff(_) | EatOrDrink => Panel::Ppe,
+        PutOn(_) | TakeOff(_) => Panel::Ppe,
+        EatOrDrink => Panel::Coffee,
         WashHands => Panel::Sink,
         RecapNeedle | DisposeSharps | ReplaceSharpsContainer => Panel::Sharps,
         DisposeBiohazard => Panel::Biohazard,

@@ -21,7 +21,7 @@ pub(super) fn ppe(play: &Play) -> PanelSpec {
     for rule in &scenario.policy.pack.ppe {
         let list =
             |v: &[labshift_core::raw::Ppe]| v.iter().map(|x| words::ppe(*x)).collect::<Vec<_>>().join(", ");
-        let mut text = format!("{:?}:", rule.area);
+        let mut text = format!("{}:", words::area(rule.area));
         if !rule.require.is_empty() {
             text.push_str(&format!(" wear {}", list(&rule.require)));
         }
@@ -30,9 +30,18 @@ pub(super) fn ppe(play: &Play) -> PanelSpec {
         }
         p.line(text);
     }
+    p
+}
+
+/// A colleague's coffee, put down at the bench.
+pub(super) fn coffee(play: &Play) -> PanelSpec {
+    let mut p = PanelSpec::new("A colleague's coffee");
     if play.coffee_offered {
-        p.act("Drink the coffee you were offered", Action::EatOrDrink);
+        p.line("A colleague has put a coffee down for you at the bench.");
+    } else {
+        p.line("No coffee on the bench.");
     }
+    p.act_if(play.coffee_offered, "Drink it", Action::EatOrDrink);
     p
 }
 
@@ -85,7 +94,7 @@ pub(super) fn spill(play: &Play) -> PanelSpec {
         match since {
             None => p.toned(
                 Tone::Warn,
-                "A spill is waiting: cover it with absorbent, then flood it with disinfectant.",
+                "A spill is waiting: cover it with absorbent towels and flood them with disinfectant.",
             ),
             Some(t) => {
                 let left = (i64::from(spill.contact_time_min) * 60 - (play.now().0 - t.0)).max(0);
@@ -99,10 +108,10 @@ pub(super) fn spill(play: &Play) -> PanelSpec {
     ));
     for one_in in [5, 10, 100] {
         p.act(
-            format!("Absorb, then disinfect with bleach 1:{one_in}"),
+            format!("Cover with absorbent and flood with bleach 1:{one_in}"),
             Action::CleanSpill { dilution_one_in: one_in },
         );
     }
-    p.act("Wipe up and finish", Action::FinishSpill);
+    p.act("After the contact time: wipe up, discard as biohazard", Action::FinishSpill);
     p
 }

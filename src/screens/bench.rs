@@ -605,6 +605,7 @@ fn bench_keys(
         (KeyCode::KeyS, Panel::Sharps),
         (KeyCode::KeyB, Panel::Biohazard),
         (KeyCode::KeyK, Panel::Spill),
+        (KeyCode::KeyF, Panel::Coffee),
     ] {
         if keys.just_pressed(key) {
             run.write(open(panel));
