@@ -212,7 +212,34 @@ fn a_class_folder_grades_into_a_gradebook_with_a_row_per_log() {
     assert!(row("late/mislabel.log.ron").contains(",fail,"), "{book}");
     assert!(row("late/broken.log.ron").contains(",not graded,"), "{book}");
     assert!(row("late/forged.log.ron").contains("different version of scenario `qc-shift`"), "{book}");
+    // A row that says why a log was not graded names its place in the log.
+    assert!(row("late/forged.log.ron").contains("late/forged.log.ron:7:20: "), "{book}");
+    assert!(row("late/broken.log.ron").contains("late/broken.log.ron:1:11: "), "{book}");
     assert!(row("e-qc-shift-random-seed6").contains(",qc-shift-random,6,assessment,pass,100,"), "{book}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_class_log_whose_scenario_is_not_in_the_folder_is_named_by_its_id_and_place() {
+    let dir = scratch("class-missing-scenario");
+    let scenarios = dir.join("scenarios");
+    std::fs::create_dir_all(scenarios.join("policies")).unwrap_or_else(|e| panic!("{e}"));
+    let copy = |from: &str, to: &std::path::Path| {
+        std::fs::copy(root().join(from), to).unwrap_or_else(|e| panic!("{from}: {e}"));
+    };
+    // The folder holds one scenario; the log is for another.
+    copy("scenarios/c-qc-shift.ron", &scenarios.join("c-qc-shift.ron"));
+    copy("scenarios/policies/us-default.ron", &scenarios.join("policies/us-default.ron"));
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(&logs).unwrap_or_else(|e| panic!("{e}"));
+    copy("scenarios/reference/a-morning-chemistry.log.ron", &logs.join("a.log.ron"));
+    let out =
+        labshift(&["grade", "--class", &logs.to_string_lossy(), "--scenarios", &scenarios.to_string_lossy()]);
+    let summary = text(&out.stdout);
+    let folder = scenarios.to_string_lossy();
+    let wanted = format!("a.log.ron:6:15: no scenario with id `morning-chemistry` in {folder}/");
+    assert!(summary.contains(&wanted), "`{wanted}` not in:\n{summary}");
+    assert!(!summary.contains("is for scenario"), "{summary}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

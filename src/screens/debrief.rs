@@ -108,8 +108,11 @@ fn spawn_debrief(mut commands: Commands, fonts: Res<UiFonts>, debrief: Option<Re
                         for cat in &r.categories {
                             c.spawn(body(
                                 format!(
-                                    "{:?}  {}/100 · weight {} · {} finding(s)",
-                                    cat.category, cat.score, cat.weight, cat.findings
+                                    "{}  {}/100 · weight {} · {} finding(s)",
+                                    cat.category.name(),
+                                    cat.score,
+                                    cat.weight,
+                                    cat.findings
                                 ),
                                 &fonts,
                                 13.0,

@@ -13,6 +13,16 @@ pub enum Mode {
     Assessment,
 }
 
+impl Mode {
+    /// The mode's name in reports and grade books: "practice", "assessment".
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Assessment => "assessment",
+        }
+    }
+}
+
 /// Why a specimen is rejected (DOMAIN §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum RejectReason {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::{Action, Mode};
 use crate::diag::Diagnostic;
+use crate::diag::line_col;
 use crate::model::Scenario;
 use crate::parse::parse_ron;
 use crate::report::Report;
@@ -109,8 +110,37 @@ pub enum GradeError {
     HashMismatch { id: String, log: String, file: String },
     #[error("action {index} at {at}: `{at}` is not a clock time")]
     BadTime { index: usize, at: String },
-    #[error("action {index} at {at} ({action}) does not replay: {reason}")]
-    Replay { index: usize, at: String, action: String, reason: Rejected },
+    #[error("action {index} at {at} ({action}) does not replay: {reason}{}", later_words(later))]
+    Replay {
+        index: usize,
+        at: String,
+        action: String,
+        reason: Rejected,
+        /// The later actions (numbered from 1) that do not replay without it either.
+        later: Vec<usize>,
+    },
+}
+
+/// "; without it, actions 12 and 14 do not replay either", or nothing.
+fn later_words(later: &[usize]) -> String {
+    if later.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = later.iter().map(usize::to_string).collect();
+    format!(
+        "; without it, {} {} not replay either",
+        numbered("action", &names),
+        if later.len() == 1 { "does" } else { "do" }
+    )
+}
+
+/// "action 12", "actions 12 and 14", "actions 12, 14 and 15".
+fn numbered(noun: &str, items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => format!("{noun} {one}"),
+        [init @ .., last] => format!("{noun}s {} and {last}", init.join(", ")),
+    }
 }
 
 impl GradeError {
@@ -126,11 +156,35 @@ impl GradeError {
             GradeError::BadTime { index, .. } => format!("actions[{}].at", index.saturating_sub(1)),
             GradeError::Replay { index, .. } => format!("actions[{}]", index.saturating_sub(1)),
         };
-        let message = self.to_string();
-        match SpanIndex::build(src).find(&path) {
+        let spans = SpanIndex::build(src);
+        // A diagnostic names lines, not action numbers: the later actions
+        // that depend on this one go in its help by their lines.
+        let (message, help) = match self {
+            GradeError::Replay { index, at, action, reason, later } if !later.is_empty() => {
+                let lines: Vec<String> = later
+                    .iter()
+                    .map(|i| {
+                        spans.find(&format!("actions[{}]", i - 1)).map_or_else(
+                            || format!("action {i}"),
+                            |span| line_col(src, span.start).0.to_string(),
+                        )
+                    })
+                    .collect();
+                (
+                    format!("action {index} at {at} ({action}) does not replay: {reason}"),
+                    Some(format!("without it, {} not replay either", {
+                        let said = numbered("line", &lines);
+                        if lines.len() == 1 { format!("{said} does") } else { format!("{said} do") }
+                    })),
+                )
+            }
+            other => (other.to_string(), None),
+        };
+        let d = match spans.find(&path) {
             Some(span) => Diagnostic::at(file, src, span, message),
             None => Diagnostic::whole_file(file, message),
-        }
+        };
+        d.maybe_help(help)
     }
 }
 
@@ -201,32 +255,55 @@ impl SessionLog {
     /// Replays the log; the session is finished (at its end or the time limit).
     pub fn replay(&self, scenario: &Arc<Scenario>) -> Result<Session, GradeError> {
         self.check_header(scenario)?;
-        let h = &self.header;
-        let mut session = Session::new(scenario, h.seed);
-        for (index, entry) in self.actions.iter().enumerate() {
-            let index = index + 1;
-            let at = ClockTime::parse(&entry.at)
-                .ok_or_else(|| GradeError::BadTime { index, at: entry.at.clone() })?
-                .since(scenario.meta.start);
-            if h.mode == Mode::Assessment && matches!(entry.action, Action::Inject(_)) {
-                return Err(GradeError::Replay {
-                    index,
-                    at: entry.at.clone(),
-                    action: entry.action.describe(),
-                    reason: Rejected(
-                        "an instructor's fault is injected in practice only, never in an assessment".into(),
-                    ),
+        let mut session = Session::new(scenario, self.header.seed);
+        for (i, entry) in self.actions.iter().enumerate() {
+            if let Err(e) = self.replay_one(&mut session, i, entry) {
+                return Err(match e {
+                    GradeError::Replay { index, at, action, reason, .. } => {
+                        let later = self.not_replaying_after(&mut session, i);
+                        GradeError::Replay { index, at, action, reason, later }
+                    }
+                    other => other,
                 });
             }
-            session.replay(&entry.action, at).map_err(|reason| GradeError::Replay {
-                index,
-                at: entry.at.clone(),
-                action: entry.action.describe(),
-                reason,
-            })?;
         }
         session.finish_at_limit();
         Ok(session)
+    }
+
+    /// Replays the action at `i` (numbered from 0).
+    fn replay_one(&self, session: &mut Session, i: usize, entry: &LogEntry) -> Result<(), GradeError> {
+        let scenario = session.scenario();
+        let index = i + 1;
+        let at = ClockTime::parse(&entry.at)
+            .ok_or_else(|| GradeError::BadTime { index, at: entry.at.clone() })?
+            .since(scenario.meta.start);
+        let refused = |reason: Rejected| GradeError::Replay {
+            index,
+            at: entry.at.clone(),
+            action: entry.action.describe(),
+            reason,
+            later: Vec::new(),
+        };
+        if self.header.mode == Mode::Assessment && matches!(entry.action, Action::Inject(_)) {
+            return Err(refused(Rejected(
+                "an instructor's fault is injected in practice only, never in an assessment".into(),
+            )));
+        }
+        session.replay(&entry.action, at).map_err(refused)
+    }
+
+    /// The actions after the `failed`-th (numbered from 1) that do not replay
+    /// either, the failed one and each of them left out: what depends on it.
+    /// A refused action changes nothing but the clock, so the session goes on.
+    fn not_replaying_after(&self, session: &mut Session, failed: usize) -> Vec<usize> {
+        let mut later = Vec::new();
+        for (i, entry) in self.actions.iter().enumerate().skip(failed + 1) {
+            if self.replay_one(session, i, entry).is_err() {
+                later.push(i + 1);
+            }
+        }
+        later
     }
 
     /// Whether the log was written by this format, for this scenario, as it is now.

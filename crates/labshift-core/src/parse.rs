@@ -22,7 +22,39 @@ fn one_of(names: &[&str]) -> String {
     }
 }
 
+/// Whether `src` looks cut off, the parser having stopped at `end` (its
+/// error's end, 1-based line and column): the reader ran out of text, and
+/// the text does not close the document as a saved file would. Gives the
+/// last line with text.
+fn cut_off(src: &str, end: ron::error::Position) -> Option<usize> {
+    let (index, last) = src.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).last()?;
+    let line = index + 1;
+    let at_the_end = end.line > line || (end.line == line && end.col > last.trim_end().chars().count());
+    let closed = last.trim() == ")";
+    (at_the_end && !closed).then_some(line)
+}
+
 fn ron_diagnostic(file: &str, src: &str, e: &SpannedError) -> Diagnostic {
+    let d = ron_diagnostic_as_said(file, src, e);
+    // A file cut short (a crash mid-write, a copy interrupted) confuses the
+    // parser into odd complaints on its last line (`unknown variant `Reje``,
+    // "did you mean `Reject`?"): say what happened instead.
+    match cut_off(src, e.span.end) {
+        Some(last) if !matches!(e.code, RonError::TrailingCharacters) => Diagnostic {
+            message: format!("the file ends early (line {last}): it looks cut off"),
+            expected: None,
+            help: Some(format!(
+                "the text stops before the document's closing `)` (here the reader says: {}); \
+                 restore the rest of the file from where it was copied",
+                d.message
+            )),
+            ..d
+        },
+        _ => d,
+    }
+}
+
+fn ron_diagnostic_as_said(file: &str, src: &str, e: &SpannedError) -> Diagnostic {
     let start = e.span.start;
     let width = if e.span.end.line == start.line { e.span.end.col.saturating_sub(start.col) } else { 1 };
     let at = |message: String| Diagnostic::at_line_col(file, src, start.line, start.col, width, message);

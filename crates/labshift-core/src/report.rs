@@ -223,7 +223,7 @@ impl Report {
         let mut out = String::new();
         let verdict = if self.passed { "PASS" } else { "FAIL" };
         let _ = writeln!(out, "{verdict} {:.1}% — {} ({})", self.overall, self.title, self.scenario);
-        let _ = writeln!(out, "trainee: {}  mode: {:?}  seed: {}", self.trainee, self.mode, self.seed);
+        let _ = writeln!(out, "trainee: {}  mode: {}  seed: {}", self.trainee, self.mode.name(), self.seed);
         let _ = writeln!(
             out,
             "accuracy {:.1}%  safety {:.1}%  pass mark {}%  critical errors {}",
@@ -247,14 +247,8 @@ impl Report {
         }
         let _ = writeln!(out, "\ncategory                  weight  score  findings");
         for c in &self.categories {
-            let _ = writeln!(
-                out,
-                "{:<25} {:>6}  {:>5}  {:>8}",
-                format!("{:?}", c.category),
-                c.weight,
-                c.score,
-                c.findings
-            );
+            let _ =
+                writeln!(out, "{:<25} {:>6}  {:>5}  {:>8}", c.category.name(), c.weight, c.score, c.findings);
         }
         if !self.stat_turnaround.is_empty() {
             let _ = writeln!(out, "\nSTAT turnaround");

@@ -371,7 +371,8 @@ fn a_critical_never_called_and_one_given_to_a_clerk() {
     assert!(
         bench
             .refused(Action::ConfirmReadBack { specimen: "CRIT-K".into(), test: "K".into() })
-            .contains("no caregiver")
+            .contains("was answered by Cal Clerk (Unit clerk), who may not receive a critical result"),
+        "the refusal says what happened on the phone"
     );
     bench.end();
     assert_eq!(critical_communication_findings(&bench), ["CRIT-WRONG-RECIPIENT", "CRIT-NOT-CALLED"]);

@@ -610,3 +610,54 @@ fn a_log_of_an_earlier_scoring_is_refused_and_can_be_rescored() {
     let report = log.rescored(&scenario).grade(&scenario).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.passed && report.overall == 100.0, "{}", report.overall);
 }
+
+/// What in a report's text would read as the program's and not the lab's:
+/// an enum name (two capitals in one word, `QuantityNotSufficient`), a list
+/// or a struct as Rust prints them (`[Clotted]`, `{ specimen: … }`).
+fn reads_like_code(text: &str) -> Option<String> {
+    if let Some(i) = text.find(['[', '{']) {
+        return Some(text[i..].chars().take(40).collect());
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .find(|word| {
+            let mut chars = word.chars();
+            chars.next().is_some_and(char::is_uppercase)
+                && word.chars().any(char::is_lowercase)
+                && chars.any(char::is_uppercase)
+        })
+        .map(str::to_owned)
+}
+
+#[test]
+fn the_reports_of_the_corpus_speak_the_labs_language_not_the_programs() {
+    let mut wrong = Vec::new();
+    for case in corpus() {
+        let Ok(report) = graded(&case) else { continue };
+        for line in report.to_text().lines() {
+            // The header names the scenario's file and id, which are the author's.
+            if line.starts_with("scenario") || line.starts_with("LabShift") {
+                continue;
+            }
+            if let Some(code) = reads_like_code(line) {
+                wrong.push(format!("{}: `{code}` in: {line}", case.name));
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(wrong.is_empty(), "{} lines read like code:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+#[test]
+fn code_is_told_from_words() {
+    assert_eq!(
+        reads_like_code("Accepted S02 (QuantityNotSufficient)."),
+        Some("QuantityNotSufficient".into())
+    );
+    assert!(reads_like_code("the problem was [Clotted]").is_some());
+    assert!(reads_like_code("ConfirmReadBack { specimen: \"S03\" }").is_some());
+    assert_eq!(
+        reads_like_code("S02 filled to 70%; a citrate tube needs 90% (9:1). QC, LIS, STAT, INR, mmol/L"),
+        None
+    );
+}

@@ -8,6 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use labshift_core::diag::Diagnostic;
 use labshift_core::log::{GradeError, SessionLog};
 use labshift_core::raw::Category;
 use labshift_core::report::Report;
@@ -41,14 +42,16 @@ pub fn grade_class(args: &GradeArgs, class: &Path, out: &mut dyn Write, err: &mu
         let _ = writeln!(err, "error: no session logs (`*.log.ron`) under `{}`", class.display());
         return exit::USAGE;
     }
-    let scenarios = match &args.scenario {
+    let (scenarios, folder) = match &args.scenario {
         Some(path) => {
             let Some(s) = scenario_or_report(path, err) else { return exit::USAGE };
-            vec![s]
+            (vec![s], None)
         }
         None => {
             let dir = args.scenarios.clone().unwrap_or_else(crate::files::scenarios_dir);
-            ScenarioFile::all_under(&dir).into_iter().filter_map(|e| e.scenario.map(Arc::new)).collect()
+            let all =
+                ScenarioFile::all_under(&dir).into_iter().filter_map(|e| e.scenario.map(Arc::new)).collect();
+            (all, Some(dir))
         }
     };
     let progress = std::io::stderr().is_terminal();
@@ -58,7 +61,8 @@ pub fn grade_class(args: &GradeArgs, class: &Path, out: &mut dyn Write, err: &mu
             let _ = write!(err, "\r{} {}/{} {file}\x1b[K", bar(i, logs.len()), i + 1, logs.len());
             let _ = err.flush();
         }
-        rows.push(Row { file: file.clone(), outcome: grade_one(file, &scenarios, args.rescore) });
+        let outcome = grade_one(file, &scenarios, folder.as_deref(), args.rescore);
+        rows.push(Row { file: file.clone(), outcome });
     }
     if progress {
         let _ = writeln!(err, "\r{} {}/{} done\x1b[K", bar(logs.len(), logs.len()), logs.len(), logs.len());
@@ -83,23 +87,47 @@ fn bar(done: usize, total: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), " ".repeat(width - filled))
 }
 
-/// Grades one log against the scenario its header names.
-fn grade_one(file: &str, scenarios: &[Arc<Scenario>], rescore: bool) -> Result<Report, String> {
-    let text = DiskFiles.read(file).map_err(|why| format!("cannot read: {why}"))?;
+/// Grades one log against the scenario its header names: the one scenario
+/// given, or the one with its id in `folder`. Why a log cannot be graded
+/// names its place, `file:line:col: …`.
+fn grade_one(
+    file: &str,
+    scenarios: &[Arc<Scenario>],
+    folder: Option<&Path>,
+    rescore: bool,
+) -> Result<Report, String> {
+    let text = DiskFiles.read(file).map_err(|why| format!("{file}: cannot read: {why}"))?;
     let log = SessionLog::parse(file, &text).map_err(|e| match e {
-        GradeError::Parse(d) => format!("not a session log: {}", d.message),
-        other => other.to_string(),
+        GradeError::Parse(d) => {
+            one_line(&Diagnostic { message: format!("not a session log: {}", d.message), ..*d })
+        }
+        other => one_line(&other.diagnostic(file, &text)),
     })?;
     let id = &log.header.scenario;
-    let scenario = match scenarios {
-        [only] => only,
-        _ => scenarios
-            .iter()
-            .find(|s| &s.meta.id == id)
-            .ok_or_else(|| format!("no scenario `{id}` among the scenarios given"))?,
+    let scenario = match (scenarios, folder) {
+        ([only], None) => only,
+        (_, folder) => scenarios.iter().find(|s| &s.meta.id == id).ok_or_else(|| {
+            let header = GradeError::WrongScenario { log: id.clone(), scenario: String::new() };
+            let place = header.diagnostic(file, &text);
+            let whereabouts = folder.map_or_else(
+                || "among the scenarios given".to_owned(),
+                |f| format!("in {}/", f.display().to_string().trim_end_matches('/')),
+            );
+            one_line(&Diagnostic { message: format!("no scenario with id `{id}` {whereabouts}"), ..place })
+        })?,
     };
     let log = if rescore { log.rescored(scenario) } else { log };
-    log.grade(scenario).map_err(|e| e.to_string())
+    log.grade(scenario).map_err(|e| one_line(&e.diagnostic(file, &text)))
+}
+
+/// A diagnostic on one line, as a gradebook row holds it: `file:line:col:
+/// message (help)`, or `file: message` for one about the whole file.
+fn one_line(d: &Diagnostic) -> String {
+    let place = if d.line == 0 { d.file.clone() } else { format!("{}:{}:{}", d.file, d.line, d.column) };
+    match &d.help {
+        Some(help) => format!("{place}: {} ({help})", d.message),
+        None => format!("{place}: {}", d.message),
+    }
 }
 
 const CATEGORIES: [Category; 8] = Category::ALL;
@@ -111,7 +139,7 @@ pub fn gradebook_csv(rows: &[Row]) -> String {
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
-    head.extend(CATEGORIES.iter().map(|c| format!("{c:?}")));
+    head.extend(CATEGORIES.iter().map(|c| format!("{}_score", c.name().to_lowercase().replace(' ', "_"))));
     head.extend(["critical_errors".to_owned(), "error".to_owned()]);
     let mut out = head.join(",") + "\r\n";
     for row in rows {
@@ -122,7 +150,7 @@ pub fn gradebook_csv(rows: &[Row]) -> String {
                     r.trainee.clone(),
                     r.scenario.clone(),
                     r.seed.to_string(),
-                    format!("{:?}", r.mode).to_lowercase(),
+                    r.mode.name().to_owned(),
                     if r.passed { "pass" } else { "fail" }.to_owned(),
                     r.overall.to_string(),
                     r.accuracy.to_string(),
@@ -192,7 +220,7 @@ pub fn summary(rows: &[Row]) -> String {
     }
     for row in rows {
         if let Err(why) = &row.outcome {
-            out += &format!("not graded: {}: {why}\n", row.file);
+            out += &format!("not graded: {why}\n");
         }
     }
     out

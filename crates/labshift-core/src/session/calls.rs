@@ -31,6 +31,8 @@ struct Call {
     reviewed_before_call: bool,
     /// Caregivers called who did not answer, in order.
     unanswered: Vec<String>,
+    /// The last person who answered but may not receive a critical result.
+    unlicensed: Option<String>,
 }
 
 /// Critical results to call, by (specimen, test), and who does not answer.
@@ -67,6 +69,7 @@ impl CallBook {
                     documented: false,
                     reviewed_before_call: false,
                     unanswered: Vec::new(),
+                    unlicensed: None,
                 },
             );
         }
@@ -91,11 +94,10 @@ impl Bench for Calls {
                 Ok(())
             }
             Action::ConfirmReadBack { specimen, test } | Action::DocumentCall { specimen, test, .. } => {
-                let call = s.calls.calls.get(specimen, test);
-                if call.and_then(|c| c.answered_by.as_ref()).is_none() {
-                    return Err(no(format!("no caregiver has answered a call about {specimen} {test}")));
+                match s.calls.calls.get(specimen, test) {
+                    Some(c) if c.answered_by.is_some() => Ok(()),
+                    call => Err(no(not_answered(s, specimen, test, call))),
                 }
-                Ok(())
             }
             _ => Ok(()),
         }
@@ -283,6 +285,9 @@ fn call(s: &mut Session, specimen: &str, test: &str, caregiver: &str, at: SimTim
         if answered && licensed && c.answered_by.is_none() {
             c.answered_by = Some(caregiver.to_owned());
         }
+        if answered && !licensed {
+            c.unlicensed = Some(caregiver.to_owned());
+        }
         if !answered && !c.unanswered.iter().any(|u| u == caregiver) {
             c.unanswered.push(caregiver.to_owned());
         }
@@ -291,6 +296,37 @@ fn call(s: &mut Session, specimen: &str, test: &str, caregiver: &str, at: SimTim
         let caregiver = caregiver.to_owned();
         if answered { Event::CallAnswered { caregiver } } else { Event::NoAnswer { caregiver } }
     });
+}
+
+/// Why no read-back can be taken (or call documented) for `specimen` `test`
+/// yet, in the words of what happened on the phone.
+fn not_answered(s: &Session, specimen: &str, test: &str, call: Option<&Call>) -> String {
+    let person = |id: &str| {
+        s.scenario
+            .caregivers
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(|| id.to_owned(), |c| format!("{} ({})", c.name, c.credentials))
+    };
+    let Some(call) = call else {
+        return format!("{specimen} {test} has no critical result to call");
+    };
+    if let Some(who) = &call.unlicensed {
+        let accepted = s.scenario.policy.pack.critical_call.accepted_credentials.join(", ");
+        return format!(
+            "the call about {specimen} {test} was answered by {}, who may not receive a critical result: \
+             call one of {accepted}",
+            person(who)
+        );
+    }
+    if !call.unanswered.is_empty() {
+        let tried: Vec<String> = call.unanswered.iter().map(|c| person(c)).collect();
+        return format!(
+            "nobody has answered a call about {specimen} {test} yet ({} did not answer)",
+            tried.join(", ")
+        );
+    }
+    format!("{specimen} {test} has not been called yet")
 }
 
 /// A critical result and how it was communicated.

@@ -68,10 +68,10 @@ pub fn render(attempt: &Attempt, log_name: &str) -> String {
     let _ = writeln!(out, "<header>\n<h1>{}</h1>", esc(&r.title));
     let _ = writeln!(
         out,
-        "<p class=\"meta\">Trainee <b>{}</b> · {:?} mode · seed {} · scenario <code>{}</code> · \
+        "<p class=\"meta\">Trainee <b>{}</b> · {} mode · seed {} · scenario <code>{}</code> · \
          shift from {} for {} min (limit {} min)</p>",
         esc(&who),
-        r.mode,
+        r.mode.name(),
         r.seed,
         esc(&r.scenario),
         attempt.start,

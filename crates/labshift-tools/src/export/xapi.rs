@@ -89,7 +89,7 @@ pub fn statements(attempt: &Attempt, options: &XapiOptions) -> Result<Vec<Value>
         "revision": attempt.scenario_hash,
         "extensions": {
             format!("{EXTENSIONS}seed"): r.seed,
-            format!("{EXTENSIONS}mode"): format!("{:?}", r.mode).to_lowercase(),
+            format!("{EXTENSIONS}mode"): r.mode.name(),
         },
     });
     let statement = |verb: &str, word: &str, result: Option<Value>| {
