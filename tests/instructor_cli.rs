@@ -68,3 +68,22 @@ fn preview_of_a_broken_scenario_reports_why() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown analyzer"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_answer_key_reads_as_the_lis_would_report_and_names_each_qc_faults_rule() {
+    let key = |scenario: &str| text(&labshift(&["preview", scenario]).stdout);
+    let d = key("scenarios/d-critical-calls-spill.ron");
+    // The catalogue's decimals and units; no unit that repeats the test.
+    assert!(d.contains("values: INR 1.1, APTT 31.0 s"), "{d}");
+    assert!(d.contains("S04 INR 6.2 → Dr. Eva Brandt (MD)"), "{d}");
+    assert!(d.contains("S02 K 6.8 mmol/L → Dr. Rafael Silva (MD)"), "{d}");
+    // The tube as the instructor checks it against its REJECT line.
+    assert!(d.contains("light blue  routine  (fill 95%)"), "{d}");
+    assert!(d.contains("blood spill at the centrifuge, 15 mL"), "{d}");
+    let b = key("scenarios/b-mislabel-hemolysis.ron");
+    assert!(b.contains("(fill 100%, HI 4)"), "{b}");
+    assert!(b.contains("REJECT: the label carries fewer than 2 patient identifiers"), "{b}");
+    let c = key("scenarios/c-qc-shift.ron");
+    assert!(c.contains("QC shift on chem1 GLU: +2.5 SD — the run is rejected on 2-2s"), "{c}");
+    insta::assert_snapshot!("preview-d", d);
+}

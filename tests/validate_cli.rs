@@ -170,3 +170,76 @@ fn a_byte_order_mark_is_read_like_none() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("PASS 100.0%"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A sample scenario as an instructor edited it: `edit` applied to its text,
+/// validated with its policy pack beside it; the output with the scratch
+/// folder's path written `SCRATCH`.
+fn edited(name: &str, sample: &str, edit: impl Fn(&str) -> String) -> (Option<i32>, String) {
+    let dir = support::scratch(&format!("authoring-{name}"));
+    std::fs::create_dir_all(dir.join("policies")).unwrap_or_else(|e| panic!("{e}"));
+    let root = support::repository();
+    std::fs::copy(root.join("scenarios/policies/us-default.ron"), dir.join("policies/us-default.ron"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let original = std::fs::read_to_string(root.join(format!("scenarios/{sample}.ron"))).unwrap_or_default();
+    let changed = edit(&original);
+    assert_ne!(changed, original, "{name}: the edit changed nothing");
+    let file = dir.join(format!("{name}.ron"));
+    std::fs::write(&file, changed).unwrap_or_else(|e| panic!("{e}"));
+    let out = labshift(&["validate", &file.to_string_lossy()]);
+    let text = stdout(&out).replace(&dir.to_string_lossy().into_owned(), "SCRATCH");
+    let _ = std::fs::remove_dir_all(&dir);
+    (out.status.code(), text)
+}
+
+#[test]
+fn a_test_ordered_by_another_name_is_pointed_to_the_packs_code_without_a_cascade() {
+    let (code, text) = edited("pt-for-inr", "d-critical-calls-spill", |s| {
+        s.replacen(r#"tests: ["INR"]"#, r#"tests: ["PT"]"#, 1)
+    });
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("`PT` is `INR` (Prothrombin time, INR) in this policy pack: did you mean `INR`?"),
+        "{text}"
+    );
+    assert!(!text.contains("has no true value"), "no error about the unknown test's value:\n{text}");
+    assert_eq!(text.matches("error:").count(), 1, "{text}");
+    insta::assert_snapshot!("authoring-pt-for-inr", text);
+}
+
+#[test]
+fn numbers_written_as_people_write_them_get_a_hint() {
+    let (code, text) =
+        edited("percent", "d-critical-calls-spill", |s| s.replacen("fill_pct: 100,", "fill_pct: 70%,", 1));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("help: write the number alone, without `%`: `70`"), "{text}");
+    insta::assert_snapshot!("authoring-percent", text);
+    let (code, text) =
+        edited("decimal-comma", "d-critical-calls-spill", |s| s.replacen("Exact(6.2)", "Exact(6,2)", 1));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("help: a decimal is written with a point: `6.2`, not `6,2`"), "{text}");
+    insta::assert_snapshot!("authoring-decimal-comma", text);
+}
+
+#[test]
+fn a_test_in_a_tube_it_cannot_run_on_validates_with_a_warning_naming_the_tube_it_needs() {
+    let (code, text) = edited("inr-in-gold", "d-critical-calls-spill", |s| {
+        s.replacen("tube: LightBlueCitrate, priority: Routine,", "tube: GoldSst, priority: Routine,", 1)
+    });
+    assert_eq!(code, Some(0), "a warning is not an error:\n{text}");
+    let first = text.lines().next().unwrap_or_default();
+    assert!(first.starts_with("SCRATCH/inr-in-gold.ron:"), "{first}");
+    assert!(first.contains(": warning: `INR` is ordered on `S"), "{first}");
+    assert!(first.contains("INR needs a light blue-top (3.2% Na citrate) tube"), "{first}");
+    assert!(text.contains("set `tube:` to `LightBlueCitrate`"), "{text}");
+    insta::assert_snapshot!("authoring-inr-in-gold", text);
+}
+
+#[test]
+fn an_event_after_all_the_work_is_done_validates_with_a_warning() {
+    let (code, text) = edited("late-coffee", "a-morning-chemistry", |s| {
+        s.replacen(r#"(at: "07:50", fault: CoffeeOffered)"#, r#"(at: "08:20", fault: CoffeeOffered)"#, 1)
+    });
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("warning: this event comes after all the shift's work is done (by 08:"), "{text}");
+    insta::assert_snapshot!("authoring-late-coffee", text);
+}

@@ -220,16 +220,19 @@ pub fn closest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// The names defined, for a help line: "defined: `a`, `b` and 7 more".
+pub fn defined_list(what: &str, defined: &[&str]) -> String {
+    if defined.is_empty() {
+        return format!("no {what} is defined");
+    }
+    let shown: Vec<String> = defined.iter().take(12).map(|d| format!("`{d}`")).collect();
+    let more = if defined.len() > 12 { format!(" and {} more", defined.len() - 12) } else { String::new() };
+    format!("defined: {}{more}", shown.join(", "))
+}
+
 /// "did you mean `x`?" followed by the defined names, for unknown references.
 pub fn suggest(found: &str, what: &str, defined: &[&str]) -> String {
-    let list = if defined.is_empty() {
-        format!("no {what} is defined")
-    } else {
-        let shown: Vec<String> = defined.iter().take(12).map(|d| format!("`{d}`")).collect();
-        let more =
-            if defined.len() > 12 { format!(" and {} more", defined.len() - 12) } else { String::new() };
-        format!("defined: {}{more}", shown.join(", "))
-    };
+    let list = defined_list(what, defined);
     match closest(found, defined.iter().copied()) {
         Some(best) => format!("did you mean `{best}`? {list}"),
         None => list,

@@ -34,8 +34,53 @@ fn cut_off(src: &str, end: ron::error::Position) -> Option<usize> {
     (at_the_end && !closed).then_some(line)
 }
 
+/// A number written as people write it and RON does not read it, at the
+/// parser's stop (`line`, `col`, 1-based): `70%`, or a decimal comma `5,8`.
+fn number_format_hint(src: &str, line: usize, col: usize) -> Option<String> {
+    let text: Vec<char> = src.lines().nth(line.checked_sub(1)?)?.chars().collect();
+    let at = col.saturating_sub(1).min(text.len());
+    // The number the parser stopped on or just after.
+    let mut start = at;
+    while start > 0 && (text[start - 1].is_ascii_digit() || text[start - 1] == '.') {
+        start -= 1;
+    }
+    let mut end = at;
+    while end < text.len() && text[end].is_ascii_digit() {
+        end += 1;
+    }
+    let digits: String = text[start..end.max(start)].iter().collect();
+    let before = |i: usize| i > 0 && text[i - 1].is_ascii_digit();
+    let after = |i: usize| text.get(i + 1).is_some_and(char::is_ascii_digit);
+    let percent = (start..text.len().min(at + 2)).find(|&i| text[i] == '%' && before(i));
+    if let Some(i) = percent {
+        let number: String = text[start..i].iter().collect();
+        return Some(format!(
+            "write the number alone, without `%`: `{}`",
+            if number.is_empty() { digits } else { number }
+        ));
+    }
+    let comma =
+        (start.saturating_sub(1)..text.len().min(at + 2)).find(|&i| text[i] == ',' && before(i) && after(i));
+    comma.map(|i| {
+        let mut whole = i;
+        while whole > 0 && text[whole - 1].is_ascii_digit() {
+            whole -= 1;
+        }
+        let mut frac = i + 1;
+        while frac < text.len() && text[frac].is_ascii_digit() {
+            frac += 1;
+        }
+        let int: String = text[whole..i].iter().collect();
+        let dec: String = text[i + 1..frac].iter().collect();
+        format!("a decimal is written with a point: `{int}.{dec}`, not `{int},{dec}`")
+    })
+}
+
 fn ron_diagnostic(file: &str, src: &str, e: &SpannedError) -> Diagnostic {
-    let d = ron_diagnostic_as_said(file, src, e);
+    let mut d = ron_diagnostic_as_said(file, src, e);
+    if let Some(hint) = number_format_hint(src, e.span.start.line, e.span.start.col) {
+        d.help = Some(hint);
+    }
     // A file cut short (a crash mid-write, a copy interrupted) confuses the
     // parser into odd complaints on its last line (`unknown variant `Reje``,
     // "did you mean `Reject`?"): say what happened instead.

@@ -34,11 +34,20 @@ pub struct KeySpecimen {
     pub patient: String,
     pub tube: String,
     pub stat: bool,
+    /// How full the tube is, in percent.
+    pub fill_pct: u8,
+    pub clotted: bool,
     pub hemolysis_index: u8,
+    pub lipemia_index: u8,
+    pub icterus_index: u8,
     /// True values, by test, in test order.
     pub values: Vec<(String, f64)>,
+    /// Each value as the LIS reports it: the catalogue's decimals and unit.
+    pub reported: Vec<String>,
     /// Why it must be rejected; empty if it is good.
     pub reject: Vec<RejectReason>,
+    /// Each reason in words, with the numbers behind it.
+    pub reject_why: Vec<String>,
     /// Tests its serum's hemolysis makes unreliable: suppressed and
     /// recollected once it is spun, the others reported.
     pub suppress: Vec<String>,
@@ -62,8 +71,23 @@ pub struct KeyCritical {
     pub test: String,
     pub value: f64,
     pub unit: String,
+    /// The value as the LIS reports it: "K 6.8 mmol/L", "INR 6.2".
+    pub reported: String,
     /// Who ordered it, and so who should be called.
     pub caregiver: String,
+}
+
+/// A value as the LIS reports it: the catalogue's decimals, then its unit
+/// unless the unit only repeats the test's name (`INR 6.2`, not `INR 6.2 INR`).
+fn reported(scenario: &Scenario, test: &str, value: f64) -> String {
+    let def = scenario.policy.test(test);
+    let decimals = def.map_or(1, |d| usize::from(d.decimals));
+    match def.map(|d| d.unit.as_str()) {
+        Some(unit) if !unit.is_empty() && !unit.eq_ignore_ascii_case(test) => {
+            format!("{test} {value:.decimals$} {unit}")
+        }
+        _ => format!("{test} {value:.decimals$}"),
+    }
 }
 
 /// The answer key of `scenario` played with `seed`.
@@ -105,6 +129,7 @@ pub fn answer_key(scenario: &Arc<Scenario>, seed: u64) -> AnswerKey {
                         test: test.clone(),
                         value: *value,
                         unit: limits.unit.clone(),
+                        reported: reported(settled, test, *value),
                         caregiver,
                     });
                 }
@@ -116,16 +141,48 @@ pub fn answer_key(scenario: &Arc<Scenario>, seed: u64) -> AnswerKey {
             patient: patient.map_or_else(|| s.patient.clone(), |p| format!("{} ({})", p.name, p.mrn)),
             tube: s.tube.cap_and_additive().0.to_owned(),
             stat: s.priority == Priority::Stat,
+            fill_pct: s.fill_pct,
+            clotted: s.clotted,
             hemolysis_index: s.hemolysis_index,
+            lipemia_index: s.lipemia_index,
+            icterus_index: s.icterus_index,
+            reported: values.iter().map(|(t, v)| reported(settled, t, *v)).collect(),
             values,
+            reject_why: reject.iter().filter_map(|r| session.defect_text(&s.id, *r)).collect(),
             reject,
             suppress,
         });
     }
+    // What the reference technician rejects each QC fault's run on.
+    let rejected: Vec<(String, String, String)> = crate::reference::reference_log(scenario, seed)
+        .map(|log| {
+            log.actions
+                .into_iter()
+                .filter_map(|e| match e.action {
+                    crate::action::Action::RejectQc { analyzer, test, rule } => Some((analyzer, test, rule)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let events = settled
         .events
         .iter()
-        .map(|e| KeyEvent { at: start.plus(e.at).to_string(), what: describe(&e.fault) })
+        .map(|e| {
+            let mut what = describe(&e.fault);
+            if let Some((analyzer, test)) = qc_fault_of(&e.fault) {
+                let rules: Vec<&str> = rejected
+                    .iter()
+                    .filter(|(a, t, _)| a == analyzer && t == test)
+                    .map(|(_, _, r)| r.as_str())
+                    .collect();
+                what.push_str(&match rules.as_slice() {
+                    [] => " — no run is rejected in this shift".to_owned(),
+                    rules => format!(" — the run is rejected on {}", rules.join(", then ")),
+                });
+            }
+            KeyEvent { at: start.plus(e.at).to_string(), what }
+        })
         .collect();
     let choices = scenario
         .choices
@@ -147,6 +204,17 @@ pub fn answer_key(scenario: &Arc<Scenario>, seed: u64) -> AnswerKey {
     }
 }
 
+/// The analyzer and test a QC fault acts on, if it is one.
+fn qc_fault_of(fault: &RawFault) -> Option<(&str, &str)> {
+    match fault {
+        RawFault::QcShift { analyzer, test, .. }
+        | RawFault::QcDrift { analyzer, test, .. }
+        | RawFault::Imprecision { analyzer, test, .. }
+        | RawFault::ControlDeteriorated { analyzer, test, .. } => Some((analyzer, test)),
+        _ => None,
+    }
+}
+
 /// A fault in a few words.
 pub fn describe(fault: &RawFault) -> String {
     match fault {
@@ -162,7 +230,9 @@ pub fn describe(fault: &RawFault) -> String {
         }
         RawFault::ReagentOut { analyzer, test } => format!("reagent for {test} runs out on {analyzer}"),
         RawFault::AnalyzerError { analyzer, code, message } => format!("{analyzer} stops: {code} {message}"),
-        RawFault::Spill { area, volume_ml } => format!("blood spill at {area:?}, {volume_ml} mL"),
+        RawFault::Spill { area, volume_ml } => {
+            format!("blood spill at {}, {volume_ml} mL", area_words(*area))
+        }
         RawFault::CaregiverUnreachable { caregiver, minutes } => match minutes {
             Some(m) => format!("{caregiver} does not answer for {m} min"),
             None => format!("{caregiver} does not answer for the rest of the shift"),
@@ -182,14 +252,20 @@ impl AnswerKey {
         let _ = writeln!(out, "\nspecimens");
         for s in &self.specimens {
             let stat = if s.stat { "STAT" } else { "routine" };
-            let hi =
-                if s.hemolysis_index > 0 { format!("  HI {}", s.hemolysis_index) } else { String::new() };
-            let _ = writeln!(out, "  {} {}  {}  {}  {stat}{hi}", s.id, s.arrives, s.patient, s.tube);
-            let values: Vec<String> = s.values.iter().map(|(t, v)| format!("{t} {v}")).collect();
-            let _ = writeln!(out, "      values: {}", values.join(", "));
-            if !s.reject.is_empty() {
-                let why: Vec<String> = s.reject.iter().map(|r| format!("{r:?}")).collect();
-                let _ = writeln!(out, "      REJECT: {}", why.join(", "));
+            let mut tube = format!("fill {}%", s.fill_pct);
+            if s.clotted {
+                tube.push_str(", clotted");
+            }
+            for (name, index) in [("HI", s.hemolysis_index), ("LI", s.lipemia_index), ("II", s.icterus_index)]
+            {
+                if index > 0 {
+                    tube.push_str(&format!(", {name} {index}"));
+                }
+            }
+            let _ = writeln!(out, "  {} {}  {}  {}  {stat}  ({tube})", s.id, s.arrives, s.patient, s.tube);
+            let _ = writeln!(out, "      values: {}", s.reported.join(", "));
+            for why in &s.reject_why {
+                let _ = writeln!(out, "      REJECT: {why}");
             }
             if !s.suppress.is_empty() {
                 let _ = writeln!(
@@ -217,8 +293,21 @@ impl AnswerKey {
             let _ = writeln!(out, "  none");
         }
         for c in &self.critical_calls {
-            let _ = writeln!(out, "  {} {} {} {} → {}", c.specimen, c.test, c.value, c.unit, c.caregiver);
+            let _ = writeln!(out, "  {} {} → {}", c.specimen, c.reported, c.caregiver);
         }
         out
+    }
+}
+
+/// A place at the bench, as a technician names it.
+fn area_words(area: crate::raw::Area) -> &'static str {
+    use crate::raw::Area;
+    match area {
+        Area::Reception => "reception",
+        Area::Processing => "the centrifuge",
+        Area::Analyzers => "the analyzers",
+        Area::Qc => "the QC bench",
+        Area::Office => "the LIS terminal and phone",
+        Area::Spill => "the spill",
     }
 }

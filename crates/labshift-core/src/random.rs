@@ -37,6 +37,21 @@ pub fn resolve(scenario: &Scenario, seed: u64) -> Scenario {
 
 /// [`resolve`], and the specimens each choice picked, in file order.
 pub fn draw(scenario: &Scenario, seed: u64) -> (Scenario, Vec<Vec<String>>) {
+    let (mut out, picked) = draw_in_file_order(scenario, seed);
+    if scenario.randomizes() {
+        // Events at the same time keep their file order.
+        out.events.sort_by_key(|e| e.at);
+    }
+    (out, picked)
+}
+
+/// When each of the scenario's events comes with `seed`, in file order.
+pub fn event_times(scenario: &Scenario, seed: u64) -> Vec<SimTime> {
+    draw_in_file_order(scenario, seed).0.events.iter().map(|e| e.at).collect()
+}
+
+/// [`draw`] with the events left in file order.
+fn draw_in_file_order(scenario: &Scenario, seed: u64) -> (Scenario, Vec<Vec<String>>) {
     let mut out = scenario.clone();
     let mut picked = Vec::new();
     if !scenario.randomizes() {
@@ -70,8 +85,6 @@ pub fn draw(scenario: &Scenario, seed: u64) -> (Scenario, Vec<Vec<String>>) {
             *sd = (drawn * 10.0).round() / 10.0;
         }
     }
-    // Events at the same time keep their file order.
-    out.events.sort_by_key(|e| e.at);
     (out, picked)
 }
 

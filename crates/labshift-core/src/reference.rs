@@ -676,3 +676,53 @@ pub fn next_step(session: &Session, at: SimTime) -> Option<Action> {
     let _ = player.step();
     player.log.actions.into_iter().next().map(|entry| entry.action)
 }
+
+/// An event of a scenario that comes after the reference technician has
+/// done all the shift's work, on some seeds: a trainee who works as well
+/// meets it idle, only by waiting for it, or ends the shift before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmetEvent {
+    /// Its place among the scenario's `events`, from 0.
+    pub index: usize,
+    /// Seeds tried on which it comes after the work is done.
+    pub missed: usize,
+    pub tried: usize,
+    /// When the reference run's last work was done, on the first such seed (`HH:MM:SS`).
+    pub work_done: String,
+}
+
+/// The events that come after all the work is done: on seeds 1 to 12 for a
+/// scenario the seed changes, on seed 1 otherwise. An author rarely means
+/// one (a coffee offered at 08:20 in a shift whose work is done by 08:12).
+pub fn unmet_events(scenario: &Arc<Scenario>) -> Vec<UnmetEvent> {
+    let seeds: Vec<u64> = if scenario.randomizes() { (1..=12).collect() } else { vec![1] };
+    let mut unmet: Vec<UnmetEvent> = Vec::new();
+    for &seed in &seeds {
+        let Ok(log) = reference_log(scenario, seed) else { continue };
+        let Some(done) = log
+            .actions
+            .iter()
+            .rfind(|e| !matches!(e.action, Action::EndShift | Action::Wait))
+            .and_then(|e| crate::time::ClockTime::parse(&e.at))
+        else {
+            continue;
+        };
+        let done_at = done.since(scenario.meta.start);
+        for (index, at) in crate::random::event_times(scenario, seed).into_iter().enumerate() {
+            if at <= done_at {
+                continue;
+            }
+            match unmet.iter_mut().find(|u| u.index == index) {
+                Some(u) => u.missed += 1,
+                None => {
+                    unmet.push(UnmetEvent { index, missed: 1, tried: 0, work_done: done.to_string_full() });
+                }
+            }
+        }
+    }
+    for u in &mut unmet {
+        u.tried = seeds.len();
+    }
+    unmet.sort_by_key(|u| u.index);
+    unmet
+}

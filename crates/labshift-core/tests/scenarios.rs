@@ -258,3 +258,18 @@ fn hemoglobin_is_flagged_against_the_patients_sex() {
     assert!(!hgb_low(labshift_core::raw::Sex::Female));
     assert!(hgb_low(labshift_core::raw::Sex::Male));
 }
+
+#[test]
+fn an_alias_is_one_tests_other_name_never_a_code_nor_shared() {
+    let pack = std::fs::read_to_string(scenarios_dir().join("policies/us-default.ron")).unwrap_or_default();
+    let bad = pack.replacen(r#"aliases: ["PTT"]"#, r#"aliases: ["PTT", "INR", "PT"]"#, 1);
+    assert_ne!(bad, pack, "the APTT's aliases are in the pack");
+    let loaded = labshift_core::load::policy_from_str("pack.ron", &bad);
+    let errors: Vec<String> =
+        loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
+    assert_eq!(
+        errors,
+        ["alias `INR` of `APTT` is the code of test `INR`", "alias `PT` is given to both `INR` and `APTT`"],
+    );
+    assert!(labshift_core::load::policy_from_str("pack.ron", &pack).value.is_some());
+}

@@ -50,7 +50,10 @@ pub fn validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let mut reported: BTreeSet<String> = BTreeSet::new();
     let mut files = Vec::new();
     for path in paths {
-        let all = check_file(&path, &DiskFiles);
+        let mut all = check_file(&path, &DiskFiles);
+        if !all.iter().any(Diagnostic::is_error) {
+            all.extend(unmet_event_warnings(&path));
+        }
         let valid = !all.iter().any(Diagnostic::is_error);
         let diagnostics: Vec<Diagnostic> =
             all.into_iter().filter(|d| reported.insert(d.to_string())).collect();
@@ -87,6 +90,41 @@ pub fn validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
         }
     }
     if report.invalid == 0 { exit::VALID } else { exit::INVALID }
+}
+
+/// Warnings for the events of a valid scenario at `path` that come after
+/// the reference technician has done all the shift's work (a coffee offered
+/// at 08:20 in a shift done by 08:12). Nothing for a policy pack or a log.
+fn unmet_event_warnings(path: &str) -> Vec<Diagnostic> {
+    let Ok(text) = DiskFiles.read(path) else { return Vec::new() };
+    let loaded = labshift_core::load::load_scenario(path, &DiskFiles);
+    let Some(scenario) = loaded.value else { return Vec::new() };
+    let scenario = std::sync::Arc::new(scenario);
+    let text = labshift_core::load::without_bom(&text);
+    let spans = labshift_core::spans::SpanIndex::build(text);
+    labshift_core::reference::unmet_events(&scenario)
+        .into_iter()
+        .map(|u| {
+            let seeds = if u.tried == 1 {
+                String::new()
+            } else {
+                format!(" on {} of {} seeds", u.missed, u.tried)
+            };
+            let message = format!(
+                "this event comes after all the shift's work is done (by {}{seeds}): it is met only by waiting for it",
+                u.work_done
+            );
+            let at = format!("events[{}].at", u.index);
+            let d = match spans.find(&at) {
+                Some(span) => Diagnostic::at(path, text, span, message),
+                None => Diagnostic::whole_file(path, message),
+            };
+            d.warning().help(
+                "a trainee who has finished ends the shift before it, or waits idle for it: move it earlier \
+                 (or its window's `latest`), or give the shift work after it",
+            )
+        })
+        .collect()
 }
 
 /// Runs `labshift grade`: exit 0 when every log passes, 1 when any fails, 2 on an error.

@@ -124,6 +124,12 @@ fn sixty() -> u32 {
 pub struct RawTestDef {
     pub code: String,
     pub name: String,
+    /// Other names authors and clinicians order the test by (`PT` and
+    /// `PROTIME` for the INR): a scenario that uses one is pointed to `code`.
+    /// Only validation reads them: they are not part of the scenario's
+    /// fingerprint, since they never reach the simulation.
+    #[serde(default, skip_serializing)]
+    pub aliases: Vec<String>,
     pub unit: String,
     /// Tubes the test accepts.
     pub tubes: Vec<TubeKind>,

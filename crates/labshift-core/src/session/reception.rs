@@ -359,6 +359,13 @@ impl Session {
         }
     }
     /// The specimen's defects under the policy pack: what a correct rejection names.
+    /// What is wrong with specimen `id` for `reason`, with its numbers ("the
+    /// citrate tube is filled to 70%; it needs at least 90% (9:1 blood to citrate)").
+    pub fn defect_text(&self, id: &str, reason: RejectReason) -> Option<String> {
+        let spec = self.spec(id).ok()?;
+        Some(self.defect_words(spec, reason))
+    }
+
     pub fn defects(&self, id: &str) -> Vec<RejectReason> {
         let Ok(s) = self.spec(id) else { return Vec::new() };
         let policy = &self.scenario.policy.pack;

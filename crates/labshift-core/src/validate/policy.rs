@@ -54,6 +54,19 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
         }
     }
     let test_codes: Vec<&str> = raw.tests.iter().map(|t| t.code.as_str()).collect();
+    // Another name points to one test only, and is never a code itself.
+    let mut aliases: BTreeMap<String, &str> = BTreeMap::new();
+    for (i, t) in raw.tests.iter().enumerate() {
+        for (j, alias) in t.aliases.iter().enumerate() {
+            let path = format!("tests[{i}].aliases[{j}]");
+            let upper = alias.trim().to_uppercase();
+            if let Some(code) = test_codes.iter().find(|code| code.to_uppercase() == upper) {
+                c.error(&path, format!("alias `{alias}` of `{}` is the code of test `{code}`", t.code));
+            } else if let Some(first) = aliases.insert(upper, &t.code) {
+                c.error(&path, format!("alias `{alias}` is given to both `{first}` and `{}`", t.code));
+            }
+        }
+    }
 
     if raw.grading.min_completion_pct > 100 {
         let d = c

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::suggest;
+use crate::diag::{closest, suggest};
 use crate::model::{
     Analyzer, Calibration, Control, Lab, Label, Meta, Patient, Policy, PreviousResult, ReagentLot, Rubric,
     Scenario, Specimen, TimedFault,
@@ -78,8 +78,17 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
     let codes: Vec<&str> =
         policy.as_ref().map(|p| p.pack.tests.iter().map(|t| t.code.as_str()).collect()).unwrap_or_default();
     let catalogue = policy.is_some();
+    let tests = policy.as_ref().map(|p| p.pack.tests.as_slice()).unwrap_or_default();
     let known_test = |c: &mut Checker<'_>, path: &str, code: &str| -> bool {
-        !catalogue || c.known(path, "test", code, &codes, "in the policy pack's `tests`")
+        if !catalogue || codes.contains(&code) {
+            return true;
+        }
+        let d = c
+            .at(path, format!("unknown test `{code}`"))
+            .expected("a test defined in the policy pack's `tests`")
+            .help(test_suggestion(code, tests));
+        c.push(d);
+        false
     };
 
     // Lab.
@@ -208,16 +217,29 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
     let analyzer_names: Vec<&str> = raw.lab.analyzers.iter().map(|a| a.id.as_str()).collect();
     let offered: BTreeSet<&str> =
         raw.lab.analyzers.iter().flat_map(|a| a.menu.iter().map(String::as_str)).collect();
-    let offered_somewhere = |c: &mut Checker<'_>, path: &str, test: &str| {
-        if known_test(c, path, test) && !offered.contains(test) {
-            let mut offering: Vec<&str> = offered.iter().copied().collect();
-            offering.truncate(20);
+    // Whether `test` is in the catalogue (an unknown one is reported once,
+    // and nothing else is said about it); one no analyzer offers is reported.
+    let offered_somewhere = |c: &mut Checker<'_>, path: &str, test: &str| -> bool {
+        if !known_test(c, path, test) {
+            return false;
+        }
+        if !offered.contains(test) {
+            let offering: Vec<&str> = offered.iter().copied().collect();
+            let help = match closest(test, offering.iter().copied()) {
+                Some(best) => format!(
+                    "did you mean `{best}`? Or add `{test}` to an analyzer's `menu`, with a control for each level under its `controls`"
+                ),
+                None => format!(
+                    "add `{test}` to the `menu` of the analyzer that runs it, with a control for each level under its `controls`"
+                ),
+            };
             let d = c
                 .at(path, format!("no analyzer in the lab offers test `{test}`"))
                 .expected("a test on some analyzer's `menu`")
-                .help(suggest(test, "test", &offering).replace("defined:", "offered:"));
+                .help(help);
             c.push(d);
         }
+        true
     };
 
     // People.
@@ -301,7 +323,33 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             c.error(&format!("{p}.tests"), format!("specimen `{}` has no test ordered", s.id));
         }
         for (j, t) in s.tests.iter().enumerate() {
-            offered_somewhere(c, &format!("{p}.tests[{j}]"), t);
+            if !offered_somewhere(c, &format!("{p}.tests[{j}]"), t) {
+                continue;
+            }
+            // A test ordered in a tube it cannot be run on makes the tube a
+            // wrong-tube rejection: maybe the trap the author meant, maybe not.
+            if let Some(def) = tests.iter().find(|d| &d.code == t)
+                && !def.tubes.is_empty()
+                && !def.tubes.contains(&s.tube)
+            {
+                let tube = |k: crate::raw::TubeKind| {
+                    let (cap, additive) = k.cap_and_additive();
+                    format!("{cap}-top ({additive})")
+                };
+                let needs: Vec<String> = def.tubes.iter().map(|k| tube(*k)).collect();
+                let d = c
+                    .at(
+                        &format!("{p}.tests[{j}]"),
+                        format!("`{t}` is ordered on `{}`, a {} tube; {t} needs a {} tube", s.id, tube(s.tube), needs.join(" or ")),
+                    )
+                    .warning()
+                    .help(format!(
+                        "the tube will be rejected as the wrong tube and {t} never measured (nor any critical \
+                         call it would bring): if that is not the exercise, set `tube:` to {}",
+                        def.tubes.iter().map(|k| format!("`{k:?}`")).collect::<Vec<_>>().join(" or ")
+                    ));
+                c.push(d);
+            }
             if !s.values.contains_key(t) {
                 let d = c
                     .at(&format!("{p}.tests[{j}]"), format!("ordered test `{t}` has no true value"))
@@ -692,4 +740,31 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
     };
     scenario.hash = crate::log::scenario_hash(&scenario);
     Some(scenario)
+}
+
+/// What an unknown test code most likely means: a test the pack knows by
+/// that other name (`PT` is the `INR`), one whose name has it as a word
+/// (`Glucose`), or the nearest code by spelling; then the codes defined.
+fn test_suggestion(found: &str, tests: &[crate::raw::RawTestDef]) -> String {
+    let upper = found.trim().to_uppercase();
+    let by_alias = tests.iter().find(|t| t.aliases.iter().any(|a| a.to_uppercase() == upper));
+    let by_name = || {
+        tests.iter().find(|t| {
+            t.name.to_uppercase() == upper
+                || t.name
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .any(|w| w.len() > 2 && w.to_uppercase() == upper)
+        })
+    };
+    let codes: Vec<&str> = tests.iter().map(|t| t.code.as_str()).collect();
+    match by_alias.or_else(by_name) {
+        Some(t) => format!(
+            "`{found}` is `{}` ({}) in this policy pack: did you mean `{}`? {}",
+            t.code,
+            t.name,
+            t.code,
+            crate::diag::defined_list("test", &codes)
+        ),
+        None => suggest(found, "test", &codes),
+    }
 }
