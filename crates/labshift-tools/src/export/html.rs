@@ -446,7 +446,7 @@ fn lj_svg(out: &mut String, chart: &QcChart, w: f32, h: f32) {
                 i + 1,
                 p.level,
                 p.z,
-                if run.accepted { " · accepted" } else { " · not accepted" }
+                judged(run)
             );
         }
     }
@@ -521,5 +521,17 @@ mod tests {
     #[test]
     fn markup_in_names_is_escaped() {
         assert_eq!(esc("<b>Ann & \"Bo\"</b>'"), "&lt;b&gt;Ann &amp; &quot;Bo&quot;&lt;/b&gt;&#39;");
+    }
+}
+
+/// How the trainee judged a QC run, with the rules it broke: " · rejected
+/// (2-2s)", " · accepted", " · accepted though it broke 1-3s".
+fn judged(run: &labshift_core::session::ChartRun) -> String {
+    let rules: Vec<&str> = run.violations.iter().map(String::as_str).filter(|r| *r != "1-2s").collect();
+    match (run.accepted, rules.is_empty()) {
+        (true, true) => " · accepted".to_owned(),
+        (true, false) => format!(" · accepted though it broke {}", rules.join(", ")),
+        (false, false) => format!(" · rejected ({})", rules.join(", ")),
+        (false, true) => " · rejected (no rejection rule broken)".to_owned(),
     }
 }
