@@ -188,8 +188,8 @@ fn timeline(out: &mut String, attempt: &Attempt) {
         "<svg viewBox=\"0 0 940 {height}\" width=\"100%\" role=\"img\" \
          aria-label=\"{} findings between {} and {}\">",
         findings.len(),
-        attempt.start,
-        attempt.start.plus(SimTime(span))
+        attempt.start.to_string_full(),
+        attempt.start.plus(SimTime(span)).to_string_full()
     );
     let _ = writeln!(
         out,
