@@ -119,6 +119,9 @@ pub struct PlayArgs {
     /// lis, phone, ppe, sink, sharps, biohazard, spill, coffee, specimen:ID, result:ID:TEST, call:ID:TEST.
     #[arg(long, value_name = "PANEL")]
     pub panel: Option<String>,
+    /// With --panel specimen:ID: the label beside its requisition drawn large, as the Z key does.
+    #[arg(long)]
+    pub zoom: bool,
     /// Measure the frame time over N frames (after 60 warm-up frames), print it as JSON, exit.
     #[arg(long, value_name = "N")]
     pub measure_frames: Option<u32>,

@@ -54,6 +54,8 @@ pub struct Launch {
     pub resume_unfinished: bool,
     /// Clock speed on the bench (1, 2, 4 or 8).
     pub speed: Option<u32>,
+    /// The label and requisition drawn large (the Z key).
+    pub zoom: bool,
 }
 
 /// How `labshift demo` opens.
@@ -148,6 +150,7 @@ impl Plugin for AppPlugin {
         if let Some(panel) = launch.panel {
             app.world_mut().resource_mut::<BenchUi>().panel = Some(panel);
         }
+        app.world_mut().resource_mut::<BenchUi>().zoom = launch.zoom;
         app.insert_state(launch.screen.unwrap_or(screen));
         app.add_plugins((
             ui::plugin,

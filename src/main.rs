@@ -109,6 +109,7 @@ fn play(args: PlayArgs) -> ExitCode {
             }
         }
     }
+    launch.zoom = args.zoom;
     if let Some(panel) = &args.panel {
         match parse_panel(panel) {
             Ok(p) => launch.panel = Some(p),

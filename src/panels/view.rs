@@ -68,7 +68,9 @@ pub fn fill_card(card: &mut ChildSpawnerCommands, spec: &PanelSpec, zoom: bool, 
 fn comparison_grid(card: &mut ChildSpawnerCommands, comparison: &Comparison, scale: f32, fonts: &UiFonts) {
     card.spawn(Node {
         display: Display::Grid,
-        grid_template_columns: vec![GridTrack::px(96.0 * scale), GridTrack::flex(1.0), GridTrack::flex(1.0)],
+        // Zoom enlarges the identifiers being compared; the field names and
+        // column heads keep their size, so the two columns keep their room.
+        grid_template_columns: vec![GridTrack::px(96.0), GridTrack::flex(1.0), GridTrack::flex(1.0)],
         column_gap: px(8),
         row_gap: px(2),
         padding: UiRect::all(px(6)),
@@ -84,11 +86,11 @@ fn comparison_grid(card: &mut ChildSpawnerCommands, comparison: &Comparison, sca
             Node { grid_column: GridPlacement::span(3), ..default() },
         ));
         for head in ["", "Requisition", "Tube label"] {
-            grid.spawn((Text::new(head), fonts.bold(13.0 * scale), TextColor(palette::INK)));
+            grid.spawn((Text::new(head), fonts.bold(13.0), TextColor(palette::INK)));
         }
         for (field, want, got, agree) in &comparison.rows {
             let colour = if *agree { palette::INK } else { palette::DANGER };
-            grid.spawn((Text::new(field.clone()), fonts.bold(12.5 * scale), TextColor(palette::INK_SOFT)));
+            grid.spawn((Text::new(field.clone()), fonts.bold(12.5), TextColor(palette::INK_SOFT)));
             grid.spawn((Text::new(want.clone()), fonts.regular(13.0 * scale), TextColor(palette::INK)));
             let marked = match (*agree, want.is_empty() || got.is_empty()) {
                 (false, _) => format!("{got}  ≠"),
