@@ -350,8 +350,17 @@ fn every_button_of_a_qc_panel_has_a_key_and_shift_reaches_the_charts() {
     app.update();
     let logged: Vec<Action> =
         app.world().resource::<Play>().log.actions.iter().map(|e| e.action.clone()).collect();
-    let UiCommand::ActAll(wanted) = both else { unreachable!() };
+    let UiCommand::ActAll(wanted) = both.clone() else { unreachable!() };
     assert_eq!(logged, wanted, "each level logged as its own action, in order");
+    // Greyed as its first action is: both levels now measured, neither can run again.
+    app.update();
+    app.update();
+    let enabled = |command: &UiCommand, app: &mut App| {
+        let mut q = app.world_mut().query::<&Btn>();
+        q.iter(app.world()).find(|b| &b.command == command).map(|b| b.enabled)
+    };
+    let first = UiCommand::Act(wanted[0].clone());
+    assert_eq!(enabled(&both, &mut app), enabled(&first, &mut app), "the two buttons are greyed alike");
 }
 
 #[test]
