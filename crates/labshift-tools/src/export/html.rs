@@ -514,16 +514,6 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::esc;
-
-    #[test]
-    fn markup_in_names_is_escaped() {
-        assert_eq!(esc("<b>Ann & \"Bo\"</b>'"), "&lt;b&gt;Ann &amp; &quot;Bo&quot;&lt;/b&gt;&#39;");
-    }
-}
-
 /// How the trainee judged a QC run, with the rules it broke: " · rejected
 /// (2-2s)", " · accepted", " · accepted though it broke 1-3s".
 fn judged(run: &labshift_core::session::ChartRun) -> String {
@@ -533,5 +523,15 @@ fn judged(run: &labshift_core::session::ChartRun) -> String {
         (true, false) => format!(" · accepted though it broke {}", rules.join(", ")),
         (false, false) => format!(" · rejected ({})", rules.join(", ")),
         (false, true) => " · rejected (no rejection rule broken)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn markup_in_names_is_escaped() {
+        assert_eq!(esc("<b>Ann & \"Bo\"</b>'"), "&lt;b&gt;Ann &amp; &quot;Bo&quot;&lt;/b&gt;&#39;");
     }
 }
