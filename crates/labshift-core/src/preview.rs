@@ -231,7 +231,7 @@ pub fn describe(fault: &RawFault) -> String {
         RawFault::ReagentOut { analyzer, test } => format!("reagent for {test} runs out on {analyzer}"),
         RawFault::AnalyzerError { analyzer, code, message } => format!("{analyzer} stops: {code} {message}"),
         RawFault::Spill { area, volume_ml } => {
-            format!("blood spill at {}, {volume_ml} mL", area_words(*area))
+            format!("blood spill at {}, {volume_ml} mL", area.words())
         }
         RawFault::CaregiverUnreachable { caregiver, minutes } => match minutes {
             Some(m) => format!("{caregiver} does not answer for {m} min"),
@@ -296,18 +296,5 @@ impl AnswerKey {
             let _ = writeln!(out, "  {} {} → {}", c.specimen, c.reported, c.caregiver);
         }
         out
-    }
-}
-
-/// A place at the bench, as a technician names it.
-fn area_words(area: crate::raw::Area) -> &'static str {
-    use crate::raw::Area;
-    match area {
-        Area::Reception => "reception",
-        Area::Processing => "the centrifuge",
-        Area::Analyzers => "the analyzers",
-        Area::Qc => "the QC bench",
-        Area::Office => "the LIS terminal and phone",
-        Area::Spill => "the spill",
     }
 }

@@ -103,6 +103,20 @@ pub enum Area {
     Spill,
 }
 
+impl Area {
+    /// The place as a technician names it in a sentence: "at the centrifuge".
+    pub fn words(self) -> &'static str {
+        match self {
+            Area::Reception => "reception",
+            Area::Processing => "the centrifuge",
+            Area::Analyzers => "the analyzers",
+            Area::Qc => "the QC bench",
+            Area::Office => "the LIS terminal and phone",
+            Area::Spill => "the spill",
+        }
+    }
+}
+
 /// Scoring categories of findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Category {

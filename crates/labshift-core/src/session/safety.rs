@@ -210,7 +210,7 @@ impl Bench for Safety {
         match fault {
             RawFault::Spill { area, volume_ml } => {
                 s.safety.spill(*area);
-                s.tell_fault(|| format!("blood spill, {volume_ml} mL, at {}", area_words(*area)));
+                s.tell_fault(|| format!("blood spill, {volume_ml} mL, at {}", area.words()));
             }
             RawFault::CoffeeOffered => s.tell(|_| Event::CoffeeOffered),
             _ => {}
@@ -268,18 +268,6 @@ fn check_hygiene(s: &mut Session, action: &Action, at: SimTime) {
     }
 }
 
-/// A place at the bench, as a technician names it.
-fn area_words(area: Area) -> &'static str {
-    match area {
-        Area::Reception => "reception",
-        Area::Processing => "the centrifuge",
-        Area::Analyzers => "the analyzers",
-        Area::Qc => "the QC bench",
-        Area::Office => "the LIS terminal and phone",
-        Area::Spill => "the spill",
-    }
-}
-
 /// A piece of protective equipment, as a technician names it.
 fn ppe_words(ppe: Ppe) -> &'static str {
     match ppe {
@@ -295,7 +283,7 @@ fn check_ppe(s: &mut Session, action: &Action, at: SimTime) {
     let wearing = &s.safety.wearing;
     let missing: Vec<Ppe> = rule.require.iter().filter(|p| !wearing.contains(p)).copied().collect();
     let forbidden: Vec<Ppe> = rule.forbid.iter().filter(|p| wearing.contains(p)).copied().collect();
-    let place = area_words(area);
+    let place = area.words();
     if missing.contains(&Ppe::Gloves) {
         s.find(
             "SAF-GLOVES",
