@@ -184,7 +184,6 @@ pub fn centrifuge(p: &mut Painter, w: f32, h: f32, slots: u8) {
         p.circle(center + Vec2::from_angle(a) * 36.0, 4.0, 1.3, Color::srgb(0.10, 0.12, 0.14));
     }
     p.circle(center, 9.0, 1.4, Color::srgb(0.70, 0.74, 0.77));
-    super::motion::rotor(p, slots);
     // Control panel: speed readout and lid-lock light.
     p.rect(Vec2::new(-18.0, -h / 2.0 + 22.0), Vec2::new(78.0, 20.0), 1.0, palette::SCREEN);
     p.parent.spawn((
@@ -377,6 +376,20 @@ pub fn lis(p: &mut Painter, w: f32, h: f32, scenario: &Scenario) {
     p.plate("LIS & phone", w, h);
 }
 
+/// Where the coat hangs on the PPE station, from its centre.
+pub const COAT_AT: Vec2 = Vec2::new(-30.0, -30.0);
+
+/// Where the `i`-th face shield hangs on a PPE station `w` wide.
+pub fn shield_at(w: f32, i: usize) -> Vec2 {
+    Vec2::new(w / 2.0 - 34.0, -10.0 - i as f32 * 52.0)
+}
+
+/// A face shield on its hook, centred on `at`.
+pub fn face_shield(p: &mut Painter, at: Vec2) {
+    p.rect(at + Vec2::new(0.0, 18.0), Vec2::new(46.0, 6.0), 0.2, palette::TRIM);
+    p.rect(at, Vec2::new(42.0, 34.0), 0.3, Color::srgba(0.75, 0.90, 1.0, 0.6));
+}
+
 pub fn ppe(p: &mut Painter, w: f32, h: f32) {
     // Wall rack of glove boxes.
     for (i, size) in ["S", "M", "L"].iter().enumerate() {
@@ -386,15 +399,10 @@ pub fn ppe(p: &mut Painter, w: f32, h: f32) {
         let font = p.fonts.bold(10.0);
         p.text(*size, c + Vec2::new(0.0, -8.0), 0.3, font, Color::WHITE);
     }
-    // A lab coat on its hook (the coat leaves the hook while worn).
-    let coat = Vec2::new(-30.0, -30.0);
-    p.circle(coat + Vec2::new(0.0, 52.0), 4.0, 0.2, palette::TRIM);
-    super::motion::coat(p, coat);
-    // Face shields: the top one is taken while one is worn.
-    for i in 0..2 {
-        let c = Vec2::new(w / 2.0 - 34.0, -10.0 - i as f32 * 52.0);
-        super::motion::face_shield(p, c, i == 0);
-    }
+    // The lab coat's hook (the coat itself is drawn live: it leaves the hook while worn).
+    p.circle(COAT_AT + Vec2::new(0.0, 52.0), 4.0, 0.2, palette::TRIM);
+    // The spare face shield; the one a trainee takes is drawn live above it.
+    face_shield(p, shield_at(w, 1));
     p.plate("PPE", w, h);
 }
 
@@ -421,7 +429,6 @@ pub fn sharps(p: &mut Painter, w: f32, h: f32) {
     // Fill line: never above three quarters.
     let line = -h / 2.0 + (h - 16.0) * 0.75;
     p.rect(Vec2::new(0.0, line), Vec2::new(w, 2.0), 0.4, palette::DANGER);
-    super::motion::sharps_fill(p, -h / 2.0, w - 8.0, h - 16.0);
     let font = p.fonts.bold(11.0);
     p.text("SHARPS", Vec2::new(0.0, 4.0), 0.5, font, palette::INK);
     p.plate("Sharps", w, h);

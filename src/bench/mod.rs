@@ -170,7 +170,10 @@ fn spawn_station(
             match kind {
                 StationKind::Reception => art::reception(&mut p, w, h),
                 StationKind::Labeling => art::labeling(&mut p, w, h),
-                StationKind::Centrifuge => art::centrifuge(&mut p, w, h, scenario.lab.centrifuge.slots),
+                StationKind::Centrifuge => {
+                    art::centrifuge(&mut p, w, h, scenario.lab.centrifuge.slots);
+                    motion::rotor(&mut p, scenario.lab.centrifuge.slots);
+                }
                 StationKind::Analyzer(i) => {
                     if let Some(a) = scenario.lab.analyzers.get(i) {
                         art::analyzer(&mut p, w, h, a);
@@ -178,9 +181,16 @@ fn spawn_station(
                 }
                 StationKind::QcFridge => art::qc_fridge(&mut p, w, h, scenario),
                 StationKind::Lis => art::lis(&mut p, w, h, scenario),
-                StationKind::Ppe => art::ppe(&mut p, w, h),
+                StationKind::Ppe => {
+                    art::ppe(&mut p, w, h);
+                    motion::coat(&mut p, art::COAT_AT);
+                    motion::face_shield(&mut p, art::shield_at(w, 0));
+                }
                 StationKind::Sink => art::sink(&mut p, w, h),
-                StationKind::Sharps => art::sharps(&mut p, w, h),
+                StationKind::Sharps => {
+                    art::sharps(&mut p, w, h);
+                    motion::sharps_fill(&mut p, -h / 2.0, w - 8.0, h - 16.0);
+                }
                 StationKind::Biohazard => art::biohazard(&mut p, w, h),
             }
         });

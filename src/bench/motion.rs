@@ -100,29 +100,22 @@ pub fn coat(p: &mut Painter, at: Vec2) {
         });
 }
 
-/// A face shield on its hook; `live` for the one a trainee takes.
-pub fn face_shield(p: &mut Painter, at: Vec2, taken_when_worn: bool) {
-    let shield = |q: &mut Painter| {
-        q.rect(Vec2::new(0.0, 18.0), Vec2::new(46.0, 6.0), 0.0, palette::TRIM);
-        q.rect(Vec2::ZERO, Vec2::new(42.0, 34.0), 0.1, Color::srgba(0.75, 0.90, 1.0, 0.6));
-    };
-    if !taken_when_worn {
-        let layer = p.layer.clone();
-        let (images, shapes, fonts) = (&mut *p.images, &mut *p.shapes, p.fonts);
-        p.parent
-            .spawn((layer.clone(), Transform::from_translation(at.extend(0.2)), Visibility::default()))
-            .with_children(|parent| shield(&mut Painter { parent, images, shapes, fonts, layer }));
-        return;
-    }
+/// The face shield a trainee takes, drawn live so it can leave its hook.
+pub fn face_shield(p: &mut Painter, at: Vec2) {
     let (images, shapes, fonts) = (&mut *p.images, &mut *p.shapes, p.fonts);
     p.parent
         .spawn((
             OnHook(Ppe::FaceShield),
             live(),
-            Transform::from_translation(at.extend(0.2)),
+            Transform::from_translation(at.extend(0.0)),
             Visibility::default(),
         ))
-        .with_children(|parent| shield(&mut Painter { parent, images, shapes, fonts, layer: live() }));
+        .with_children(|parent| {
+            super::art::face_shield(
+                &mut Painter { parent, images, shapes, fonts, layer: live() },
+                Vec2::ZERO,
+            );
+        });
 }
 
 /// The sharps container's contents, from its floor up to `height` when full.

@@ -5,7 +5,7 @@ use std::path::{Component, Path};
 
 use crate::diag::Diagnostic;
 use crate::model::{Policy, Scenario};
-pub use crate::parse::parse_ron;
+pub use crate::parse::{parse_ron, without_bom};
 use crate::raw::{RawPolicyPack, RawScenario};
 use crate::validate::{Checker, check_policy, check_scenario};
 
@@ -276,12 +276,6 @@ impl Files for MemoryFiles {
             })
             .collect()
     }
-}
-
-/// The text without the byte-order mark some editors (Windows Notepad) put
-/// before UTF-8 text: a file with one reads like the same file without.
-pub fn without_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 #[cfg(test)]

@@ -218,7 +218,7 @@ impl SessionLog {
     }
 
     pub fn parse(file: &str, text: &str) -> Result<SessionLog, GradeError> {
-        let text = crate::load::without_bom(text);
+        let text = crate::parse::without_bom(text);
         // A log as LabShift writes it takes the quick reader; anything else
         // (hand-edited, broken) is read by `ron`, which explains what is wrong.
         if let Some(log) = crate::canonical::from_str(text) {

@@ -8,6 +8,12 @@ use serde::de::DeserializeOwned;
 use crate::diag::{Diagnostic, closest};
 
 /// Parses RON text into a raw type, turning `ron`'s error into a diagnostic.
+/// The text without the byte-order mark some editors (Windows Notepad) put
+/// before UTF-8 text: a file with one reads like the same file without.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 pub fn parse_ron<T: DeserializeOwned>(file: &str, src: &str) -> Result<T, Box<Diagnostic>> {
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
     options.from_str(src).map_err(|e| Box::new(ron_diagnostic(file, src, &e)))
