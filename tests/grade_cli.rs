@@ -246,3 +246,25 @@ fn a_class_log_whose_scenario_is_not_in_the_folder_is_named_by_its_id_and_place(
 fn root() -> PathBuf {
     support::repository()
 }
+
+#[test]
+fn a_log_that_does_not_replay_says_what_happened_and_what_depends_on_it() {
+    let cases = [
+        (
+            "scenarios/d-critical-calls-spill.ron",
+            "tests/corpus/logs/readback-from-clerk.log.ron",
+            "log-error-readback-from-clerk",
+        ),
+        (
+            "scenarios/a-morning-chemistry.ron",
+            "tests/corpus/logs/unknown-specimen.log.ron",
+            "log-error-unknown-specimen",
+        ),
+        ("scenarios/a-morning-chemistry.ron", "tests/corpus/logs/truncated.log.ron", "log-error-truncated"),
+    ];
+    for (scenario, log, name) in cases {
+        let out = labshift(&["grade", scenario, log]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        insta::assert_snapshot!(name, text(&out.stderr));
+    }
+}
