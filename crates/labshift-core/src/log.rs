@@ -342,3 +342,15 @@ impl ClockTime {
         format!("{h:02}:{:02}:{:02}", t / 60 % 60, t % 60)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_actions_are_named_as_a_list_in_words() {
+        assert_eq!(later_words(&[]), "");
+        assert_eq!(later_words(&[12]), "; without it, action 12 does not replay either");
+        assert_eq!(later_words(&[12, 14, 15]), "; without it, actions 12, 14 and 15 do not replay either");
+    }
+}

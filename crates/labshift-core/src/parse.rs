@@ -156,3 +156,37 @@ fn ron_diagnostic_as_said(file: &str, src: &str, e: &SpannedError) -> Diagnostic
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(src: &str) -> (String, Option<String>) {
+        let err = parse_ron::<Vec<(u8, f64)>>("f.ron", src).expect_err("the text is broken");
+        (err.message.clone(), err.help.clone())
+    }
+
+    #[test]
+    fn a_file_cut_short_says_so_and_one_broken_inside_does_not() {
+        let (cut, help) = message("[\n  (1, 2.0),\n  (3, 4.");
+        assert_eq!(cut, "the file ends early (line 3): it looks cut off");
+        assert!(help.is_some_and(|h| h.contains("restore the rest of the file")));
+        // Broken in the middle, the file closed: the reader's own words.
+        let (inside, _) = message("[\n  (1, 2.0)\n  (3, 4.0),\n]");
+        assert!(!inside.contains("cut off"), "{inside}");
+    }
+
+    #[test]
+    fn numbers_written_with_a_percent_sign_or_a_decimal_comma_get_a_hint() {
+        assert_eq!(
+            number_format_hint("fill_pct: 70%,", 1, 13).as_deref(),
+            Some("write the number alone, without `%`: `70`")
+        );
+        assert_eq!(
+            number_format_hint("value: Exact(5,8)", 1, 15).as_deref(),
+            Some("a decimal is written with a point: `5.8`, not `5,8`")
+        );
+        // A list of numbers with spaces after its commas is not a decimal comma.
+        assert_eq!(number_format_hint("reference: (3.5, 5.1)", 1, 17), None);
+    }
+}
