@@ -15,6 +15,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("scenarios/c-qc-shift.ron", include_str!("../scenarios/c-qc-shift.ron")),
     ("scenarios/d-critical-calls-spill.ron", include_str!("../scenarios/d-critical-calls-spill.ron")),
     ("scenarios/e-qc-shift-random.ron", include_str!("../scenarios/e-qc-shift-random.ron")),
+    ("scenarios/f-outpatient-labels.ron", include_str!("../scenarios/f-outpatient-labels.ron")),
     ("scenarios/policies/us-default.ron", include_str!("../scenarios/policies/us-default.ron")),
 ];
 
@@ -57,7 +58,7 @@ mod tests {
         let bundled = catalog();
         let names = |c: &Catalog| c.entries.iter().map(|e| e.path.clone()).collect::<Vec<_>>();
         assert_eq!(names(&bundled), names(&on_disk));
-        assert_eq!(bundled.entries.len(), 5);
+        assert_eq!(bundled.entries.len(), 6);
         for (b, d) in bundled.entries.iter().zip(&on_disk.entries) {
             let (b, d) = (b.scenario.as_ref(), d.scenario.as_ref());
             assert!(b.is_some(), "{:?}", bundled.entries);

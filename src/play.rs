@@ -311,6 +311,23 @@ impl Play {
                 (Tone::Info, format!("{specimen} arrived{}.", if *stat { " — STAT" } else { "" }))
             }
             Event::FaultOccurred { description } => (Tone::Warn, description.clone()),
+            Event::SpecimenAccessioned { specimen } => {
+                (Tone::Good, format!("{specimen} accessioned in the LIS: its barcode label is printed."))
+            }
+            Event::LabelApplied { specimen, unreadable: None } => {
+                (Tone::Info, format!("{specimen}'s barcode label is on."))
+            }
+            Event::LabelApplied { specimen, unreadable: Some(why) } => (
+                Tone::Warn,
+                format!("{specimen}'s barcode label is on, but a reader may not read it: {why}."),
+            ),
+            Event::LabelReprinted { specimen } => {
+                (Tone::Info, format!("{specimen}'s barcode label peeled off and printed again."))
+            }
+            Event::BarcodeNoRead { specimen, analyzer, why } => (
+                Tone::Warn,
+                format!("{analyzer}: barcode no read on {specimen} ({why}); the tube was skipped."),
+            ),
             Event::CoffeeOffered => {
                 self.coffee_offered = true;
                 (Tone::Warn, "A colleague puts a coffee down for you at the bench (F).".into())

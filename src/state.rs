@@ -46,6 +46,24 @@ pub enum Panel {
     Spill,
     /// A colleague's coffee at the bench (while it is there).
     Coffee,
+    /// The label & barcode station: the tubes from outside the lab.
+    LabelStation,
+    /// One tube's barcode label, close up, as the trainee would place it.
+    Label(String, LabelDraft),
+}
+
+/// Where the trainee holds a barcode label before applying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelDraft {
+    pub top_mm: u8,
+    pub tilt_deg: u8,
+    pub face: labshift_core::action::LabelFace,
+}
+
+impl LabelDraft {
+    /// The label as it comes off the printer, held near the top of the tube.
+    pub const START: LabelDraft =
+        LabelDraft { top_mm: 4, tilt_deg: 10, face: labshift_core::action::LabelFace::PatientLabel };
 }
 
 /// The bench's open panel and the tube in hand.

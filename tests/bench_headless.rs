@@ -301,6 +301,12 @@ fn the_other_sample_scenarios_play_through_the_panels() {
             "scenarios/reference/d-critical-calls-spill.log.ron",
             Input::Mouse,
         ),
+        // The labeling shift by ↓ and Enter: the label is placed by its panel's buttons.
+        (
+            "scenarios/f-outpatient-labels.ron",
+            "scenarios/reference/f-outpatient-labels.log.ron",
+            Input::Keyboard,
+        ),
     ] {
         play_and_check(scenario, reference, input, &format!("panels-{}", &scenario[10..11]));
     }
@@ -828,6 +834,7 @@ fn a_shift_played_from_the_hints_alone_passes_at_100_on_the_bench() {
         "c-qc-shift",
         "d-critical-calls-spill",
         "e-qc-shift-random",
+        "f-outpatient-labels",
     ] {
         let dir = support::scratch(&format!("hints-{name}"));
         let mut app = headless_app(&format!("scenarios/{name}.ron"), Some(&dir));

@@ -167,7 +167,7 @@ fn reports_read_as_a_debrief() {
 fn a_class_folder_grades_into_a_gradebook_with_a_row_per_log() {
     let dir = scratch("class");
     std::fs::create_dir_all(dir.join("late")).unwrap_or_else(|e| panic!("{e}"));
-    // Thirty good logs: each scenario's reference with six seeds.
+    // Thirty-six good logs: each scenario's reference with six seeds.
     for name in SCENARIOS {
         for seed in 1..=6 {
             let log = dir.join(format!("{name}-seed{seed}.log.ron"));
@@ -197,14 +197,14 @@ fn a_class_folder_grades_into_a_gradebook_with_a_row_per_log() {
     let summary = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "not every log passed:\n{summary}{}", text(&out.stderr));
     assert!(
-        summary.starts_with("graded 33 log(s): 30 passed, 1 failed, 2 could not be graded\n"),
+        summary.starts_with("graded 39 log(s): 36 passed, 1 failed, 2 could not be graded\n"),
         "{summary}"
     );
-    assert!(summary.contains("pass rate 96.8% of graded logs"), "{summary}");
+    assert!(summary.contains("pass rate 97.3% of graded logs"), "{summary}");
     assert!(summary.contains("1 × ID-MISLABELED"), "{summary}");
     let book = std::fs::read_to_string(&csv).unwrap_or_default();
     let rows: Vec<&str> = book.lines().collect();
-    assert_eq!(rows.len(), 34, "a header and a row per log:\n{book}");
+    assert_eq!(rows.len(), 40, "a header and a row per log:\n{book}");
     let columns = rows[0].split(',').count();
     assert_eq!(columns, 19, "{}", rows[0]);
     assert!(rows[0].starts_with("file,trainee,scenario,seed,mode,result,overall"), "{}", rows[0]);

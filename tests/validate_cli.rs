@@ -42,7 +42,7 @@ fn bundled_scenarios_are_valid() {
             "{name} log:\n{text}"
         );
     }
-    assert!(text.contains("11 file(s) checked: 11 valid, 0 invalid"), "{text}");
+    assert!(text.contains("13 file(s) checked: 13 valid, 0 invalid"), "{text}");
 }
 
 #[test]

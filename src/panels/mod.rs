@@ -4,6 +4,7 @@
 
 mod analysis;
 mod calls;
+mod labeling;
 mod processing;
 mod qc;
 mod reception;
@@ -18,7 +19,7 @@ use labshift_core::model::Scenario;
 use labshift_core::session::QcChart;
 
 use crate::play::{Play, Tone};
-pub use crate::state::Panel;
+pub use crate::state::{LabelDraft, Panel};
 use crate::ui::command::UiCommand;
 
 impl Panel {
@@ -26,7 +27,8 @@ impl Panel {
     pub fn of_station(kind: &crate::bench::layout::StationKind, scenario: &Scenario) -> Panel {
         use crate::bench::layout::StationKind as K;
         match kind {
-            K::Reception | K::Labeling => Panel::Reception,
+            K::Reception => Panel::Reception,
+            K::Labeling => Panel::LabelStation,
             K::Centrifuge => Panel::Centrifuge,
             K::Analyzer(i) => Panel::Analyzer(*i),
             K::QcFridge => qc_panel(scenario, 0),
@@ -167,6 +169,8 @@ fn build(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSpec {
         Panel::Biohazard => safety::biohazard(play),
         Panel::Spill => safety::spill(play),
         Panel::Coffee => safety::coffee(play),
+        Panel::LabelStation => labeling::station(play, &views),
+        Panel::Label(id, draft) => labeling::label(play, id, *draft),
     }
 }
 
@@ -197,6 +201,15 @@ pub fn describe(action: &Action) -> String {
             format!("call {specimen}'s unit: why it was rejected, and a request for a new specimen")
         }
         ReportOccurrence { specimen } => format!("file an occurrence report for {specimen}"),
+        Accession { specimen } => {
+            format!("accession {specimen} in the LIS: its order found by name and date of birth")
+        }
+        ApplyLabel { specimen, .. } => {
+            format!(
+                "apply {specimen}'s barcode label: straight, over the tube maker's label, inside the reader's zone"
+            )
+        }
+        ReprintLabel { specimen } => format!("peel {specimen}'s misapplied barcode label and print it again"),
         ClearLipemia { specimen } => {
             format!("clear {specimen}'s lipemic serum at high speed, then rerun its tests (C)")
         }
@@ -263,6 +276,12 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         | ClearLipemia { specimen } => Panel::Specimen(specimen.clone()),
         RunTests { specimen, .. } => Panel::Specimen(specimen.clone()),
         Reject { specimen, .. } => Panel::RejectReasons(specimen.clone()),
+        Accession { specimen } | ReprintLabel { specimen } => {
+            Panel::Label(specimen.clone(), LabelDraft::START)
+        }
+        ApplyLabel { specimen, top_mm, tilt_deg, face } => {
+            Panel::Label(specimen.clone(), LabelDraft { top_mm: *top_mm, tilt_deg: *tilt_deg, face: *face })
+        }
         LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge => Panel::Centrifuge,
         RunControl { analyzer: a, test, .. } | AcceptQc { analyzer: a, test } => {
             Panel::Qc(analyzer(a), test.clone())

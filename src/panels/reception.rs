@@ -127,6 +127,17 @@ pub(super) fn specimen(play: &Play, id: &str, view: Option<&SpecimenView>) -> Pa
         "File an occurrence report",
         Action::ReportOccurrence { specimen: id_() },
     );
+    if spec.outside {
+        p.toned(
+            Tone::Warn,
+            "Hand-labeled from outside the lab: it needs an accession and the lab's barcode label.",
+        );
+        p.open_if(
+            v.received && v.rejected.is_none(),
+            "Accession and label it…",
+            Panel::Label(id.to_owned(), crate::state::LabelDraft::START),
+        );
+    }
     let ready_to_spin = v.accepted && !v.broken && !v.centrifuged && !v.in_centrifuge;
     if v.needs_centrifuge {
         p.act_if(ready_to_spin, "Load into the centrifuge", Action::LoadCentrifuge { specimen: id_() });

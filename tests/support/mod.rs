@@ -13,12 +13,13 @@ pub fn labshift(args: &[&str]) -> Output {
 
 /// The bundled sample scenarios, by file stem.
 #[allow(dead_code)] // Not every test file that shares this module uses it.
-pub const SCENARIOS: [&str; 5] = [
+pub const SCENARIOS: [&str; 6] = [
     "a-morning-chemistry",
     "b-mislabel-hemolysis",
     "c-qc-shift",
     "d-critical-calls-spill",
     "e-qc-shift-random",
+    "f-outpatient-labels",
 ];
 
 /// Output bytes as text.

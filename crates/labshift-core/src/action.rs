@@ -23,6 +23,26 @@ impl Mode {
     }
 }
 
+/// Which face of a tube a barcode label goes on: over the tube maker's
+/// label (where it belongs), over the patient's label, or over the clear
+/// window through which the specimen is seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum LabelFace {
+    MakersLabel,
+    PatientLabel,
+    Window,
+}
+
+impl LabelFace {
+    pub fn name(self) -> &'static str {
+        match self {
+            LabelFace::MakersLabel => "over the tube maker's label",
+            LabelFace::PatientLabel => "over the patient's label",
+            LabelFace::Window => "over the window",
+        }
+    }
+}
+
 /// Why a specimen is rejected (DOMAIN §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum RejectReason {
@@ -98,6 +118,27 @@ pub enum Action {
     /// File an occurrence report for a rejected specimen: a mislabel is a
     /// patient-safety event the lab records and reviews.
     ReportOccurrence {
+        specimen: String,
+    },
+
+    // Accessioning and labeling (CLSI GP33, AUTO02, AUTO12).
+    /// Find a hand-labeled specimen's order in the LIS by two identifiers:
+    /// the LIS gives it an accession number and prints its barcode label.
+    Accession {
+        specimen: String,
+    },
+    /// Put the printed barcode label on the tube: its top edge `top_mm`
+    /// below the top of the tube, `tilt_deg` off the tube's length, over
+    /// `face` of the tube.
+    ApplyLabel {
+        specimen: String,
+        top_mm: u8,
+        tilt_deg: u8,
+        face: LabelFace,
+    },
+    /// Peel a misapplied barcode label off and print it again (the patient's
+    /// own label is never touched).
+    ReprintLabel {
         specimen: String,
     },
 
@@ -261,6 +302,14 @@ impl Action {
             Reject { specimen, reason } => format!("reject {specimen} as {}", reason.name()),
             RequestRecollection { specimen } => format!("call the unit for a new {specimen}"),
             ReportOccurrence { specimen } => format!("file an occurrence report for {specimen}"),
+            Accession { specimen } => format!("accession {specimen} in the LIS"),
+            ApplyLabel { specimen, top_mm, tilt_deg, face } => {
+                format!(
+                    "apply {specimen}'s barcode label {top_mm} mm from the top, {tilt_deg}° off, {}",
+                    face.name()
+                )
+            }
+            ReprintLabel { specimen } => format!("peel and reprint {specimen}'s barcode label"),
             ClearLipemia { specimen } => format!("clear {specimen}'s lipemia"),
             LoadCentrifuge { specimen } => format!("load {specimen} into the centrifuge"),
             AddBalanceTube => "add a balance tube".into(),
@@ -309,7 +358,13 @@ impl Action {
     pub fn area(&self) -> Option<Area> {
         use Action::*;
         match self {
-            Receive { .. } | CompareLabel { .. } | Accept { .. } | Reject { .. } => Some(Area::Reception),
+            Receive { .. }
+            | CompareLabel { .. }
+            | Accept { .. }
+            | Reject { .. }
+            | Accession { .. }
+            | ApplyLabel { .. }
+            | ReprintLabel { .. } => Some(Area::Reception),
             LoadCentrifuge { .. }
             | AddBalanceTube
             | StartCentrifuge

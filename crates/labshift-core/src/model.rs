@@ -138,6 +138,9 @@ pub struct Specimen {
     pub clotted: bool,
     pub leaking: bool,
     pub transport: Transport,
+    /// Hand-labeled from outside the lab: accessioned and barcode-labeled here.
+    #[serde(skip_serializing_if = "crate::raw::is_false")]
+    pub outside: bool,
     pub values: BTreeMap<String, TrueValue>,
 }
 

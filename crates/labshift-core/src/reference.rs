@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use crate::action::{Action, Corrective, Mode, RejectReason};
+use crate::action::{Action, Corrective, LabelFace, Mode, RejectReason};
 use crate::log::SessionLog;
 use crate::model::Scenario;
 use crate::raw::{AnalyzerKind, Ppe, Priority};
@@ -130,6 +130,25 @@ impl Player {
             self.decide(id)?;
             return Ok(true);
         }
+        // An accepted tube from outside the lab: accessioned and labeled
+        // before anything else is done with it; a misapplied label replaced.
+        for v in views.iter().filter(|v| v.accepted && !v.broken) {
+            let Some((accessioned, label)) = self.session.labeling_view(&v.id) else { continue };
+            let id = v.id.clone();
+            let good = |(top, tilt, face): (u8, u8, LabelFace)| {
+                face == LabelFace::MakersLabel
+                    && self.scenario.policy.pack.labeling.unreadable(top, tilt).is_none()
+            };
+            let step = match (accessioned, label) {
+                (false, _) => Action::Accession { specimen: id },
+                (true, None) => self.label_placement(id),
+                (true, Some(l)) if !good(l) => Action::ReprintLabel { specimen: id },
+                (true, Some(_)) => continue,
+            };
+            self.dress_for_bench()?;
+            self.act(step)?;
+            return Ok(true);
+        }
         let (loaded, _, spinning) = self.session.centrifuge_view();
         if spinning.is_none() && !loaded.is_empty() {
             self.dress_for_bench()?;
@@ -137,6 +156,18 @@ impl Player {
             return Ok(true);
         }
         Ok(false)
+    }
+
+    /// The barcode label as a careful technician puts it on: straight, over
+    /// the tube maker's label, 10 mm below the reader's zone's top edge.
+    fn label_placement(&self, specimen: String) -> Action {
+        let zone = &self.scenario.policy.pack.labeling;
+        Action::ApplyLabel {
+            specimen,
+            top_mm: zone.zone_top_mm.saturating_add(10),
+            tilt_deg: 0,
+            face: LabelFace::MakersLabel,
+        }
     }
 
     /// Accepts the specimen, or rejects it for what a careful look shows.

@@ -90,6 +90,18 @@ rules! {
     "ID-NO-OCCURRENCE-REPORT", Identification, Minor,
         "A mislabeled specimen is rejected with an occurrence report, so the cause is reviewed and corrected.",
         "CLSI GP33; CLSI QMS11; 42 CFR 493.1283(a)(3)";
+    "LAB-NOT-LABELED", Identification, Major,
+        "A specimen that arrives without the lab's barcode is accessioned in the LIS from two identifiers and carries its printed barcode label before it is processed.",
+        "CLSI GP33; CLSI AUTO12";
+    "LAB-LABEL-OVER-ID", Identification, Major,
+        "A barcode label never covers the patient's name and identifiers on the original label.",
+        "CLSI AUTO12; CLSI GP33";
+    "LAB-NO-WINDOW", Processing, Minor,
+        "A barcode label leaves a window to see the specimen: its level, clots, the serum's colour.",
+        "CLSI AUTO02";
+    "LAB-NO-READ", Timeliness, Minor,
+        "A barcode label is applied straight along the tube, inside the zone the reader scans (about 10 mm below the top, 9 mm above the bottom): a badly placed one is a no-read, and the tube waits.",
+        "CLSI AUTO02";
     "PROC-WRONG-TUBE", Processing, Major,
         "A test is run only on the tube and additive it requires (order of draw and additive table).",
         "CLSI GP41";
@@ -264,6 +276,8 @@ pub fn behind(action: &Action) -> Option<&'static RuleDef> {
         WashHands => "SAF-HAND-HYGIENE",
         Receive { .. } | Accept { .. } => "ID-TWO-IDENTIFIERS",
         CompareLabel { .. } => "ID-MISLABELED",
+        Accession { .. } => "LAB-NOT-LABELED",
+        ApplyLabel { .. } | ReprintLabel { .. } => "LAB-NO-READ",
         Reject { reason, .. } => for_reason(*reason),
         RequestRecollection { .. } => "ID-NO-RECOLLECT",
         ReportOccurrence { .. } => "ID-NO-OCCURRENCE-REPORT",

@@ -13,12 +13,13 @@ use labshift_core::time::SimTime;
 
 mod support;
 
-const SCENARIOS: [&str; 5] = [
+const SCENARIOS: [&str; 6] = [
     "a-morning-chemistry",
     "b-mislabel-hemolysis",
     "c-qc-shift",
     "d-critical-calls-spill",
     "e-qc-shift-random",
+    "f-outpatient-labels",
 ];
 
 fn load(name: &str) -> Arc<Scenario> {

@@ -9,7 +9,7 @@
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
-use labshift_core::action::{Action, Mode, RejectReason};
+use labshift_core::action::{Action, LabelFace, Mode, RejectReason};
 use labshift_core::log::{LogEntry, SessionLog};
 use labshift_core::model::Scenario;
 use labshift_core::raw::Ppe;
@@ -210,6 +210,7 @@ fn corpus() -> Vec<Case> {
     let c = "c-qc-shift";
     let d = "d-critical-calls-spill";
     let e = "e-qc-shift-random";
+    let f = "f-outpatient-labels";
     let mut cases = vec![
         // An empty shift has done none of its work.
         case("a: a coat and the end of the shift", a, only_a_coat(), fails(0.0..=0.0, &["ID-UNDECIDED"])),
@@ -499,6 +500,54 @@ fn corpus() -> Vec<Case> {
         case("a: reviews and releases each result on its own", a, releases_one_by_one(a, true), FLAWLESS),
         case("d: re-reads every label", d, twice(|a| matches!(a, CompareLabel { .. })), FLAWLESS),
         case("d: reviews every flagged result twice", d, twice(|a| matches!(a, Review { .. })), FLAWLESS),
+        // Labeling: a label over the patient's own label still reads, but hides who the tube is from.
+        case(
+            "f: puts S02's barcode label over the patient's name",
+            f,
+            changed(|a| match a {
+                ApplyLabel { specimen, top_mm, tilt_deg, .. } if specimen == "S02" => Some(ApplyLabel {
+                    specimen: specimen.clone(),
+                    top_mm: *top_mm,
+                    tilt_deg: *tilt_deg,
+                    face: LabelFace::PatientLabel,
+                }),
+                _ => None,
+            }),
+            passes(90.0..=99.0, &["LAB-LABEL-OVER-ID"]),
+        ),
+        // A label high on the tube: the analyzer skips it, and S05's three
+        // results are never reported. 46 of 50 items of work is above the
+        // pack's 90%, so the attempt passes, just: 81% against a pass mark of 80.
+        case(
+            "f: S05's label too high for the reader, never put right",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                for e in actions.iter_mut() {
+                    if let ApplyLabel { specimen, top_mm, .. } = &mut e.action
+                        && specimen == "S05"
+                    {
+                        *top_mm = 2;
+                    }
+                }
+                actions.retain(|e| {
+                    !matches!(&e.action, Review { specimen, .. } | Release { specimen, .. } | ReleaseSpecimen { specimen }
+                        if specimen == "S05")
+                });
+            }),
+            passes(80.0..=85.0, &["LAB-NO-READ", "REP-NOT-RELEASED"]),
+        ),
+        // Accessioned but never labeled: the tube cannot be run.
+        case(
+            "f: accessions S02 and never applies its label",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                actions.retain(|e| {
+                    !matches!(&e.action, ApplyLabel { specimen, .. } | Review { specimen, .. } | Release { specimen, .. } | ReleaseSpecimen { specimen }
+                        if specimen == "S02")
+                });
+            }),
+            fails(0.0..=89.0, &["LAB-NO-READ"]),
+        ),
     ];
     for (scenario, name) in [
         (a, "a: the reference run in practice mode"),
@@ -506,6 +555,7 @@ fn corpus() -> Vec<Case> {
         (c, "c: the reference run in practice mode"),
         (d, "d: the reference run in practice mode"),
         (e, "e: the reference run in practice mode"),
+        (f, "f: the reference run in practice mode"),
     ] {
         let mut practice = case(name, scenario, Box::new(|_| {}), FLAWLESS);
         practice.mode = Mode::Practice;

@@ -48,7 +48,8 @@ fn every_bundled_scenario_is_valid() {
             "b-mislabel-hemolysis.ron",
             "c-qc-shift.ron",
             "d-critical-calls-spill.ron",
-            "e-qc-shift-random.ron"
+            "e-qc-shift-random.ron",
+            "f-outpatient-labels.ron"
         ]
     );
     for name in &names {
@@ -272,4 +273,24 @@ fn an_alias_is_one_tests_other_name_never_a_code_nor_shared() {
         ["alias `INR` of `APTT` is the code of test `INR`", "alias `PT` is given to both `INR` and `APTT`"],
     );
     assert!(labshift_core::load::policy_from_str("pack.ron", &pack).value.is_some());
+}
+
+#[test]
+fn a_pack_whose_label_does_not_fit_its_tube_is_refused() {
+    let pack = std::fs::read_to_string(scenarios_dir().join("policies/us-default.ron")).unwrap_or_default();
+    let at = pack.rfind(')').expect("the pack closes");
+    let bad = format!(
+        "{}    labeling: (zone_top_mm: 10, zone_bottom_mm: 9, tube_length_mm: 60, label_length_mm: 51, max_tilt_deg: 5),\n{}",
+        &pack[..at],
+        &pack[at..]
+    );
+    let loaded = labshift_core::load::policy_from_str("pack.ron", &bad);
+    let errors: Vec<&str> =
+        loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        errors,
+        [
+            "a 51 mm label does not fit a 60 mm tube's reader zone (10 mm below the top, 9 mm above the bottom)"
+        ]
+    );
 }

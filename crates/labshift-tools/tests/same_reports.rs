@@ -11,12 +11,13 @@ use labshift_tools::commands::{Format, GradeArgs, ReportArgs, exit, grade};
 use labshift_tools::export::{report, xapi::DEFAULT_HOME_PAGE};
 
 /// (scenario, log) for every log under `scenarios/reference/` and `tests/fixtures/logs/`.
-const LOGS: [(&str, &str); 9] = [
+const LOGS: [(&str, &str); 10] = [
     ("a-morning-chemistry", "scenarios/reference/a-morning-chemistry"),
     ("b-mislabel-hemolysis", "scenarios/reference/b-mislabel-hemolysis"),
     ("c-qc-shift", "scenarios/reference/c-qc-shift"),
     ("d-critical-calls-spill", "scenarios/reference/d-critical-calls-spill"),
     ("e-qc-shift-random", "scenarios/reference/e-qc-shift-random"),
+    ("f-outpatient-labels", "scenarios/reference/f-outpatient-labels"),
     ("a-morning-chemistry", "tests/fixtures/logs/a-drinks-coffee"),
     ("b-mislabel-hemolysis", "tests/fixtures/logs/b-accepts-mislabel"),
     ("c-qc-shift", "tests/fixtures/logs/c-accepts-failed-qc"),

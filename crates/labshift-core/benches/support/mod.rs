@@ -7,12 +7,13 @@ pub mod long_shift;
 use std::time::{Duration, Instant};
 
 /// The bundled sample scenarios, by file stem under `scenarios/`.
-pub const SAMPLES: [&str; 5] = [
+pub const SAMPLES: [&str; 6] = [
     "a-morning-chemistry",
     "b-mislabel-hemolysis",
     "c-qc-shift",
     "d-critical-calls-spill",
     "e-qc-shift-random",
+    "f-outpatient-labels",
 ];
 
 /// Median wall time of `f` over enough runs to fill about half a second.

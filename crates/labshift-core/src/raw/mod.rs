@@ -438,8 +438,18 @@ pub struct RawSpecimen {
     pub leaking: bool,
     #[serde(default = "ambient")]
     pub transport: Transport,
+    /// It came hand-labeled from outside the lab, without the lab's barcode:
+    /// it is accessioned in the LIS and its printed barcode label applied.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub outside: bool,
     /// True analyte values, by test code.
     pub values: BTreeMap<String, RawTrueValue>,
+}
+
+/// For fields left out of the scenario's fingerprint while they are off,
+/// so scenarios written before them keep their logs.
+pub fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn one() -> f64 {

@@ -33,6 +33,73 @@ pub struct RawPolicyPack {
     /// middleware releases results its rules pass.
     #[serde(default)]
     pub analysis: RawAnalysisPolicy,
+    /// Where a barcode label goes on a tube (CLSI AUTO02, AUTO12). Left out
+    /// of the fingerprint while it is the default, so packs written before
+    /// it keep their scenarios' logs.
+    #[serde(default, skip_serializing_if = "RawLabeling::is_default")]
+    pub labeling: RawLabeling,
+}
+
+/// Where the lab's barcode label goes on a tube.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Labeling")]
+pub struct RawLabeling {
+    /// The reader's zone: at least this far below the top of the tube…
+    pub zone_top_mm: u8,
+    /// …and this far above its bottom (CLSI AUTO02: about 10 and 9 mm).
+    pub zone_bottom_mm: u8,
+    /// The tube's length (a 13 × 100 mm tube: 100).
+    pub tube_length_mm: u8,
+    /// The barcode label's length along the tube (CLSI AUTO12: 2 in, 51 mm).
+    pub label_length_mm: u8,
+    /// Most a label may lean off the tube's length and still read (the lab's own tolerance).
+    pub max_tilt_deg: u8,
+    #[serde(default)]
+    pub citation: String,
+}
+
+impl Default for RawLabeling {
+    fn default() -> Self {
+        RawLabeling {
+            zone_top_mm: 10,
+            zone_bottom_mm: 9,
+            tube_length_mm: 100,
+            label_length_mm: 51,
+            max_tilt_deg: 5,
+            citation: String::new(),
+        }
+    }
+}
+
+impl RawLabeling {
+    pub fn is_default(&self) -> bool {
+        *self == RawLabeling::default()
+    }
+
+    /// Why a label `top_mm` below the top and `tilt_deg` off would not read, if it would not.
+    pub fn unreadable(&self, top_mm: u8, tilt_deg: u8) -> Option<String> {
+        let bottom = u16::from(top_mm) + u16::from(self.label_length_mm);
+        let limit = u16::from(self.tube_length_mm.saturating_sub(self.zone_bottom_mm));
+        if top_mm < self.zone_top_mm {
+            Some(format!(
+                "the label starts {top_mm} mm below the top, inside the {} mm the reader skips",
+                self.zone_top_mm
+            ))
+        } else if bottom > limit {
+            Some(format!(
+                "the label ends {} mm from the bottom; the reader needs {} mm clear",
+                u16::from(self.tube_length_mm).saturating_sub(bottom),
+                self.zone_bottom_mm
+            ))
+        } else if tilt_deg > self.max_tilt_deg {
+            Some(format!(
+                "the label leans {tilt_deg}°, more than the {}° a reader tolerates",
+                self.max_tilt_deg
+            ))
+        } else {
+            None
+        }
+    }
 }
 
 /// The analyzers' run times and the middleware's autoverification.

@@ -232,6 +232,21 @@ fn run_tests(s: &mut Session, specimen: &str, analyzer: &str, at: SimTime) -> Re
         .find(|a| a.id == analyzer)
         .ok_or_else(|| no(format!("no analyzer `{analyzer}`")))?;
     let state = s.state(specimen)?;
+    // A tube the analyzer cannot identify is skipped: no result, the tube waits.
+    if let Some(why) = s.barcode_problem(spec, state) {
+        s.find(
+            "LAB-NO-READ",
+            at,
+            specimen,
+            format!("{analyzer} could not read {specimen}'s barcode ({why}): the tube was skipped."),
+        );
+        s.tell(|_| Event::BarcodeNoRead {
+            specimen: specimen.to_owned(),
+            analyzer: analyzer.to_owned(),
+            why,
+        });
+        return Ok(());
+    }
     let centrifuged = state.centrifuged_at.is_some();
     // Add-ons are few and usually none: an empty list copies without allocating.
     let add_ons = state.add_ons.clone();

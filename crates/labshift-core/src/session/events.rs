@@ -41,6 +41,25 @@ pub enum Event {
         specimen: String,
         reason: RejectReason,
     },
+    /// A specimen from outside was given an accession number; its label printed.
+    SpecimenAccessioned {
+        specimen: String,
+    },
+    /// A barcode label was put on a tube; `unreadable` says why a reader would not read it.
+    LabelApplied {
+        specimen: String,
+        unreadable: Option<String>,
+    },
+    /// A misapplied barcode label was peeled off and printed again.
+    LabelReprinted {
+        specimen: String,
+    },
+    /// The analyzer could not read a tube's barcode and skipped it.
+    BarcodeNoRead {
+        specimen: String,
+        analyzer: String,
+        why: String,
+    },
     RecollectionRequested {
         specimen: String,
     },

@@ -16,6 +16,7 @@
 mod analysis;
 mod calls;
 mod events;
+mod labeling;
 mod pair_map;
 mod processing;
 mod qc;
@@ -101,8 +102,9 @@ trait Bench: Sync {
 
 /// Every bench, in the order its end-of-shift findings are recorded. A new
 /// bench is one module and one line here (ARCHITECTURE.md, "Adding a bench").
-const BENCHES: [&dyn Bench; 6] = [
+const BENCHES: [&dyn Bench; 7] = [
     &reception::Reception,
+    &labeling::Labeling,
     &processing::Processing,
     &analysis::Analysis,
     &calls::Calls,

@@ -72,6 +72,18 @@ pub(super) struct SpecimenState {
     pub(super) lipemia_cleared: bool,
     pub(super) add_ons: Vec<String>,
     pub(super) results: BTreeMap<String, PatientResult>,
+    /// Accessioned in the LIS (a specimen from outside the lab).
+    pub(super) accessioned: bool,
+    /// The lab's barcode label as it was applied, if it is on.
+    pub(super) barcode: Option<BarcodeLabel>,
+}
+
+/// A barcode label on a tube, as the trainee applied it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct BarcodeLabel {
+    pub(super) top_mm: u8,
+    pub(super) tilt_deg: u8,
+    pub(super) face: crate::action::LabelFace,
 }
 
 impl SpecimenState {

@@ -68,6 +68,20 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
         }
     }
 
+    let l = &raw.labeling;
+    let needed = u16::from(l.zone_top_mm) + u16::from(l.label_length_mm) + u16::from(l.zone_bottom_mm);
+    if needed > u16::from(l.tube_length_mm) || l.label_length_mm == 0 {
+        let d = c
+            .at(
+                "labeling",
+                format!(
+                    "a {} mm label does not fit a {} mm tube's reader zone ({} mm below the top, {} mm above the bottom)",
+                    l.label_length_mm, l.tube_length_mm, l.zone_top_mm, l.zone_bottom_mm
+                ),
+            )
+            .expected("zone_top_mm + label_length_mm + zone_bottom_mm no longer than tube_length_mm");
+        c.push(d);
+    }
     if raw.grading.min_completion_pct > 100 {
         let d = c
             .at(

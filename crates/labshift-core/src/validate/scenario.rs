@@ -410,6 +410,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             clotted: s.clotted,
             leaking: s.leaking,
             transport: s.transport,
+            outside: s.outside,
             values: s.values.clone(),
         });
     }
