@@ -177,8 +177,7 @@ pub(super) fn sync_motion(
     >,
     mut drawn: Local<Option<u64>>,
 ) {
-    let (loaded, balance, until) = play.session.centrifuge_view();
-    let spinning = until.is_some_and(|t| t > play.now()) && !play.paused;
+    let spinning = play.session.spinning_until().is_some_and(|t| t > play.now()) && !play.paused;
     if spinning {
         let turn = time.delta_secs() * TURNS_PER_SECOND * std::f32::consts::TAU * play.speed.max(1) as f32;
         for mut t in &mut rotor {
@@ -189,6 +188,7 @@ pub(super) fn sync_motion(
         return;
     }
     *drawn = Some(play.revision);
+    let (loaded, balance, _) = play.session.centrifuge_view();
     let tubes: Vec<Color> = loaded
         .iter()
         .filter_map(|id| play.scenario.specimens.iter().find(|s| &s.id == id))

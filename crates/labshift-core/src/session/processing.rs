@@ -233,6 +233,11 @@ impl Session {
         Some(SimTime(until.0.max(broke_at.0) + wait))
     }
 
+    /// When the spin under way ends, if one is: asked every frame, so it builds nothing.
+    pub fn spinning_until(&self) -> Option<SimTime> {
+        self.processing.spinning_until
+    }
+
     pub fn centrifuge_view(&self) -> (Vec<String>, u32, Option<SimTime>) {
         let c = &self.processing;
         (c.loaded.clone(), c.balance_tubes, c.spinning_until)
