@@ -7,21 +7,18 @@
 //! ready, then stops; it draws again if the window changes size. Tubes, the
 //! spill and the interface stay live on the main camera.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use bevy::camera::RenderTarget;
 use bevy::camera::ScalingMode;
 use bevy::camera::visibility::RenderLayers;
 use bevy::image::ImageSampler;
 use bevy::prelude::*;
-use bevy::render::extract_component::{ExtractComponent, ExtractComponentPlugin};
-use bevy::render::render_resource::{PipelineCache, TextureFormat};
-use bevy::render::{Render, RenderApp, RenderSystems};
+use bevy::render::extract_component::ExtractComponent;
+use bevy::render::render_resource::TextureFormat;
 
 use super::layout::{BACK_COUNTER_Y, COUNTER_DEPTHS, FRONT_COUNTER_Y, bench_layout};
 use crate::play::Play;
 use crate::state::Screen;
+use crate::ui::drawn::{self, DrawnFrames};
 use crate::ui::theme::palette;
 
 /// The render layer of the cached art. The main camera sees layer 0 only.
@@ -32,10 +29,6 @@ pub fn art_layer() -> RenderLayers {
     RenderLayers::layer(ART_LAYER)
 }
 
-/// Frames after which a cache counts as drawn: consecutive frames rendered
-/// with no shader still compiling.
-const SETTLE_FRAMES: u32 = 3;
-
 /// The camera that draws the art into the cache image.
 #[derive(Component, Debug, Clone, Copy, ExtractComponent)]
 pub struct ArtCamera;
@@ -43,11 +36,6 @@ pub struct ArtCamera;
 /// A piece of the cache shown on the main camera.
 #[derive(Component, Debug)]
 pub struct ArtPiece;
-
-/// Counts frames the render world drew the art with every pipeline ready.
-/// Shared by the main and render worlds.
-#[derive(Resource, Debug, Clone, Default)]
-pub struct ArtFrames(Arc<AtomicU32>);
 
 /// The cache in use: its size in pixels, the world area it holds, and the
 /// cut-out its pieces on screen were placed for.
@@ -67,14 +55,15 @@ pub struct ArtCutout(pub Option<Rect>);
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<ArtCutout>();
     // Without a renderer (headless tests) there is nothing to cache.
-    let Some(render_app) = app.get_sub_app_mut(RenderApp) else { return };
-    let frames = ArtFrames::default();
-    render_app.insert_resource(frames.clone());
-    render_app.add_systems(Render, count_ready_frames.in_set(RenderSystems::Cleanup));
-    app.insert_resource(frames);
-    app.add_plugins(ExtractComponentPlugin::<ArtCamera>::default());
+    if app.get_sub_app(bevy::render::RenderApp).is_none() {
+        return;
+    }
+    drawn::track::<ArtCamera>(app);
     app.add_systems(OnExit(Screen::Bench), |mut commands: Commands| commands.remove_resource::<ArtCache>());
-    app.add_systems(Update, (fit_cache, place_pieces, settle_cache).chain().run_if(in_state(Screen::Bench)));
+    app.add_systems(
+        Update,
+        (fit_cache, place_pieces, drawn::settle::<ArtCamera>).chain().run_if(in_state(Screen::Bench)),
+    );
 }
 
 /// The main camera's drawing size in pixels and the world area it shows.
@@ -95,7 +84,7 @@ fn fit_cache(
     cache: Option<Res<ArtCache>>,
     mut images: ResMut<Assets<Image>>,
     art_cameras: Query<Entity, With<ArtCamera>>,
-    frames: Res<ArtFrames>,
+    frames: Res<DrawnFrames<ArtCamera>>,
 ) {
     let Some((size, area)) = main_view(&cameras) else { return };
     if cache.as_ref().is_some_and(|c| c.size == size && c.area == area) {
@@ -109,7 +98,7 @@ fn fit_cache(
     // One texel per pixel: sampling must not blend neighbours.
     image.sampler = ImageSampler::nearest();
     let image = images.add(image);
-    frames.0.store(0, Ordering::Relaxed);
+    frames.restart();
     commands.spawn((
         Name::new("Art camera"),
         ArtCamera,
@@ -215,33 +204,6 @@ fn snap(region: Rect, area: Rect, texels: Vec2) -> Option<(Rect, Rect)> {
         Vec2::new(area.min.x + texel.max.x / texels.x, area.max.y - texel.min.y / texels.y),
     );
     Some((world, texel))
-}
-
-/// Stops the art camera once the cache holds a complete drawing.
-fn settle_cache(mut art_cameras: Query<&mut Camera, With<ArtCamera>>, frames: Res<ArtFrames>) {
-    let done = frames.0.load(Ordering::Relaxed) >= SETTLE_FRAMES;
-    for mut camera in &mut art_cameras {
-        if camera.is_active == done {
-            camera.is_active = !done;
-        }
-    }
-}
-
-/// Render world: counts the frames in which the art camera drew with every
-/// pipeline compiled; a frame with a pipeline still compiling starts over.
-fn count_ready_frames(
-    art: Query<(), (With<ArtCamera>, With<bevy::render::camera::ExtractedCamera>)>,
-    pipelines: Res<PipelineCache>,
-    frames: Res<ArtFrames>,
-) {
-    if art.is_empty() {
-        return;
-    }
-    if pipelines.waiting_pipelines().next().is_some() {
-        frames.0.store(0, Ordering::Relaxed);
-    } else {
-        frames.0.fetch_add(1, Ordering::Relaxed);
-    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::panels::{Panel, panel_spec, qc_panel};
 use crate::play::{Play, SPEEDS};
 use crate::screens::Screen;
 use crate::state::BenchUi;
+use crate::ui::cached::{CachedUi, CursorOverCached};
 use crate::ui::command::{Run, UiCommand};
 use crate::ui::theme::{UiFonts, palette};
 use crate::ui::widgets::{Focus, button};
@@ -75,13 +76,14 @@ fn scroll_card(
     >,
     buttons: Query<(&crate::ui::widgets::Focusable, &ComputedNode, &UiGlobalTransform)>,
     ui: Res<BenchUi>,
+    over_card: Res<CursorOverCached>,
     mut followed: Local<Option<(Option<Panel>, usize)>>,
 ) {
     let Ok((computed, at, cursor, mut scroll)) = card.single_mut() else { return };
     let scale = computed.inverse_scale_factor();
     let hidden = (computed.content_size().y - computed.size().y).max(0.0) * scale;
     for event in wheel.read() {
-        if cursor.cursor_over() {
+        if cursor.cursor_over() || over_card.0 {
             let lines = match event.unit {
                 bevy::input::mouse::MouseScrollUnit::Line => event.y * 24.0,
                 bevy::input::mouse::MouseScrollUnit::Pixel => event.y,
@@ -295,6 +297,8 @@ fn spawn_hud(mut commands: Commands, fonts: Res<UiFonts>, play: Option<Res<Play>
         RelativeCursorPosition::default(),
         ScrollPosition::default(),
         GlobalZIndex(5),
+        // Drawn once each time it changes, not every frame.
+        CachedUi,
     ));
     commands.spawn((
         PauseOverlay,
@@ -656,6 +660,7 @@ fn pointer(
     windows: Query<&Window>,
     cameras: Query<(&Camera, &GlobalTransform), Without<ArtCamera>>,
     over_ui: Query<&RelativeCursorPosition>,
+    over_card: Res<CursorOverCached>,
     mut tubes: Query<(&TubeView, &mut Transform, &Visibility, &GlobalTransform)>,
     play: Res<Play>,
     mut run: MessageWriter<Run>,
@@ -669,7 +674,7 @@ fn pointer(
     if play.paused {
         return;
     }
-    let on_ui = over_ui.iter().any(|r| r.cursor_over());
+    let on_ui = over_card.0 || over_ui.iter().any(|r| r.cursor_over());
     if buttons.just_pressed(MouseButton::Left) && !on_ui {
         let hit = tubes
             .iter()

@@ -23,6 +23,17 @@ pub struct Btn {
     pub enabled: bool,
 }
 
+/// The mouse over a button drawn into an image ([`crate::ui::cached`]):
+/// Bevy's [`Interaction`] follows only interfaces drawn to the window, so
+/// the cache follows the mouse into this, which the buttons read instead.
+#[derive(Component, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pointed(pub Interaction);
+
+/// What the mouse is doing over a button, wherever it is drawn.
+fn pointer_state(interaction: &Interaction, pointed: Option<&Pointed>) -> Interaction {
+    pointed.map_or(*interaction, |p| p.0)
+}
+
 /// Position of a button in the keyboard's focus order, starting at 0.
 /// Buttons 0–18 also answer to a key of their own ([`key_name`]).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,12 +127,15 @@ fn add_focusable(mut world: bevy::ecs::world::DeferredWorld, ctx: bevy::ecs::lif
 }
 
 fn press_buttons(
-    buttons: Query<(&Interaction, &Btn, Option<&Focusable>), Changed<Interaction>>,
+    buttons: Query<
+        (&Interaction, Option<&Pointed>, &Btn, Option<&Focusable>),
+        Or<(Changed<Interaction>, Changed<Pointed>)>,
+    >,
     mut run: MessageWriter<Run>,
     mut focus: ResMut<Focus>,
 ) {
-    for (interaction, btn, order) in &buttons {
-        if *interaction == Interaction::Pressed && btn.enabled {
+    for (interaction, pointed, btn, order) in &buttons {
+        if pointer_state(interaction, pointed) == Interaction::Pressed && btn.enabled {
             if let Some(order) = order {
                 focus.0 = order.0;
             }
@@ -227,11 +241,18 @@ pub fn key_for(i: usize) -> Option<(KeyCode, bool)> {
 
 fn paint_buttons(
     focus: Res<Focus>,
-    mut buttons: Query<(&Interaction, &Btn, Option<&Focusable>, &mut BackgroundColor, &mut Outline)>,
+    mut buttons: Query<(
+        &Interaction,
+        Option<&Pointed>,
+        &Btn,
+        Option<&Focusable>,
+        &mut BackgroundColor,
+        &mut Outline,
+    )>,
 ) {
-    for (interaction, btn, order, mut bg, mut outline) in &mut buttons {
+    for (interaction, pointed, btn, order, mut bg, mut outline) in &mut buttons {
         let focused = order.is_some_and(|o| o.0 == focus.0);
-        bg.set_if_neq(BackgroundColor(match (btn.enabled, interaction) {
+        bg.set_if_neq(BackgroundColor(match (btn.enabled, pointer_state(interaction, pointed)) {
             (false, _) => palette::BUTTON_DISABLED,
             (true, Interaction::Pressed) => palette::BUTTON_PRESSED,
             (true, Interaction::Hovered) => palette::BUTTON_HOVER,
@@ -286,6 +307,31 @@ pub fn typed(events: &mut MessageReader<KeyboardInput>) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_button_pressed_in_a_cached_card_runs_its_command_once() {
+        let mut app = App::new();
+        app.add_message::<Run>().init_resource::<Focus>();
+        app.add_systems(Update, press_buttons);
+        let button = app
+            .world_mut()
+            .spawn((
+                Btn { command: UiCommand::ClosePanel, enabled: true },
+                Interaction::None,
+                Pointed(Interaction::Hovered),
+                Focusable(3),
+            ))
+            .id();
+        let runs = |app: &mut App| app.world_mut().resource_mut::<Messages<Run>>().drain().count();
+        app.update();
+        assert_eq!(runs(&mut app), 0, "hovering runs nothing");
+        app.world_mut().entity_mut(button).insert(Pointed(Interaction::Pressed));
+        app.update();
+        assert_eq!(runs(&mut app), 1);
+        assert_eq!(app.world().resource::<Focus>().0, 3, "the pressed button takes the focus");
+        app.update();
+        assert_eq!(runs(&mut app), 0, "held, it does not run again");
+    }
 
     #[test]
     fn every_named_key_presses_the_button_it_names() {
