@@ -116,7 +116,7 @@ pub struct PlayArgs {
     #[arg(long, value_name = "X", value_parser = parse_speed)]
     pub speed: Option<u32>,
     /// Open this panel on the bench: reception, centrifuge, analyzer:N, qc:N:TEST, corrective:N:TEST,
-    /// lis, phone, ppe, sink, sharps, biohazard, spill, coffee, labels, label:ID, specimen:ID, result:ID:TEST, call:ID:TEST.
+    /// lis, phone, ppe, sink, sharps, biohazard, spill, coffee, labels, label:ID, handling:ID, specimen:ID, result:ID:TEST, call:ID:TEST.
     #[arg(long, value_name = "PANEL")]
     pub panel: Option<String>,
     /// With --panel specimen:ID: the label beside its requisition drawn large, as the Z key does.
@@ -203,6 +203,7 @@ pub fn parse_panel(text: &str) -> Result<crate::state::Panel, String> {
         ["coffee"] => Panel::Coffee,
         ["labels"] => Panel::LabelStation,
         ["label", id] => Panel::Label((*id).to_owned(), crate::state::LabelDraft::START),
+        ["handling", id] => Panel::Handling((*id).to_owned()),
         ["specimen", id] => Panel::Specimen((*id).to_owned()),
         ["result", id, test] => Panel::Result((*id).to_owned(), (*test).to_owned()),
         ["call", id, test] => Panel::Call((*id).to_owned(), (*test).to_owned()),

@@ -321,6 +321,14 @@ impl Play {
                 Tone::Warn,
                 format!("{specimen}'s barcode label is on, but a reader may not read it: {why}."),
             ),
+            Event::SpecimenHandled { did, .. } => (Tone::Info, did.clone()),
+            Event::AddOnRequested { specimen, tests } => (
+                Tone::Warn,
+                format!(
+                    "Add-on request: {} on {specimen}. Check the stability before you add it on (Label & barcode station).",
+                    tests.join(", ")
+                ),
+            ),
             Event::LabelReprinted { specimen } => {
                 (Tone::Info, format!("{specimen}'s barcode label peeled off and printed again."))
             }

@@ -50,6 +50,8 @@ pub enum Panel {
     LabelStation,
     /// One tube's barcode label, close up, as the trainee would place it.
     Label(String, LabelDraft),
+    /// One tube's send-out aliquot, storage and add-on request.
+    Handling(String),
 }
 
 /// Where the trainee holds a barcode label before applying it.

@@ -503,6 +503,7 @@ mod tests {
             in_centrifuge: false,
             centrifuged: false,
             lipemia_cleared: false,
+            stored: false,
             needs_centrifuge: true,
             tests: vec![],
             results: vec![],

@@ -1,6 +1,7 @@
 //! The labeling panels: the label & barcode station's list of tubes from
-//! outside the lab, and one tube's barcode label close up, placed step by
-//! step before it is applied.
+//! outside the lab (and of tubes with an aliquot, storage or add-on to see
+//! to), and one tube's barcode label close up, placed step by step before
+//! it is applied.
 
 use labshift_core::action::{Action, LabelFace};
 use labshift_core::session::SpecimenView;
@@ -10,7 +11,7 @@ use crate::play::{Play, Tone};
 
 /// The tubes that came hand-labeled from outside the lab, and how far each is.
 pub(super) fn station(play: &Play, views: &[SpecimenView]) -> PanelSpec {
-    let mut p = PanelSpec::new("Label & barcode");
+    let mut p = PanelSpec::new("Label & barcode, aliquots, storage");
     p.line("Tubes from outside the lab come hand-labeled: find the order in the LIS by two identifiers,");
     p.line("print the barcode label, and put it on straight, over the tube maker's label.");
     let mut any = false;
@@ -27,6 +28,7 @@ pub(super) fn station(play: &Play, views: &[SpecimenView]) -> PanelSpec {
     if !any {
         p.line("No tube from outside the lab has arrived.");
     }
+    super::handling::station_lines(play, views, &mut p);
     p
 }
 

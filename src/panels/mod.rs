@@ -4,6 +4,7 @@
 
 mod analysis;
 mod calls;
+mod handling;
 mod labeling;
 mod processing;
 mod qc;
@@ -171,6 +172,7 @@ fn build(panel: &Panel, play: &Play, selected: Option<&str>) -> PanelSpec {
         Panel::Coffee => safety::coffee(play),
         Panel::LabelStation => labeling::station(play, &views),
         Panel::Label(id, draft) => labeling::label(play, id, *draft),
+        Panel::Handling(id) => handling::handling(play, id),
     }
 }
 
@@ -210,6 +212,20 @@ pub fn describe(action: &Action) -> String {
             )
         }
         ReprintLabel { specimen } => format!("peel {specimen}'s misapplied barcode label and print it again"),
+        LabelAliquot { specimen, .. } => {
+            format!("label an aliquot tube for {specimen} from its own label sheet, before pouring")
+        }
+        Uncap { specimen } => format!("uncap {specimen}, the only tube open, to pour off its aliquot"),
+        PourOff { specimen } => format!("pour off {specimen}'s send-out aliquot and cap it"),
+        Recap { specimen } => format!("recap {specimen}"),
+        StoreAliquot { specimen, .. } => format!("keep {specimen}'s aliquot as its send-out test needs"),
+        Store { specimen, .. } => {
+            format!("put {specimen} in the storage rack, as the lab keeps finished tubes")
+        }
+        Retrieve { specimen } => format!("take {specimen} out of the storage rack to run its add-on"),
+        AcceptAddOn { specimen } | DeclineAddOn { specimen } => {
+            format!("answer the add-on request for {specimen}: check each test's stability from collection")
+        }
         ClearLipemia { specimen } => {
             format!("clear {specimen}'s lipemic serum at high speed, then rerun its tests (C)")
         }
@@ -282,6 +298,15 @@ pub fn panel_for(action: &Action, scenario: &Scenario) -> Option<Panel> {
         ApplyLabel { specimen, top_mm, tilt_deg, face } => {
             Panel::Label(specimen.clone(), LabelDraft { top_mm: *top_mm, tilt_deg: *tilt_deg, face: *face })
         }
+        LabelAliquot { specimen, .. }
+        | Uncap { specimen }
+        | PourOff { specimen }
+        | Recap { specimen }
+        | StoreAliquot { specimen, .. }
+        | Store { specimen, .. }
+        | Retrieve { specimen }
+        | AcceptAddOn { specimen }
+        | DeclineAddOn { specimen } => Panel::Handling(specimen.clone()),
         LoadCentrifuge { .. } | AddBalanceTube | StartCentrifuge | OpenCentrifuge => Panel::Centrifuge,
         RunControl { analyzer: a, test, .. } | AcceptQc { analyzer: a, test } => {
             Panel::Qc(analyzer(a), test.clone())

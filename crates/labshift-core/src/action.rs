@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::raw::Corrective;
-use crate::raw::{Area, Ppe, RawFault};
+use crate::raw::{Area, Ppe, RawFault, Storage};
 
 /// Practice gives hints and shows findings as they happen; assessment keeps
 /// them for the debrief. The simulation and the score are the same.
@@ -139,6 +139,48 @@ pub enum Action {
     /// Peel a misapplied barcode label off and print it again (the patient's
     /// own label is never touched).
     ReprintLabel {
+        specimen: String,
+    },
+
+    // Aliquots, storage and add-ons (CLSI GP44).
+    /// Label an empty aliquot tube for `specimen` with a label from the label
+    /// sheet printed for `sheet` (the specimen's own, when done right).
+    LabelAliquot {
+        specimen: String,
+        sheet: String,
+    },
+    /// Take the cap off a spun primary tube, to pour off from it.
+    Uncap {
+        specimen: String,
+    },
+    /// Pour serum or plasma from the open primary tube into its aliquot tube, and cap the aliquot.
+    PourOff {
+        specimen: String,
+    },
+    /// Put the cap back on a primary tube.
+    Recap {
+        specimen: String,
+    },
+    /// Keep a poured-off aliquot until it ships.
+    StoreAliquot {
+        specimen: String,
+        storage: Storage,
+    },
+    /// Put a finished specimen in the storage rack.
+    Store {
+        specimen: String,
+        storage: Storage,
+    },
+    /// Take a stored specimen out of the storage rack (for an add-on).
+    Retrieve {
+        specimen: String,
+    },
+    /// Add the requested tests on to the specimen the lab keeps.
+    AcceptAddOn {
+        specimen: String,
+    },
+    /// Turn an add-on request down and ask the caregiver for a new collection.
+    DeclineAddOn {
         specimen: String,
     },
 
@@ -310,6 +352,22 @@ impl Action {
                 )
             }
             ReprintLabel { specimen } => format!("peel and reprint {specimen}'s barcode label"),
+            LabelAliquot { specimen, sheet } if specimen == sheet => {
+                format!("label an aliquot tube for {specimen}")
+            }
+            LabelAliquot { specimen, sheet } => {
+                format!("label an aliquot tube for {specimen} from {sheet}'s label sheet")
+            }
+            Uncap { specimen } => format!("uncap {specimen}"),
+            PourOff { specimen } => format!("pour off {specimen}'s aliquot"),
+            Recap { specimen } => format!("recap {specimen}"),
+            StoreAliquot { specimen, storage } => format!("store {specimen}'s aliquot {}", storage.name()),
+            Store { specimen, storage } => format!("store {specimen} {}", storage.name()),
+            Retrieve { specimen } => format!("take {specimen} out of storage"),
+            AcceptAddOn { specimen } => format!("add the requested tests on to {specimen}"),
+            DeclineAddOn { specimen } => {
+                format!("decline the add-on to {specimen} and ask for a new collection")
+            }
             ClearLipemia { specimen } => format!("clear {specimen}'s lipemia"),
             LoadCentrifuge { specimen } => format!("load {specimen} into the centrifuge"),
             AddBalanceTube => "add a balance tube".into(),
@@ -366,6 +424,13 @@ impl Action {
             | ApplyLabel { .. }
             | ReprintLabel { .. } => Some(Area::Reception),
             LoadCentrifuge { .. }
+            | LabelAliquot { .. }
+            | Uncap { .. }
+            | PourOff { .. }
+            | Recap { .. }
+            | StoreAliquot { .. }
+            | Store { .. }
+            | Retrieve { .. }
             | AddBalanceTube
             | StartCentrifuge
             | OpenCentrifuge
@@ -379,6 +444,8 @@ impl Action {
             | Repeat { .. } => Some(Area::Analyzers),
             RequestRecollection { .. }
             | ReportOccurrence { .. }
+            | AcceptAddOn { .. }
+            | DeclineAddOn { .. }
             | LookBack { .. }
             | Review { .. }
             | Hold { .. }

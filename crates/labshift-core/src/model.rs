@@ -56,6 +56,9 @@ pub struct Lab {
     pub biohazard: RawContainer,
     /// Whether the middleware releases results its rules pass.
     pub autoverification: bool,
+    /// Every finished specimen is put in the storage rack before the shift ends.
+    #[serde(skip_serializing_if = "crate::raw::is_false")]
+    pub store_finished: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,6 +144,9 @@ pub struct Specimen {
     /// Hand-labeled from outside the lab: accessioned and barcode-labeled here.
     #[serde(skip_serializing_if = "crate::raw::is_false")]
     pub outside: bool,
+    /// Tests sent to a reference lab: an aliquot is poured off for them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub send_outs: Vec<String>,
     pub values: BTreeMap<String, TrueValue>,
 }
 

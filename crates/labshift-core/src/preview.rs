@@ -238,6 +238,9 @@ pub fn describe(fault: &RawFault) -> String {
             None => format!("{caregiver} does not answer for the rest of the shift"),
         },
         RawFault::StatOrder { specimen, tests } => format!("STAT add-on on {specimen}: {}", tests.join(", ")),
+        RawFault::AddOnRequest { specimen, tests } => {
+            format!("a caregiver asks to add {} on to {specimen}", tests.join(", "))
+        }
         RawFault::CoffeeOffered => "a colleague offers coffee at the bench".to_owned(),
         RawFault::Hemolysis { specimen, index } => format!("{specimen} hemolyzes (index {index})"),
     }

@@ -130,6 +130,18 @@ impl Player {
             self.decide(id)?;
             return Ok(true);
         }
+        // A tube opened for its aliquot: poured off and capped again.
+        if let Some(v) = views.iter().find(|v| self.session.handling_view(&v.id).is_some_and(|h| h.uncapped))
+        {
+            let id = v.id.clone();
+            self.dress_for_bench()?;
+            let poured = self.session.handling_view(&id).is_some_and(|h| h.poured || h.send_outs.is_empty());
+            if !poured {
+                self.act(Action::PourOff { specimen: id.clone() })?;
+            }
+            self.act(Action::Recap { specimen: id })?;
+            return Ok(true);
+        }
         // An accepted tube from outside the lab: accessioned and labeled
         // before anything else is done with it; a misapplied label replaced.
         for v in views.iter().filter(|v| v.accepted && !v.broken) {
@@ -234,6 +246,10 @@ impl Player {
             if !v.accepted || v.broken || v.in_centrifuge || (v.needs_centrifuge && !v.centrifuged) {
                 continue;
             }
+            // Opened for its aliquot: poured and capped first (the open task).
+            if self.session.handling_view(&v.id).is_some_and(|h| h.uncapped) {
+                continue;
+            }
             for a in &scenario.lab.analyzers {
                 let pending = v.tests.iter().any(|t| a.offers(t) && !v.results.iter().any(|r| &r.test == t));
                 if !pending {
@@ -246,6 +262,10 @@ impl Player {
                     .all(|t| self.session.qc_view(&a.id, t).is_some_and(|q| q.valid));
                 if qc_ok {
                     self.dress_for_bench()?;
+                    if v.stored {
+                        // An add-on to a stored specimen: out of the rack first.
+                        self.act(Action::Retrieve { specimen: v.id.clone() })?;
+                    }
                     self.act(Action::RunTests { specimen: v.id.clone(), analyzer: a.id.clone() })?;
                     return Ok(true);
                 }
@@ -301,6 +321,11 @@ impl Player {
         if spinning.is_none() && loaded.is_empty() && waiting {
             self.dress_for_bench()?;
             self.fill_and_start()?;
+            return Ok(true);
+        }
+        // Send-out aliquots of spun specimens: the aliquot tube labeled from
+        // the specimen's own sheet first, one primary tube open at a time.
+        if self.aliquot_work(&views)? {
             return Ok(true);
         }
         // Quality control, test by test.
@@ -364,7 +389,78 @@ impl Player {
             }
         }
         // Run every ready specimen on every analyzer whose QC covers its tests.
-        self.run_ready(&views)
+        if self.run_ready(&views)? {
+            return Ok(true);
+        }
+        self.store_finished(&views)
+    }
+
+    /// Pours off the first spun specimen's send-out aliquot still owed:
+    /// label, uncap, pour, recap, store as its test needs.
+    fn aliquot_work(&mut self, views: &[crate::session::SpecimenView]) -> Result<bool, PlayError> {
+        for v in views {
+            if !v.accepted
+                || v.broken
+                || v.in_centrifuge
+                || v.stored
+                || (v.needs_centrifuge && !v.centrifuged)
+            {
+                continue;
+            }
+            let Some(h) = self.session.handling_view(&v.id) else { continue };
+            if h.send_outs.is_empty() || h.aliquot_stored.is_some() {
+                continue;
+            }
+            let id = v.id.clone();
+            self.dress_for_bench()?;
+            if !h.poured {
+                if h.aliquot_sheet.is_none() {
+                    self.act(Action::LabelAliquot { specimen: id.clone(), sheet: id.clone() })?;
+                }
+                self.act(Action::Uncap { specimen: id.clone() })?;
+                self.act(Action::PourOff { specimen: id.clone() })?;
+                self.act(Action::Recap { specimen: id.clone() })?;
+            }
+            let storage = h.send_outs.iter().map(|(_, _, s)| *s).max().unwrap_or_default();
+            self.act(Action::StoreAliquot { specimen: id, storage })?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Puts a finished specimen in the storage rack, where the lab keeps
+    /// them (for the scenarios that ask it): every test released or
+    /// suppressed, its calls made, its aliquot poured, no add-on waiting.
+    fn store_finished(&mut self, views: &[crate::session::SpecimenView]) -> Result<bool, PlayError> {
+        if !self.scenario.lab.store_finished {
+            return Ok(false);
+        }
+        let calls = self.session.calls();
+        for v in views {
+            if !v.accepted
+                || v.broken
+                || v.in_centrifuge
+                || v.stored
+                || (v.needs_centrifuge && !v.centrifuged)
+            {
+                continue;
+            }
+            let all_done = v.tests.iter().all(|t| {
+                let offered = self.scenario.lab.analyzers.iter().any(|a| a.offers(t));
+                !offered || v.results.iter().any(|r| &r.test == t && (r.released || r.suppressed))
+            });
+            let call_open = calls.iter().any(|c| c.specimen == v.id && !(c.read_back && c.documented));
+            let Some(h) = self.session.handling_view(&v.id) else { continue };
+            let aliquot_owed = !h.send_outs.is_empty() && h.aliquot_stored.is_none();
+            if !all_done || call_open || aliquot_owed || h.uncapped || h.add_on.is_some() {
+                continue;
+            }
+            self.dress_for_bench()?;
+            let storage = self.scenario.policy.pack.handling.storage;
+            self.act(Action::Store { specimen: v.id.clone(), storage })?;
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// Critical results ready to call: verify, call, read back, document.
@@ -420,6 +516,22 @@ impl Player {
         }
         let mut views = self.session.specimen_views();
         views.sort_by_key(|v| !self.is_stat(&v.id));
+        // Add-on requests, answered by each test's stability.
+        for v in &views {
+            let Some(h) = self.session.handling_view(&v.id) else { continue };
+            let Some(tests) = h.add_on else { continue };
+            let usable = v.received && v.rejected.is_none() && !v.broken;
+            self.dress_for_office()?;
+            // Judged when answered (gloves off and hands washed take time).
+            let stable = tests.iter().all(|(t, _)| self.session.add_on_problem(&v.id, t, self.t).is_none());
+            let specimen = v.id.clone();
+            self.act(if usable && stable {
+                Action::AcceptAddOn { specimen }
+            } else {
+                Action::DeclineAddOn { specimen }
+            })?;
+            return Ok(true);
+        }
         if let Some(v) = views.iter().find(|v| (v.rejected.is_some() || v.broken) && !v.recollect_requested) {
             self.dress_for_office()?;
             self.act(Action::RequestRecollection { specimen: v.id.clone() })?;

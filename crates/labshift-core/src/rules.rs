@@ -102,6 +102,36 @@ rules! {
     "LAB-NO-READ", Timeliness, Minor,
         "A barcode label is applied straight along the tube, inside the zone the reader scans (about 10 mm below the top, 9 mm above the bottom): a badly placed one is a no-read, and the tube waits.",
         "CLSI AUTO02";
+    "LAB-ALIQUOT-UNLABELED", Identification, Major,
+        "An aliquot tube is labeled with two identifiers, the accession number and the specimen type before anything is poured into it.",
+        "CLSI GP44; CLSI GP33";
+    "LAB-ALIQUOT-MISLABEL", Identification, Critical,
+        "An aliquot is labeled from its own primary tube's label sheet: a label from another patient's sheet puts the result on the wrong chart.",
+        "CLSI GP33; Joint Commission NPSG.01.01.01";
+    "LAB-TWO-OPEN", Identification, Major,
+        "One primary tube is open at a time while aliquoting: two open tubes invite pouring into the wrong aliquot.",
+        "CLSI GP44";
+    "LAB-NOT-ALIQUOTED", Processing, Major,
+        "Every test sent to a reference laboratory gets its poured-off aliquot, capped and kept as the test needs.",
+        "CLSI GP44";
+    "LAB-WRONG-STORAGE", Processing, Major,
+        "An aliquot or a finished specimen is kept at the temperature its tests need (a frozen send-out frozen; finished specimens as the lab's storage table says).",
+        "CLSI GP44";
+    "LAB-LEFT-OPEN", Safety, Minor,
+        "A tube opened for aliquoting is capped again at once: an open tube evaporates, spills and splashes.",
+        "CLSI GP44; OSHA 29 CFR 1910.1030";
+    "LAB-NOT-STORED", Processing, Minor,
+        "Every finished specimen goes capped to the storage rack, kept as the lab's table says, so that add-ons and repeats can be run.",
+        "CLSI GP44";
+    "LAB-ADDON-UNSTABLE", Analytical, Major,
+        "A test is added on to a stored specimen only within its stability for that tube and storage; beyond it, or for a test never added on, a new specimen is collected.",
+        "CLSI GP44; the assay's package insert";
+    "LAB-ADDON-NEEDLESS-DRAW", Timeliness, Minor,
+        "An add-on within its stability is run on the stored specimen: the patient is not drawn again for nothing.",
+        "CLSI GP44";
+    "LAB-ADDON-UNANSWERED", Timeliness, Major,
+        "Every add-on request is answered during the shift: added on, or a new collection asked for.",
+        "CLSI GP44";
     "PROC-WRONG-TUBE", Processing, Major,
         "A test is run only on the tube and additive it requires (order of draw and additive table).",
         "CLSI GP41";
@@ -278,6 +308,14 @@ pub fn behind(action: &Action) -> Option<&'static RuleDef> {
         CompareLabel { .. } => "ID-MISLABELED",
         Accession { .. } => "LAB-NOT-LABELED",
         ApplyLabel { .. } | ReprintLabel { .. } => "LAB-NO-READ",
+        LabelAliquot { .. } => "LAB-ALIQUOT-UNLABELED",
+        Uncap { .. } => "LAB-TWO-OPEN",
+        Recap { .. } => "LAB-LEFT-OPEN",
+        PourOff { .. } => "LAB-NOT-ALIQUOTED",
+        StoreAliquot { .. } => "LAB-WRONG-STORAGE",
+        Store { .. } | Retrieve { .. } => "LAB-NOT-STORED",
+        AcceptAddOn { .. } => "LAB-ADDON-UNSTABLE",
+        DeclineAddOn { .. } => "LAB-ADDON-NEEDLESS-DRAW",
         Reject { reason, .. } => for_reason(*reason),
         RequestRecollection { .. } => "ID-NO-RECOLLECT",
         ReportOccurrence { .. } => "ID-NO-OCCURRENCE-REPORT",

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use labshift_core::action::{Action, LabelFace, Mode, RejectReason};
 use labshift_core::log::{LogEntry, SessionLog};
 use labshift_core::model::Scenario;
-use labshift_core::raw::Ppe;
+use labshift_core::raw::{Ppe, Storage};
 use labshift_core::report::Report;
 use labshift_core::rules::FindingSeverity;
 
@@ -515,9 +515,11 @@ fn corpus() -> Vec<Case> {
             }),
             passes(90.0..=99.0, &["LAB-LABEL-OVER-ID"]),
         ),
-        // A label high on the tube: the analyzer skips it, and S05's three
-        // results are never reported. 46 of 50 items of work is above the
-        // pack's 90%, so the attempt passes, just: 81% against a pass mark of 80.
+        // A label high on the tube: the analyzer skips it, and S05's results
+        // (its three tests and the potassium added on later) never reach the
+        // chart. The work done is above the pack's 90%, but a patient's
+        // chemistry never reported because a no-read was left unresolved
+        // fails the shift: 78% against a pass mark of 80.
         case(
             "f: S05's label too high for the reader, never put right",
             f,
@@ -534,7 +536,7 @@ fn corpus() -> Vec<Case> {
                         if specimen == "S05")
                 });
             }),
-            passes(80.0..=85.0, &["LAB-NO-READ", "REP-NOT-RELEASED"]),
+            fails(70.0..=79.9, &["LAB-NO-READ", "REP-NOT-RELEASED"]),
         ),
         // Accessioned but never labeled: the tube cannot be run.
         case(
@@ -547,6 +549,165 @@ fn corpus() -> Vec<Case> {
                 });
             }),
             fails(0.0..=89.0, &["LAB-NO-READ"]),
+        ),
+        // The send-out's serum poured into a tube never labeled: an aliquot
+        // nobody can identify. One major identification error in an
+        // otherwise careful shift.
+        case(
+            "f: pours S02's send-out aliquot into an unlabeled tube",
+            f,
+            without(|a| matches!(a, LabelAliquot { specimen, .. } if specimen == "S02")),
+            passes(80.0..=95.0, &["LAB-ALIQUOT-UNLABELED"]),
+        ),
+        // The aliquot tube labeled from the sheet of another patient's tube:
+        // the gastrin result goes to the wrong chart. A mix-up fails.
+        case(
+            "f: labels S02's aliquot from S01's label sheet",
+            f,
+            changed(|a| match a {
+                LabelAliquot { specimen, .. } if specimen == "S02" => {
+                    Some(LabelAliquot { specimen: specimen.clone(), sheet: "S01".into() })
+                }
+                _ => None,
+            }),
+            fails(0.0..=100.0, &["LAB-ALIQUOT-MISLABEL"]),
+        ),
+        // S01 opened beside S02 while pouring off: two tubes open at once.
+        case(
+            "f: has S01 open while pouring off S02",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                let at = |a: &Action| actions.iter().position(|e| &e.action == a);
+                let (Some(open), Some(close)) =
+                    (at(&Uncap { specimen: "S02".into() }), at(&Recap { specimen: "S02".into() }))
+                else {
+                    return;
+                };
+                let when = actions[close].at.clone();
+                actions.insert(close + 1, LogEntry { at: when, action: Recap { specimen: "S01".into() } });
+                let when = actions[open].at.clone();
+                actions.insert(open, LogEntry { at: when, action: Uncap { specimen: "S01".into() } });
+            }),
+            passes(80.0..=97.0, &["LAB-TWO-OPEN"]),
+        ),
+        // The frozen send-out kept in the refrigerator: a gastrin keeps 4 h there.
+        case(
+            "f: keeps S02's gastrin aliquot refrigerated",
+            f,
+            changed(|a| match a {
+                StoreAliquot { specimen, .. } => {
+                    Some(StoreAliquot { specimen: specimen.clone(), storage: Storage::Refrigerated })
+                }
+                _ => None,
+            }),
+            passes(80.0..=97.0, &["LAB-WRONG-STORAGE"]),
+        ),
+        // The aPTT added on to a citrate tube drawn 4 h 20 min before, run
+        // and released: a result past its stability goes to the chart, which
+        // scenario (f)'s rubric makes a critical error.
+        case(
+            "f: adds the aPTT on to S07 beyond its 4 h and reports it",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                let at = |actions: &Vec<LogEntry>, a: &Action| actions.iter().position(|e| &e.action == a);
+                let s07 = || "S07".to_owned();
+                let Some(i) = at(actions, &DeclineAddOn { specimen: s07() }) else { return };
+                actions[i].action = AcceptAddOn { specimen: s07() };
+                // Run with S05's add-on, released and stored with it.
+                let Some(i) = at(actions, &Retrieve { specimen: "S05".into() }) else { return };
+                let when = actions[i].at.clone();
+                actions.insert(
+                    i,
+                    LogEntry {
+                        at: when.clone(),
+                        action: RunTests { specimen: s07(), analyzer: "coag1".into() },
+                    },
+                );
+                actions.insert(i, LogEntry { at: when, action: Retrieve { specimen: s07() } });
+                let Some(i) =
+                    actions.iter().rposition(|e| e.action == ReleaseSpecimen { specimen: "S05".into() })
+                else {
+                    return;
+                };
+                let when = actions[i].at.clone();
+                actions.insert(i, LogEntry { at: when, action: ReleaseSpecimen { specimen: s07() } });
+                let Some(i) = actions
+                    .iter()
+                    .rposition(|e| matches!(&e.action, Store { specimen, .. } if specimen == "S05"))
+                else {
+                    return;
+                };
+                let when = actions[i].at.clone();
+                actions.insert(
+                    i,
+                    LogEntry { at: when, action: Store { specimen: s07(), storage: Storage::Refrigerated } },
+                );
+            }),
+            fails(0.0..=100.0, &["LAB-ADDON-UNSTABLE"]),
+        ),
+        // The potassium add-on declined though the stored serum keeps it a
+        // week: the patient is drawn again for nothing.
+        case(
+            "f: declines the potassium add-on the stored serum could give",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                let Some(i) = actions.iter().position(|e| e.action == AcceptAddOn { specimen: "S05".into() })
+                else {
+                    return;
+                };
+                actions[i].action = DeclineAddOn { specimen: "S05".into() };
+                // Nothing to run: S05 stays in the rack.
+                let after = actions.split_off(i + 1);
+                actions.extend(after.into_iter().filter(|e| !matches!(&e.action,
+                    Retrieve { specimen } | RunTests { specimen, .. } | Review { specimen, .. } | ReleaseSpecimen { specimen } | Store { specimen, .. }
+                    if specimen == "S05")));
+            }),
+            passes(90.0..=99.9, &["LAB-ADDON-NEEDLESS-DRAW"]),
+        ),
+        // The add-on request left unanswered: the caregiver waits all shift.
+        case(
+            "f: never answers the potassium add-on request",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                let Some(i) = actions.iter().position(|e| e.action == AcceptAddOn { specimen: "S05".into() })
+                else {
+                    return;
+                };
+                let after = actions.split_off(i);
+                actions.extend(after.into_iter().filter(|e| !matches!(&e.action,
+                    AcceptAddOn { specimen } | Retrieve { specimen } | RunTests { specimen, .. } | Review { specimen, .. } | ReleaseSpecimen { specimen } | Store { specimen, .. }
+                    if specimen == "S05")));
+            }),
+            passes(80.0..=98.0, &["LAB-ADDON-UNANSWERED"]),
+        ),
+        // The same work in another order: every finished tube put in the
+        // storage rack together at the end of the shift (S05 is still on the
+        // bench when its add-on comes, so it needs no retrieving).
+        case(
+            "f: stores every finished tube together at the end",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                let Some(last) = actions.iter().rposition(|e| matches!(e.action, Store { .. })) else {
+                    return;
+                };
+                let when = actions[last].at.clone();
+                let (mut stores, mut rest): (Vec<LogEntry>, Vec<LogEntry>) = (Vec::new(), Vec::new());
+                for (i, e) in actions.drain(..).enumerate() {
+                    match &e.action {
+                        Store { specimen, .. } if i != last => {
+                            if specimen != "S05" {
+                                stores.push(LogEntry { at: when.clone(), ..e });
+                            }
+                        }
+                        Retrieve { specimen } if specimen == "S05" => {}
+                        _ => rest.push(e),
+                    }
+                }
+                let at = rest.iter().rposition(|e| matches!(e.action, Store { .. })).unwrap_or(rest.len());
+                rest.splice(at..at, stores);
+                *actions = rest;
+            }),
+            passes(100.0..=100.0, &[]),
         ),
     ];
     for (scenario, name) in [

@@ -276,14 +276,41 @@ fn an_alias_is_one_tests_other_name_never_a_code_nor_shared() {
 }
 
 #[test]
+fn a_pack_whose_handling_table_is_wrong_is_refused_where_it_is_wrong() {
+    let pack = std::fs::read_to_string(scenarios_dir().join("policies/us-default.ron")).unwrap_or_default();
+    let bad = pack
+        .replace("(test: \"APTT\", within_min: 240,", "(test: \"PTTX\", within_min: 240,")
+        .replace("(test: \"INR\", within_min: 1440,", "(test: \"INR\", within_min: 0,")
+        .replace("(code: \"GAST\", name: \"Gastrin\"", "(code: \"CA\", name: \"Gastrin\"");
+    let loaded = labshift_core::load::policy_from_str("pack.ron", &bad);
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+        .collect();
+    let line = |needle: &str| bad.lines().position(|l| l.contains(needle)).map_or(0, |i| i + 1);
+    assert_eq!(
+        errors,
+        [
+            format!(
+                "{}:20: `CA` is a test this lab runs itself, not a send-out",
+                line("(code: \"CA\", name: \"Gastrin\"")
+            ),
+            format!(
+                "{}:39: an add-on allowed for 0 minutes is never allowed",
+                line("(test: \"INR\", within_min: 0,")
+            ),
+            format!("{}:20: unknown test `PTTX`", line("(test: \"PTTX\"")),
+        ]
+    );
+}
+
+#[test]
 fn a_pack_whose_label_does_not_fit_its_tube_is_refused() {
     let pack = std::fs::read_to_string(scenarios_dir().join("policies/us-default.ron")).unwrap_or_default();
-    let at = pack.rfind(')').expect("the pack closes");
-    let bad = format!(
-        "{}    labeling: (zone_top_mm: 10, zone_bottom_mm: 9, tube_length_mm: 60, label_length_mm: 51, max_tilt_deg: 5),\n{}",
-        &pack[..at],
-        &pack[at..]
-    );
+    assert!(pack.contains("tube_length_mm: 100,"), "the pack's labeling table");
+    let bad = pack.replace("tube_length_mm: 100,", "tube_length_mm: 60,");
     let loaded = labshift_core::load::policy_from_str("pack.ron", &bad);
     let errors: Vec<&str> =
         loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();

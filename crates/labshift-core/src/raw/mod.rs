@@ -274,6 +274,10 @@ pub struct RawLab {
     /// of every result by hand).
     #[serde(default)]
     pub autoverification: Option<bool>,
+    /// The shift ends with every finished specimen capped in the storage
+    /// rack, kept as the pack's `handling.storage` says (for add-ons).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub store_finished: bool,
 }
 
 fn default_sharps() -> RawContainer {
@@ -442,6 +446,10 @@ pub struct RawSpecimen {
     /// it is accessioned in the LIS and its printed barcode label applied.
     #[serde(default, skip_serializing_if = "is_false")]
     pub outside: bool,
+    /// Tests sent to a reference lab (codes of the pack's `handling.send_outs`):
+    /// an aliquot is poured off for them and stored as each needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub send_outs: Vec<String>,
     /// True analyte values, by test code.
     pub values: BTreeMap<String, RawTrueValue>,
 }
@@ -542,6 +550,10 @@ pub enum RawFault {
     },
     /// A STAT add-on order for a specimen already in the lab.
     StatOrder { specimen: String, tests: Vec<String> },
+    /// A caregiver asks for tests to be added to a specimen the lab keeps
+    /// ("add calcium to this morning's sample"): the technician checks each
+    /// test's stability and adds them on, or asks for a new collection.
+    AddOnRequest { specimen: String, tests: Vec<String> },
     /// A specimen not yet accepted hemolyzes (a rough draw, a bumpy tube
     /// system): its hemolysis index becomes `index`.
     Hemolysis { specimen: String, index: u8 },

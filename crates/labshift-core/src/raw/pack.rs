@@ -38,6 +38,91 @@ pub struct RawPolicyPack {
     /// it keep their scenarios' logs.
     #[serde(default, skip_serializing_if = "RawLabeling::is_default")]
     pub labeling: RawLabeling,
+    /// Aliquots, storage and add-ons (CLSI GP44): where finished specimens
+    /// are kept, the tests sent to a reference lab with the storage each
+    /// needs, and how long after collection a test may still be added on.
+    #[serde(default, skip_serializing_if = "RawHandling::is_default")]
+    pub handling: RawHandling,
+}
+
+/// Where a specimen or an aliquot is kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Storage {
+    /// 15–25 °C.
+    Room,
+    /// 2–8 °C.
+    #[default]
+    Refrigerated,
+    /// −20 °C or colder.
+    Frozen,
+}
+
+impl Storage {
+    pub const ALL: [Storage; 3] = [Storage::Room, Storage::Refrigerated, Storage::Frozen];
+
+    /// The storage in a technician's words.
+    pub fn name(self) -> &'static str {
+        match self {
+            Storage::Room => "at room temperature (15–25 °C)",
+            Storage::Refrigerated => "refrigerated (2–8 °C)",
+            Storage::Frozen => "frozen (−20 °C)",
+        }
+    }
+}
+
+/// Aliquots, storage and add-ons.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Handling")]
+pub struct RawHandling {
+    /// Where a finished specimen is kept, capped, its serum or plasma on its gel.
+    #[serde(default)]
+    pub storage: Storage,
+    /// Tests sent to a reference lab as a poured-off aliquot.
+    #[serde(default)]
+    pub send_outs: Vec<RawSendOut>,
+    /// Tests that may be added on to a stored specimen, and until when.
+    #[serde(default)]
+    pub add_ons: Vec<RawAddOn>,
+    #[serde(default)]
+    pub citation: String,
+}
+
+impl RawHandling {
+    pub fn is_default(&self) -> bool {
+        *self == RawHandling::default()
+    }
+
+    pub fn send_out(&self, code: &str) -> Option<&RawSendOut> {
+        self.send_outs.iter().find(|s| s.code == code)
+    }
+
+    /// How long after collection `test` may be added on, in minutes; `None`
+    /// when the lab never adds it on (a new specimen is drawn).
+    pub fn add_on_within(&self, test: &str) -> Option<u32> {
+        self.add_ons.iter().find(|a| a.test == test).map(|a| a.within_min)
+    }
+}
+
+/// A test sent to a reference laboratory: the aliquot it needs and how it is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "SendOut")]
+pub struct RawSendOut {
+    pub code: String,
+    pub name: String,
+    /// How the aliquot is kept until it ships.
+    pub storage: Storage,
+    #[serde(default)]
+    pub citation: String,
+}
+
+/// A test that may be added on to a stored specimen within `within_min` of collection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "AddOn")]
+pub struct RawAddOn {
+    pub test: String,
+    pub within_min: u32,
+    #[serde(default)]
+    pub citation: String,
 }
 
 /// Where the lab's barcode label goes on a tube.

@@ -43,6 +43,12 @@ impl Bench for Analysis {
                 if state.in_centrifuge {
                     return Err(no(format!("{specimen} is in the centrifuge")));
                 }
+                if state.stored.is_some() {
+                    return Err(no(format!("{specimen} is in the storage rack: take it out first")));
+                }
+                if state.uncapped {
+                    return Err(no(format!("{specimen} is open: recap it before it goes on an analyzer")));
+                }
                 if let Some(why) = s.qc.stopped(analyzer) {
                     return Err(no(format!("{analyzer} is stopped: {why}")));
                 }

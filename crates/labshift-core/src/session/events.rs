@@ -54,6 +54,17 @@ pub enum Event {
     LabelReprinted {
         specimen: String,
     },
+    /// Something was done to a specimen at the handling bench (an aliquot, the
+    /// storage rack, an add-on), in words.
+    SpecimenHandled {
+        specimen: String,
+        did: String,
+    },
+    /// A caregiver asks for tests to be added on to a specimen the lab keeps.
+    AddOnRequested {
+        specimen: String,
+        tests: Vec<String>,
+    },
     /// The analyzer could not read a tube's barcode and skipped it.
     BarcodeNoRead {
         specimen: String,

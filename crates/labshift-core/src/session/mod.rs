@@ -16,6 +16,7 @@
 mod analysis;
 mod calls;
 mod events;
+mod handling;
 mod labeling;
 mod pair_map;
 mod processing;
@@ -40,6 +41,7 @@ use crate::time::SimTime;
 pub use analysis::ReleasedResult;
 pub use calls::{CallSummary, CallView};
 pub use events::{Event, Finding, Flags, Rejected, Requisition};
+pub use handling::HandlingView;
 pub use qc::{ChartRun, QcChart, QcView};
 pub use records::{ResultView, SpecimenView};
 pub use work::{Completion, WorkItem};
@@ -102,10 +104,11 @@ trait Bench: Sync {
 
 /// Every bench, in the order its end-of-shift findings are recorded. A new
 /// bench is one module and one line here (ARCHITECTURE.md, "Adding a bench").
-const BENCHES: [&dyn Bench; 7] = [
+const BENCHES: [&dyn Bench; 8] = [
     &reception::Reception,
     &labeling::Labeling,
     &processing::Processing,
+    &handling::Handling,
     &analysis::Analysis,
     &calls::Calls,
     &qc::Qc,

@@ -77,6 +77,9 @@ impl Bench for Processing {
                 if state.in_centrifuge || state.centrifuged_at.is_some() {
                     return Err(no(format!("{specimen} is already spun or loaded")));
                 }
+                if state.uncapped {
+                    return Err(no(format!("{specimen} is open: recap it before it is spun")));
+                }
                 if !s.spec(specimen)?.tube.needs_centrifuge() {
                     return Err(no(format!("{specimen} is whole blood; it is not centrifuged")));
                 }

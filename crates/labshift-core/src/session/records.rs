@@ -76,6 +76,14 @@ pub(super) struct SpecimenState {
     pub(super) accessioned: bool,
     /// The lab's barcode label as it was applied, if it is on.
     pub(super) barcode: Option<BarcodeLabel>,
+    /// Its poured-off aliquot for tests sent out, once begun.
+    pub(super) aliquot: Option<super::handling::Aliquot>,
+    /// The primary tube's cap is off (aliquoting).
+    pub(super) uncapped: bool,
+    /// Where it is kept in the storage rack, while it is there.
+    pub(super) stored: Option<crate::raw::Storage>,
+    /// Caregivers' requests to add tests on to it.
+    pub(super) add_on_requests: Vec<super::handling::AddOnRequest>,
 }
 
 /// A barcode label on a tube, as the trainee applied it.
@@ -110,6 +118,8 @@ pub struct SpecimenView {
     pub in_centrifuge: bool,
     pub centrifuged: bool,
     pub lipemia_cleared: bool,
+    /// In the storage rack: taken out before it is run again.
+    pub stored: bool,
     pub needs_centrifuge: bool,
     /// Ordered tests, add-ons included.
     pub tests: Vec<String>,
@@ -197,6 +207,7 @@ impl Session {
             in_centrifuge: s.in_centrifuge,
             centrifuged: s.centrifuged_at.is_some(),
             lipemia_cleared: s.lipemia_cleared,
+            stored: s.stored.is_some(),
             needs_centrifuge: spec.tube.needs_centrifuge(),
             tests: spec
                 .tests

@@ -82,6 +82,33 @@ pub fn check_policy(raw: RawPolicyPack, c: &mut Checker<'_>) -> Option<Policy> {
             .expected("zone_top_mm + label_length_mm + zone_bottom_mm no longer than tube_length_mm");
         c.push(d);
     }
+    let mut send_outs = BTreeMap::new();
+    for (i, so) in raw.handling.send_outs.iter().enumerate() {
+        let p = format!("handling.send_outs[{i}]");
+        c.unique(&mut send_outs, &format!("{p}.code"), "send-out test", &so.code);
+        if test_codes.contains(&so.code.as_str()) {
+            let d = c
+                .at(
+                    &format!("{p}.code"),
+                    format!("`{}` is a test this lab runs itself, not a send-out", so.code),
+                )
+                .help("give the send-out a code of its own");
+            c.push(d);
+        }
+    }
+    let mut add_ons = BTreeMap::new();
+    for (i, a) in raw.handling.add_ons.iter().enumerate() {
+        let p = format!("handling.add_ons[{i}]");
+        if c.known(&format!("{p}.test"), "test", &a.test, &test_codes, "under `tests`") {
+            c.unique(&mut add_ons, &format!("{p}.test"), "add-on test", &a.test);
+        }
+        if a.within_min == 0 {
+            let d = c
+                .at(&format!("{p}.within_min"), "an add-on allowed for 0 minutes is never allowed")
+                .help("leave the test out of `add_ons`: a test not listed is never added on");
+            c.push(d);
+        }
+    }
     if raw.grading.min_completion_pct > 100 {
         let d = c
             .at(

@@ -78,6 +78,10 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
     let codes: Vec<&str> =
         policy.as_ref().map(|p| p.pack.tests.iter().map(|t| t.code.as_str()).collect()).unwrap_or_default();
     let catalogue = policy.is_some();
+    let send_outs: Vec<String> = policy
+        .as_ref()
+        .map(|p| p.pack.handling.send_outs.iter().map(|x| x.code.clone()).collect())
+        .unwrap_or_default();
     let tests = policy.as_ref().map(|p| p.pack.tests.as_slice()).unwrap_or_default();
     let known_test = |c: &mut Checker<'_>, path: &str, code: &str| -> bool {
         if !catalogue || codes.contains(&code) {
@@ -293,7 +297,8 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
 
     // Specimens.
     let add_ons: BTreeMap<&str, Vec<&str>> = raw.events.iter().fold(BTreeMap::new(), |mut acc, e| {
-        if let RawFault::StatOrder { specimen, tests } = &e.fault {
+        if let RawFault::StatOrder { specimen, tests } | RawFault::AddOnRequest { specimen, tests } = &e.fault
+        {
             acc.entry(specimen.as_str()).or_insert_with(Vec::new).extend(tests.iter().map(String::as_str));
         }
         acc
@@ -376,6 +381,28 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
         if s.fill_pct > 100 {
             c.error(&format!("{p}.fill_pct"), format!("fill of {}% is more than a full tube", s.fill_pct));
         }
+        let send_out_codes: Vec<&str> = send_outs.iter().map(String::as_str).collect();
+        for (j, code) in s.send_outs.iter().enumerate().filter(|_| catalogue) {
+            let sp = format!("{p}.send_outs[{j}]");
+            if !c.known(
+                &sp,
+                "send-out test",
+                code,
+                &send_out_codes,
+                "under the policy pack's `handling.send_outs`",
+            ) {
+                continue;
+            }
+            if s.send_outs[..j].contains(code) {
+                c.error(&sp, format!("send-out `{code}` is listed twice: one aliquot serves it"));
+            }
+            if !s.tube.needs_centrifuge() {
+                let d = c
+                    .at(&sp, format!("a send-out aliquot is serum or plasma, and a {:?} tube is not spun", s.tube))
+                    .help("send it from a tube that is centrifuged (a gold SST, a red, a green or a light-blue top)");
+                c.push(d);
+            }
+        }
         for (field, index) in [
             ("hemolysis_index", s.hemolysis_index),
             ("lipemia_index", s.lipemia_index),
@@ -411,6 +438,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             leaking: s.leaking,
             transport: s.transport,
             outside: s.outside,
+            send_outs: s.send_outs.clone(),
             values: s.values.clone(),
         });
     }
@@ -547,7 +575,8 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
                     c.error(&format!("{fp}.minutes"), "unreachable for 0 minutes changes nothing");
                 }
             }
-            RawFault::StatOrder { specimen, tests } => {
+            RawFault::StatOrder { specimen, tests } | RawFault::AddOnRequest { specimen, tests } => {
+                let add_on = matches!(e.fault, RawFault::AddOnRequest { .. });
                 if c.known(
                     &format!("{fp}.specimen"),
                     "specimen",
@@ -566,7 +595,10 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
                     c.push(d);
                 }
                 if tests.is_empty() {
-                    c.error(&format!("{fp}.tests"), "a STAT order with no test");
+                    c.error(
+                        &format!("{fp}.tests"),
+                        if add_on { "an add-on request with no test" } else { "a STAT order with no test" },
+                    );
                 }
                 for (j, t) in tests.iter().enumerate() {
                     offered_somewhere(c, &format!("{fp}.tests[{j}]"), t);
@@ -730,6 +762,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             sharps: raw.lab.sharps.clone(),
             biohazard: raw.lab.biohazard.clone(),
             autoverification,
+            store_finished: raw.lab.store_finished,
         },
         caregivers: raw.caregivers.clone(),
         patients,
