@@ -36,7 +36,17 @@ impl Journal {
     /// its session log (`stem`), so a resumed shift goes on in the same log.
     pub fn create(dir: &Path, header: &LogHeader, stem: &str) -> std::io::Result<Journal> {
         fs::create_dir_all(dir)?;
-        let (path, file) = (1..10_000)
+        // The header is written and synced under a name no reader takes for a
+        // journal, then the journal's name is linked to it: a shift killed at
+        // any moment leaves no journal, or one with its header, never an
+        // empty one. Linking fails when the name is taken, as `create_new` does.
+        let draft = dir.join(format!("{stem}.journal-{}.tmp", std::process::id()));
+        {
+            let mut f = File::create(&draft)?;
+            f.write_all(format!("{}\n", one_line(header)?).as_bytes())?;
+            f.sync_data()?;
+        }
+        let linked = (1..10_000)
             .map(|n| {
                 if n == 1 {
                     dir.join(format!("{stem}.journal"))
@@ -44,10 +54,11 @@ impl Journal {
                     dir.join(format!("{stem}~{n}.journal"))
                 }
             })
-            .find_map(|p| OpenOptions::new().append(true).create_new(true).open(&p).ok().map(|f| (p, f)))
-            .ok_or_else(|| std::io::Error::other("no free journal name"))?;
-        let mut journal = Journal { path, file };
-        journal.write_line(&one_line(header)?)?;
+            .find(|p| fs::hard_link(&draft, p).is_ok());
+        let _ = fs::remove_file(&draft);
+        let path = linked.ok_or_else(|| std::io::Error::other("no free journal name"))?;
+        let file = OpenOptions::new().append(true).open(&path)?;
+        let journal = Journal { path, file };
         // The new name itself must survive a power cut.
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
@@ -68,11 +79,6 @@ impl Journal {
             lines.push('\n');
         }
         self.file.write_all(lines.as_bytes())?;
-        self.file.sync_data()
-    }
-
-    fn write_line(&mut self, line: &str) -> std::io::Result<()> {
-        self.file.write_all(format!("{line}\n").as_bytes())?;
         self.file.sync_data()
     }
 

@@ -31,6 +31,12 @@ struct Player {
     t: SimTime,
 }
 
+/// An accepted tube out of the centrifuge and the storage rack, spun if it
+/// is spun: one the bench can aliquot or store.
+fn spun_on_bench(v: &crate::session::SpecimenView) -> bool {
+    v.accepted && !v.broken && !v.in_centrifuge && !v.stored && (!v.needs_centrifuge || v.centrifuged)
+}
+
 /// Why the reference player could not finish a scenario.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("at {at}: {action} was refused: {reason}")]
@@ -399,12 +405,7 @@ impl Player {
     /// label, uncap, pour, recap, store as its test needs.
     fn aliquot_work(&mut self, views: &[crate::session::SpecimenView]) -> Result<bool, PlayError> {
         for v in views {
-            if !v.accepted
-                || v.broken
-                || v.in_centrifuge
-                || v.stored
-                || (v.needs_centrifuge && !v.centrifuged)
-            {
+            if !spun_on_bench(v) {
                 continue;
             }
             let Some(h) = self.session.handling_view(&v.id) else { continue };
@@ -437,12 +438,7 @@ impl Player {
         }
         let calls = self.session.calls();
         for v in views {
-            if !v.accepted
-                || v.broken
-                || v.in_centrifuge
-                || v.stored
-                || (v.needs_centrifuge && !v.centrifuged)
-            {
+            if !spun_on_bench(v) {
                 continue;
             }
             let all_done = v.tests.iter().all(|t| {
