@@ -308,7 +308,7 @@ pub fn rack_order<'a>(
         scenario.specimens.iter().find(|s| s.id == id).map(|s| (s.priority != Priority::Stat, s.arrives))
     };
     let mut shown: Vec<_> = views.iter().filter(|v| at_reception(v)).collect();
-    shown.sort_by_key(|v| (badge(v) == "done", urgency(&v.id), v.id.clone()));
+    shown.sort_by_key(|v| (matches!(badge(v), "done" | "stored"), urgency(&v.id), v.id.clone()));
     let mut ids: Vec<&str> = shown.iter().map(|v| v.id.as_str()).collect();
     if let Some(held) = selected
         && let Some(at) = ids.iter().position(|id| *id == held)
@@ -394,7 +394,9 @@ fn sync_instruments(
 
 /// A tube's state in one short word, under the tube.
 fn badge(v: &labshift_core::session::SpecimenView) -> &'static str {
-    if v.results.iter().any(|r| r.released || r.suppressed)
+    if v.stored {
+        "stored"
+    } else if v.results.iter().any(|r| r.released || r.suppressed)
         && v.results.iter().all(|r| r.released || r.suppressed || r.held)
     {
         "done"
@@ -538,6 +540,11 @@ mod tests {
         views[3].arrived = false;
         // S05 is the only STAT; S01 is done; S03 is spinning; S04 has not arrived.
         assert_eq!(rack_order(&views, &scenario, None, 10), ["S05", "S02", "S06", "S01"]);
+        // A tube in the storage rack says so, and stands with the finished ones.
+        views[1].stored = true;
+        assert_eq!(badge(&views[1]), "stored");
+        assert_eq!(rack_order(&views, &scenario, None, 10), ["S05", "S06", "S01", "S02"]);
+        views[1].stored = false;
         assert_eq!(rack_order(&views, &scenario, None, 2), ["S05", "S02"]);
         // The tube in hand always has a place, in the last slot.
         assert_eq!(rack_order(&views, &scenario, Some("S01"), 2), ["S05", "S01"]);
