@@ -3,6 +3,7 @@
 //! Each check names the path of the offending value (`specimens[2].patient`);
 //! the [`SpanIndex`] of the file turns that into line and column.
 
+mod choices;
 mod policy;
 mod scenario;
 

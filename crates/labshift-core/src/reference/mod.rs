@@ -7,6 +7,8 @@
 //! specimen's defects (what a careful look at the label and tube shows) and
 //! the Westgard verdict of a QC run (what the LJ chart shows).
 
+mod handling;
+
 use std::sync::Arc;
 
 use crate::action::{Action, Corrective, LabelFace, Mode, RejectReason};
@@ -29,12 +31,6 @@ struct Player {
     session: Session,
     log: SessionLog,
     t: SimTime,
-}
-
-/// An accepted tube out of the centrifuge and the storage rack, spun if it
-/// is spun: one the bench can aliquot or store.
-fn spun_on_bench(v: &crate::session::SpecimenView) -> bool {
-    v.accepted && !v.broken && !v.in_centrifuge && !v.stored && (!v.needs_centrifuge || v.centrifuged)
 }
 
 /// Why the reference player could not finish a scenario.
@@ -137,15 +133,7 @@ impl Player {
             return Ok(true);
         }
         // A tube opened for its aliquot: poured off and capped again.
-        if let Some(v) = views.iter().find(|v| self.session.handling_view(&v.id).is_some_and(|h| h.uncapped))
-        {
-            let id = v.id.clone();
-            self.dress_for_bench()?;
-            let poured = self.session.handling_view(&id).is_some_and(|h| h.poured || h.send_outs.is_empty());
-            if !poured {
-                self.act(Action::PourOff { specimen: id.clone() })?;
-            }
-            self.act(Action::Recap { specimen: id })?;
+        if self.close_open_tube(&views)? {
             return Ok(true);
         }
         // An accepted tube from outside the lab: accessioned and labeled
@@ -401,64 +389,6 @@ impl Player {
         self.store_finished(&views)
     }
 
-    /// Pours off the first spun specimen's send-out aliquot still owed:
-    /// label, uncap, pour, recap, store as its test needs.
-    fn aliquot_work(&mut self, views: &[crate::session::SpecimenView]) -> Result<bool, PlayError> {
-        for v in views {
-            if !spun_on_bench(v) {
-                continue;
-            }
-            let Some(h) = self.session.handling_view(&v.id) else { continue };
-            if h.send_outs.is_empty() || h.aliquot_stored.is_some() {
-                continue;
-            }
-            let id = v.id.clone();
-            self.dress_for_bench()?;
-            if !h.poured {
-                if h.aliquot_sheet.is_none() {
-                    self.act(Action::LabelAliquot { specimen: id.clone(), sheet: id.clone() })?;
-                }
-                self.act(Action::Uncap { specimen: id.clone() })?;
-                self.act(Action::PourOff { specimen: id.clone() })?;
-                self.act(Action::Recap { specimen: id.clone() })?;
-            }
-            let storage = h.send_outs.iter().map(|(_, _, s)| *s).max().unwrap_or_default();
-            self.act(Action::StoreAliquot { specimen: id, storage })?;
-            return Ok(true);
-        }
-        Ok(false)
-    }
-
-    /// Puts a finished specimen in the storage rack, where the lab keeps
-    /// them (for the scenarios that ask it): every test released or
-    /// suppressed, its calls made, its aliquot poured, no add-on waiting.
-    fn store_finished(&mut self, views: &[crate::session::SpecimenView]) -> Result<bool, PlayError> {
-        if !self.scenario.lab.store_finished {
-            return Ok(false);
-        }
-        let calls = self.session.calls();
-        for v in views {
-            if !spun_on_bench(v) {
-                continue;
-            }
-            let all_done = v.tests.iter().all(|t| {
-                let offered = self.scenario.lab.analyzers.iter().any(|a| a.offers(t));
-                !offered || v.results.iter().any(|r| &r.test == t && (r.released || r.suppressed))
-            });
-            let call_open = calls.iter().any(|c| c.specimen == v.id && !(c.read_back && c.documented));
-            let Some(h) = self.session.handling_view(&v.id) else { continue };
-            let aliquot_owed = !h.send_outs.is_empty() && h.aliquot_stored.is_none();
-            if !all_done || call_open || aliquot_owed || h.uncapped || h.add_on.is_some() {
-                continue;
-            }
-            self.dress_for_bench()?;
-            let storage = self.scenario.policy.pack.handling.storage;
-            self.act(Action::Store { specimen: v.id.clone(), storage })?;
-            return Ok(true);
-        }
-        Ok(false)
-    }
-
     /// Critical results ready to call: verify, call, read back, document.
     fn critical_calls(&mut self) -> Result<bool, PlayError> {
         // Critical results: verify, call, read back, document, release.
@@ -513,19 +443,7 @@ impl Player {
         let mut views = self.session.specimen_views();
         views.sort_by_key(|v| !self.is_stat(&v.id));
         // Add-on requests, answered by each test's stability.
-        for v in &views {
-            let Some(h) = self.session.handling_view(&v.id) else { continue };
-            let Some(tests) = h.add_on else { continue };
-            let usable = v.received && v.rejected.is_none() && !v.broken;
-            self.dress_for_office()?;
-            // Judged when answered (gloves off and hands washed take time).
-            let stable = tests.iter().all(|(t, _)| self.session.add_on_problem(&v.id, t, self.t).is_none());
-            let specimen = v.id.clone();
-            self.act(if usable && stable {
-                Action::AcceptAddOn { specimen }
-            } else {
-                Action::DeclineAddOn { specimen }
-            })?;
+        if self.answer_add_on(&views)? {
             return Ok(true);
         }
         if let Some(v) = views.iter().find(|v| (v.rejected.is_some() || v.broken) && !v.recollect_requested) {
