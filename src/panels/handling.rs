@@ -164,7 +164,10 @@ fn add_on_lines(play: &Play, h: &HandlingView, id: &str, p: &mut PanelSpec) {
     );
     for (test, within) in tests {
         p.line(match within {
-            Some(m) => format!("The lab's table: {test} may be added on within {} of collection.", span(*m)),
+            Some(m) => format!(
+                "The lab's table: {test} may be added on within {} of collection.",
+                labshift_core::time::span_words(i64::from(*m))
+            ),
             None => format!("The lab's table: {test} is never added on; it needs a new specimen."),
         });
     }
@@ -178,13 +181,4 @@ fn add_on_lines(play: &Play, h: &HandlingView, id: &str, p: &mut PanelSpec) {
 /// The label sheet printed last for another tube, the one a busy hand picks up by mistake.
 fn other_sheet(play: &Play, id: &str) -> Option<String> {
     play.session.specimen_views().into_iter().filter(|v| v.received && v.id != id).map(|v| v.id).next_back()
-}
-
-/// Minutes as a technician says them: "4 h", "7 days".
-fn span(minutes: u32) -> String {
-    match minutes {
-        m if m >= 2 * 1440 && m % 1440 == 0 => format!("{} days", m / 1440),
-        m if m >= 60 && m % 60 == 0 => format!("{} h", m / 60),
-        m => format!("{m} min"),
-    }
 }

@@ -136,8 +136,30 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// A length of time in whole minutes, as a technician says it: "45 min",
+/// "2 h 30 min", "4 h", "7 days".
+pub fn span_words(minutes: i64) -> String {
+    match minutes {
+        m if m >= 2 * 1440 && m % 1440 == 0 => format!("{} days", m / 1440),
+        m if m >= 60 && m % 60 == 0 => format!("{} h", m / 60),
+        m if m >= 60 => format!("{} h {} min", m / 60, m % 60),
+        m => format!("{m} min"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_span_is_said_in_the_largest_whole_unit() {
+        use super::span_words;
+        assert_eq!(span_words(45), "45 min");
+        assert_eq!(span_words(60), "1 h");
+        assert_eq!(span_words(150), "2 h 30 min");
+        assert_eq!(span_words(240), "4 h");
+        assert_eq!(span_words(1440), "24 h");
+        assert_eq!(span_words(10080), "7 days");
+    }
+
     use super::*;
 
     #[test]

@@ -16,7 +16,7 @@ use super::{Bench, Session, minutes};
 use crate::action::{Action, RejectReason};
 use crate::model::Specimen;
 use crate::raw::{RawFault, Storage};
-use crate::time::SimTime;
+use crate::time::{SimTime, span_words};
 
 /// The handling bench.
 pub(super) struct Handling;
@@ -440,8 +440,8 @@ impl Session {
             None => Some(format!("{test} is never added on: it needs a new specimen")),
             Some(limit) if age > minutes(limit) => Some(format!(
                 "{test} keeps {} from collection and the specimen is {} old",
-                span(i64::from(limit)),
-                span(age / 60)
+                span_words(i64::from(limit)),
+                span_words(age / 60)
             )),
             Some(_) => None,
         }
@@ -485,15 +485,5 @@ impl Session {
             add_on,
             age_min: (self.now.0 - spec.collected.0) / 60,
         })
-    }
-}
-
-/// A length of time in minutes, as a technician says it: "4 h", "7 days", "2 h 30 min".
-fn span(minutes: i64) -> String {
-    match minutes {
-        m if m >= 2 * 1440 && m % 1440 == 0 => format!("{} days", m / 1440),
-        m if m >= 120 && m % 60 == 0 => format!("{} h", m / 60),
-        m if m >= 60 => format!("{} h {} min", m / 60, m % 60),
-        m => format!("{m} min"),
     }
 }
