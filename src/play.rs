@@ -345,7 +345,7 @@ impl Play {
                 let rows = crate::words::label_rows(label.as_ref(), requisition);
                 let checked: Vec<String> = rows
                     .iter()
-                    .filter(|(f, ..)| ["Name", "MRN", "Date of birth"].contains(&f.as_str()))
+                    .filter(|(f, ..)| ["Name", "MRN", "Date of birth", "Barcode"].contains(&f.as_str()))
                     .map(|(f, want, got, agree)| match agree {
                         true => format!("{f} ✓"),
                         false => format!("{f} ≠ (tube {got}, order {want})"),

@@ -173,7 +173,7 @@ pub fn label_rows(
         let agree = norm(want) == norm(&got);
         (field.to_owned(), want.to_owned(), got, agree)
     };
-    vec![
+    let mut rows = vec![
         row("Name", &req.name, get(|l| l.name.clone())),
         row("MRN", &req.mrn, get(|l| l.mrn.clone())),
         row("Date of birth", &req.dob, get(|l| l.dob.clone())),
@@ -186,5 +186,10 @@ pub fn label_rows(
         ("Collector".to_owned(), String::new(), get(|l| l.collector.clone()), true),
         ("Location".to_owned(), req.location.clone(), String::new(), true),
         ("Tests".to_owned(), req.tests.join(" "), String::new(), true),
-    ]
+    ];
+    // The collection barcode, scanned: the order it calls up in the LIS.
+    if let Some(scanned) = &req.scanned {
+        rows.insert(3, row("Barcode", &req.mrn, scanned.clone()));
+    }
+    rows
 }

@@ -144,6 +144,10 @@ pub struct Specimen {
     /// Hand-labeled from outside the lab: accessioned and barcode-labeled here.
     #[serde(skip_serializing_if = "crate::raw::is_false")]
     pub outside: bool,
+    /// The MRN the tube's collection barcode calls up, when it is another
+    /// patient's (a barcode label printed for someone else).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub barcode_scans_as: Option<String>,
     /// Tests sent to a reference lab: an aliquot is poured off for them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub send_outs: Vec<String>,

@@ -680,6 +680,23 @@ fn corpus() -> Vec<Case> {
             }),
             passes(80.0..=98.0, &["LAB-ADDON-UNANSWERED"]),
         ),
+        // S08's collection barcode calls up another patient's order; its
+        // label matches the requisition, and the trainee accepts it on the
+        // label alone. An accepted mislabel fails.
+        case(
+            "f: accepts S08 on its label though its barcode scans as another patient",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                let s08 = |s: &String| s == "S08";
+                actions.retain(|e| !matches!(&e.action, RequestRecollection { specimen } | ReportOccurrence { specimen } if s08(specimen)));
+                for e in actions.iter_mut() {
+                    if matches!(&e.action, Reject { specimen, .. } if s08(specimen)) {
+                        e.action = Accept { specimen: "S08".into() };
+                    }
+                }
+            }),
+            fails(0.0..=100.0, &["ID-MISLABELED"]),
+        ),
         // The same work in another order: every finished tube put in the
         // storage rack together at the end of the shift (S05 is still on the
         // bench when its add-on comes, so it needs no retrieving).

@@ -446,6 +446,11 @@ pub struct RawSpecimen {
     /// it is accessioned in the LIS and its printed barcode label applied.
     #[serde(default, skip_serializing_if = "is_false")]
     pub outside: bool,
+    /// The collection barcode on the tube was printed for another patient's
+    /// order: scanned at receipt it calls up this MRN, not the requisition's.
+    /// Left out, the barcode calls up the tube's own order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barcode_scans_as: Option<String>,
     /// Tests sent to a reference lab (codes of the pack's `handling.send_outs`):
     /// an aliquot is poured off for them and stored as each needs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

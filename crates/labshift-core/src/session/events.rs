@@ -179,6 +179,9 @@ pub struct Requisition {
     pub location: String,
     pub tests: Vec<String>,
     pub stat: bool,
+    /// The MRN the tube's collection barcode calls up when scanned; none for
+    /// a tube without the lab's barcode (hand-labeled from outside).
+    pub scanned: Option<String>,
 }
 
 /// Flags on a patient result.

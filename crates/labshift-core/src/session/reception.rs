@@ -317,7 +317,14 @@ impl Session {
         let (cap, _) = spec.tube.cap_and_additive();
         match reason {
             RejectReason::Unlabeled => "the tube carries no label".into(),
-            RejectReason::Mislabeled => "the label does not match the requisition".into(),
+            RejectReason::Mislabeled => match &spec.barcode_scans_as {
+                Some(mrn) if *mrn != spec.patient => {
+                    format!(
+                        "its collection barcode calls up another patient's order (MRN {mrn}), not the one its label and requisition name"
+                    )
+                }
+                _ => "the label does not match the requisition".into(),
+            },
             RejectReason::InsufficientIdentifiers => {
                 format!("the label carries fewer than {} patient identifiers", rejection.identifiers_required)
             }
@@ -390,6 +397,12 @@ impl Session {
                         d.push(RejectReason::Mislabeled);
                     }
                 }
+                // A collection barcode printed for another patient's order.
+                if s.barcode_scans_as.as_ref().is_some_and(|m| *m != s.patient)
+                    && !d.contains(&RejectReason::Mislabeled)
+                {
+                    d.push(RejectReason::Mislabeled);
+                }
                 if label.collected.is_none() {
                     d.push(RejectReason::NoCollectionTime);
                 }
@@ -447,6 +460,8 @@ impl Session {
             location: patient.map(|p| p.location.clone()).unwrap_or_default(),
             tests: spec.tests.clone(),
             stat: spec.priority == Priority::Stat,
+            scanned: (!spec.outside)
+                .then(|| spec.barcode_scans_as.clone().unwrap_or_else(|| spec.patient.clone())),
         };
         Event::LabelShown { specimen: spec.id.clone(), label: spec.label.clone(), requisition }
     }

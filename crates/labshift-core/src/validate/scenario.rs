@@ -381,6 +381,22 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
         if s.fill_pct > 100 {
             c.error(&format!("{p}.fill_pct"), format!("fill of {}% is more than a full tube", s.fill_pct));
         }
+        if let Some(mrn) = &s.barcode_scans_as {
+            let bp = format!("{p}.barcode_scans_as");
+            if s.outside {
+                let d = c
+                    .at(&bp, "a tube from outside the lab carries no collection barcode of this lab's")
+                    .help("leave out `barcode_scans_as`, or `outside: true`");
+                c.push(d);
+            } else if c.known(&bp, "patient MRN", mrn, &patient_mrns, "under `patients`") && *mrn == s.patient
+            {
+                let d = c
+                    .at(&bp, format!("the barcode calls up `{mrn}`, the tube's own patient: nothing is wrong with it"))
+                    .warning()
+                    .help("leave `barcode_scans_as` out for a barcode that matches, or give another patient's MRN");
+                c.push(d);
+            }
+        }
         let send_out_codes: Vec<&str> = send_outs.iter().map(String::as_str).collect();
         for (j, code) in s.send_outs.iter().enumerate().filter(|_| catalogue) {
             let sp = format!("{p}.send_outs[{j}]");
@@ -439,6 +455,7 @@ pub fn check_scenario(raw: RawScenario, policy: Option<Policy>, c: &mut Checker<
             transport: s.transport,
             outside: s.outside,
             send_outs: s.send_outs.clone(),
+            barcode_scans_as: s.barcode_scans_as.clone(),
             values: s.values.clone(),
         });
     }
