@@ -51,30 +51,33 @@ pub(super) fn label(play: &Play, id: &str, draft: LabelDraft) -> PanelSpec {
         format!("Accession {id} in the LIS (name and date of birth)"),
         Action::Accession { specimen: id.to_owned() },
     );
-    match applied {
-        Some((top, tilt, face)) => {
-            let reads = zone.unreadable(top, tilt);
-            p.toned(
-                if reads.is_none() && face == LabelFace::MakersLabel { Tone::Good } else { Tone::Warn },
-                format!(
-                    "On the tube: {top} mm below the top, {tilt}° off straight, {}{}.",
-                    face.name(),
-                    reads.map(|why| format!(" — {why}")).unwrap_or_default()
-                ),
-            );
-        }
-        None if accessioned => p.line(format!(
-            "Held: {} mm below the top, {}° off straight, {}.",
+    if let Some((top, tilt, face)) = applied {
+        let reads = play.session.barcode_unreadable(id);
+        p.toned(
+            if reads.is_none() && face == LabelFace::MakersLabel { Tone::Good } else { Tone::Warn },
+            format!(
+                "On the tube: {top} mm below the top, {tilt}° off straight, {}{}.",
+                face.name(),
+                reads.map(|why| format!(" — {why}")).unwrap_or_default()
+            ),
+        );
+    }
+    if accessioned {
+        p.line(format!(
+            "Held{}: {} mm below the top, {}° off straight, {}.",
+            if applied.is_some() { ", a new label" } else { "" },
             draft.top_mm,
             draft.tilt_deg,
             draft.face.name()
-        )),
-        None => {}
+        ));
     }
-    let placing = accessioned && applied.is_none();
     p.act_if(
-        placing,
-        "Apply the label where it is held",
+        accessioned,
+        if applied.is_some() {
+            "Stick another label on where it is held, over the one there"
+        } else {
+            "Apply the label where it is held"
+        },
         Action::ApplyLabel {
             specimen: id.to_owned(),
             top_mm: draft.top_mm,

@@ -102,6 +102,9 @@ rules! {
     "LAB-NO-READ", Timeliness, Minor,
         "A barcode label is applied straight along the tube, inside the zone the reader scans (about 10 mm below the top, 9 mm above the bottom): a badly placed one is a no-read, and the tube waits.",
         "CLSI AUTO02";
+    "LAB-TOO-MANY-LABELS", Processing, Minor,
+        "A tube carries no more labels than the lab allows (three, the tube maker's counted): a misapplied barcode label is peeled off before another goes on, for a reader given two barcodes reads neither.",
+        "CLSI AUTO02";
     "LAB-ALIQUOT-UNLABELED", Identification, Major,
         "An aliquot tube is labeled with two identifiers, the accession number and the specimen type before anything is poured into it.",
         "CLSI GP44; CLSI GP33";

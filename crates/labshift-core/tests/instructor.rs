@@ -680,6 +680,26 @@ fn corpus() -> Vec<Case> {
             }),
             passes(80.0..=98.0, &["LAB-ADDON-UNANSWERED"]),
         ),
+        // A second barcode label stuck over S05's first, then seen to and
+        // put right (peeled off, printed again, applied once): the tube read
+        // in the end, the habit found.
+        case(
+            "f: sticks a second barcode label over S05's, then peels and reapplies",
+            f,
+            Box::new(|actions: &mut Vec<LogEntry>| {
+                let Some(i) = actions
+                    .iter()
+                    .position(|e| matches!(&e.action, ApplyLabel { specimen, .. } if specimen == "S05"))
+                else {
+                    return;
+                };
+                let first = actions[i].clone();
+                let reprint =
+                    LogEntry { at: first.at.clone(), action: ReprintLabel { specimen: "S05".into() } };
+                actions.splice(i + 1..i + 1, [first.clone(), reprint, first]);
+            }),
+            passes(95.0..=99.9, &["LAB-TOO-MANY-LABELS"]),
+        ),
         // S08's collection barcode calls up another patient's order; its
         // label matches the requisition, and the trainee accepts it on the
         // label alone. An accepted mislabel fails.

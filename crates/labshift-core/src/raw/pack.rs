@@ -139,8 +139,15 @@ pub struct RawLabeling {
     pub label_length_mm: u8,
     /// Most a label may lean off the tube's length and still read (the lab's own tolerance).
     pub max_tilt_deg: u8,
+    /// Most labels a tube may carry, the tube maker's counted (CLSI AUTO02: three).
+    #[serde(default = "three")]
+    pub max_labels: u8,
     #[serde(default)]
     pub citation: String,
+}
+
+fn three() -> u8 {
+    3
 }
 
 impl Default for RawLabeling {
@@ -151,6 +158,7 @@ impl Default for RawLabeling {
             tube_length_mm: 100,
             label_length_mm: 51,
             max_tilt_deg: 5,
+            max_labels: 3,
             citation: String::new(),
         }
     }

@@ -41,11 +41,6 @@ impl Bench for Labeling {
                 if !state.accessioned {
                     return Err(no(format!("{specimen} has no printed label: accession it first")));
                 }
-                if state.barcode.is_some() {
-                    return Err(no(format!(
-                        "{specimen} already carries its barcode label: reprint it to replace it"
-                    )));
-                }
                 Ok(())
             }
             Action::ReprintLabel { specimen } => {
@@ -83,8 +78,26 @@ impl Bench for Labeling {
                     ),
                     LabelFace::MakersLabel => {}
                 }
+                let over = s.state(specimen).is_ok_and(|st| st.barcode.is_some());
+                if over {
+                    // The tube maker's label, the patient's own, and now two barcodes.
+                    let labels = 3 + s.state(specimen).map_or(0, |st| st.extra_barcodes) + 1;
+                    let most = s.scenario.policy.pack.labeling.max_labels;
+                    s.find(
+                        "LAB-TOO-MANY-LABELS",
+                        at,
+                        specimen,
+                        format!(
+                            "Stuck a second barcode label on {specimen} over the first: {labels} labels on the tube, {most} at most, and two barcodes for a reader to choose between."
+                        ),
+                    );
+                }
                 if let Some(state) = s.specimens.get_mut(specimen) {
-                    state.barcode = Some(label);
+                    if over {
+                        state.extra_barcodes += 1;
+                    } else {
+                        state.barcode = Some(label);
+                    }
                 }
                 let unreadable = s.scenario.policy.pack.labeling.unreadable(*top_mm, *tilt_deg);
                 s.tell(|_| Event::LabelApplied { specimen: specimen.clone(), unreadable });
@@ -92,6 +105,7 @@ impl Bench for Labeling {
             Action::ReprintLabel { specimen } => {
                 if let Some(state) = s.specimens.get_mut(specimen) {
                     state.barcode = None;
+                    state.extra_barcodes = 0;
                 }
                 s.tell(|_| Event::LabelReprinted { specimen: specimen.clone() });
             }
@@ -129,7 +143,16 @@ impl Session {
         let Some(label) = record.barcode else {
             return Some("its barcode label was never applied".to_owned());
         };
+        if record.extra_barcodes > 0 {
+            return Some("it carries two barcode labels, one over the other".to_owned());
+        }
         self.scenario.policy.pack.labeling.unreadable(label.top_mm, label.tilt_deg)
+    }
+
+    /// Why an analyzer's reader would not read the tube's barcode now, if it
+    /// would not (never for a tube that came with the lab's barcode).
+    pub fn barcode_unreadable(&self, id: &str) -> Option<String> {
+        self.barcode_problem(self.spec(id).ok()?, self.state(id).ok()?)
     }
 
     /// A specimen's labeling as the shells show it: (accessioned, the label

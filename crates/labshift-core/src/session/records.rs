@@ -76,6 +76,8 @@ pub(super) struct SpecimenState {
     pub(super) accessioned: bool,
     /// The lab's barcode label as it was applied, if it is on.
     pub(super) barcode: Option<BarcodeLabel>,
+    /// Barcode labels stuck over the first instead of peeling it off.
+    pub(super) extra_barcodes: u8,
     /// Its poured-off aliquot for tests sent out, once begun.
     pub(super) aliquot: Option<super::handling::Aliquot>,
     /// The primary tube's cap is off (aliquoting).
